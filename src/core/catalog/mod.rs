@@ -1,0 +1,1 @@
+//! The permission catalog: which IAM actions each Step Functions integration needs.

@@ -1,0 +1,1 @@
+//! IAM policies: the model lowered from a spanned tree, and its evaluation.

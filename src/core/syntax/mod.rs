@@ -1,0 +1,5 @@
+pub mod json;
+pub mod tree;
+pub mod yaml;
+
+pub use tree::{Member, Node, NodeKind, Parsed, SyntaxError};

@@ -1,0 +1,1 @@
+//! YAML front end: saphyr-parser events to the spanned tree.

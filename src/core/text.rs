@@ -1,0 +1,56 @@
+//! Byte ranges into a file's text. The core speaks only in byte offsets;
+//! lines and UTF-16 columns are the protocol layer's business.
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into one file's text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TextRange {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> Self {
+        let start = start.min(u32::MAX as usize) as u32;
+        let end = (end.min(u32::MAX as usize) as u32).max(start);
+        TextRange { start, end }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        TextRange::new(at, at)
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains_range(self, other: TextRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+impl fmt::Debug for TextRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
