@@ -1,1 +1,4 @@
+pub mod cli;
 pub mod core;
+pub mod protocol;
+pub mod server;

@@ -1,1 +1,48 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use asl_lsp::cli;
+
+/// Language server and checker for AWS Step Functions state machines and
+/// the IAM roles that run them.
+#[derive(Parser)]
+#[command(name = "asl-lsp", version, about)]
+struct Args {
+    /// Speak LSP over stdin/stdout (the default with no subcommand).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check definitions and their roles; exit 1 when an error is found.
+    Check(cli::CheckArgs),
+    /// Print the least-privilege role policy for a definition.
+    Policy(cli::PolicyArgs),
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            let _ = err.print();
+            return match err.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match args.command {
+        None => {
+            asl_lsp::server::run();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Check(check)) => ExitCode::from(cli::check(&check)),
+        Some(Command::Policy(policy)) => ExitCode::from(cli::policy(&policy)),
+    }
+}

@@ -64,7 +64,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, location: Location, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             rule,
             severity,
@@ -117,7 +122,11 @@ pub fn apply_edits(text: &str, file: FileId, edits: &[FileEdit]) -> String {
     let mut mine: Vec<(TextRange, &str)> = edits
         .iter()
         .filter_map(|e| match e {
-            FileEdit::Replace { file: f, range, new_text } if *f == file => Some((*range, new_text.as_str())),
+            FileEdit::Replace {
+                file: f,
+                range,
+                new_text,
+            } if *f == file => Some((*range, new_text.as_str())),
             _ => None,
         })
         .collect();

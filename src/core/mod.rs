@@ -1,9 +1,17 @@
 //! The analysis core: pure functions over files handed in by the caller.
 //! No LSP types, no async runtime, no file system, no clock.
 
+pub mod analysis;
+pub mod asl;
 pub mod catalog;
+pub mod classify;
+pub mod config;
 pub mod diagnostic;
 pub mod files;
 pub mod iam;
+pub mod policy;
+pub mod rules;
 pub mod syntax;
 pub mod text;
+
+pub use analysis::{analyze, Analysis};

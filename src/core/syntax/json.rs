@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Parsed {
             let range = err.range();
             let message = match err.kind() {
                 jsonc_parser::errors::ParseErrorKind::NestingDepthExceeded => {
-                    "The document nests objects and arrays too deeply to analyse (more than 512 levels)"
+                    "The document nests objects and arrays too deeply to analyse (the limit is about 250 levels)"
                         .to_string()
                 }
                 kind => kind.to_string(),
@@ -136,7 +136,10 @@ mod tests {
     fn comments_are_collected_not_fatal() {
         let parsed = parse("{\n// note\n\"a\": 1 /* b */}");
         assert!(parsed.errors.is_empty());
-        assert_eq!(parsed.comments, vec![TextRange::new(2, 9), TextRange::new(17, 24)]);
+        assert_eq!(
+            parsed.comments,
+            vec![TextRange::new(2, 9), TextRange::new(17, 24)]
+        );
     }
 
     #[test]

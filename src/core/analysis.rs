@@ -1,0 +1,350 @@
+//! The driver: classify files, parse each once, link definitions to their
+//! roles, run every rule, then apply suppressions and severity overrides.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use crate::core::classify::{self, FileKind, Format};
+use crate::core::config::Config;
+use crate::core::diagnostic::{Finding, Location};
+use crate::core::files::{file_name, join, parent_dir, FileId, FileSet};
+use crate::core::rules;
+use crate::core::syntax::{self, Node, Parsed};
+use crate::core::text::TextRange;
+
+/// Maps an offset in an embedded definition's own text to the file's.
+pub type OffsetMap = Arc<dyn Fn(usize) -> usize + Send + Sync>;
+
+/// A definition as the rules see it.
+#[derive(Clone)]
+pub struct DefinitionDoc {
+    pub file: FileId,
+    pub root: Node,
+    pub format: Format,
+    /// `None` when `root`'s spans are already offsets into `file`.
+    pub map: Option<OffsetMap>,
+    /// The definition's own text (the file's text unless embedded).
+    pub text: Arc<str>,
+}
+
+impl DefinitionDoc {
+    pub fn to_file(&self, range: TextRange) -> TextRange {
+        match &self.map {
+            None => range,
+            Some(map) => TextRange::new(map(range.start()), map(range.end())),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicyDoc {
+    pub file: FileId,
+    pub root: Node,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    Template,
+    Config,
+    Convention,
+    Unlinked,
+}
+
+/// Region, account and partition for ARNs a fix writes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArnDefaults {
+    pub partition: Option<String>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+/// One state machine and the role that runs it.
+#[derive(Clone)]
+pub struct Unit {
+    pub definition: DefinitionDoc,
+    pub policies: Vec<PolicyDoc>,
+    pub trust: Option<PolicyDoc>,
+    pub arn: ArnDefaults,
+    pub link: LinkKind,
+}
+
+impl Unit {
+    pub fn files(&self) -> BTreeSet<FileId> {
+        let mut files = BTreeSet::new();
+        files.insert(self.definition.file);
+        files.extend(self.policies.iter().map(|p| p.file));
+        files.extend(self.trust.iter().map(|p| p.file));
+        files
+    }
+}
+
+/// Parsed files and what they are; built once per analysis run.
+pub struct Workspace<'f> {
+    pub files: &'f FileSet,
+    parsed: Vec<Option<Parsed>>,
+    kinds: Vec<FileKind>,
+}
+
+impl<'f> Workspace<'f> {
+    pub fn new(files: &'f FileSet) -> Self {
+        let mut parsed = Vec::with_capacity(files.len());
+        let mut kinds = Vec::with_capacity(files.len());
+        for id in files.ids() {
+            let path = files.path(id);
+            let by_name = classify::kind_by_name(path);
+            let format = match by_name {
+                Some(FileKind::Definition(f)) => Some(f),
+                Some(FileKind::Config) => Some(Format::Json),
+                Some(FileKind::Terraform) => None,
+                _ => classify::format_of(path),
+            };
+            let result = format.and_then(|f| match f {
+                Format::Json => Some(syntax::json::parse(files.text(id))),
+                Format::Yaml => None, // until the YAML front end lands
+                Format::Hcl => None,
+            });
+            let kind = match (by_name, &result, format) {
+                (Some(kind), _, _) => kind,
+                (None, Some(p), Some(f)) => p
+                    .root
+                    .as_ref()
+                    .map(|root| classify::kind_by_content(f, root))
+                    .unwrap_or(FileKind::Other),
+                _ => FileKind::Other,
+            };
+            kinds.push(kind);
+            parsed.push(result);
+        }
+        Workspace { files, parsed, kinds }
+    }
+
+    pub fn kind(&self, file: FileId) -> FileKind {
+        self.kinds[file.0 as usize]
+    }
+
+    pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
+        self.parsed[file.0 as usize].as_ref()
+    }
+
+    pub fn root(&self, file: FileId) -> Option<&Node> {
+        self.parsed(file).and_then(|p| p.root.as_ref())
+    }
+
+    /// The nearest `.asl-lsp.json` at or above `dir`, among the given files.
+    pub fn config_for(&self, path: &str) -> Option<(FileId, Config)> {
+        let mut dir = parent_dir(path).to_string();
+        loop {
+            if let Some(id) = self.files.lookup(&join(&dir, ".asl-lsp.json")) {
+                let config = self
+                    .root(id)
+                    .map(|root| Config::from_tree(self.files.path(id), root))
+                    .unwrap_or_default();
+                return Some((id, config));
+            }
+            if dir.is_empty() || dir == "/" {
+                return None;
+            }
+            let parent = parent_dir(&dir).to_string();
+            if parent == dir {
+                return None;
+            }
+            dir = parent;
+        }
+    }
+
+    fn policy_doc(&self, path: &str) -> Option<PolicyDoc> {
+        let id = self.files.lookup(path)?;
+        let root = self.root(id)?;
+        Some(PolicyDoc {
+            file: id,
+            root: root.clone(),
+        })
+    }
+
+    /// Every state machine in the file set, linked to its role.
+    pub fn units(&self) -> Vec<Unit> {
+        let mut units = Vec::new();
+        for id in self.files.ids() {
+            if let FileKind::Definition(format) = self.kind(id) {
+                if let Some(root) = self.root(id) {
+                    units.push(self.link_standalone(id, format, root));
+                }
+            }
+        }
+        units
+    }
+
+    fn link_standalone(&self, id: FileId, format: Format, root: &Node) -> Unit {
+        let path = self.files.path(id);
+        let definition = DefinitionDoc {
+            file: id,
+            root: root.clone(),
+            format,
+            map: None,
+            text: self.files.get(id).text.clone(),
+        };
+        if let Some((_, config)) = self.config_for(path) {
+            if let Some(entry) = config.entry_for(path) {
+                return Unit {
+                    definition,
+                    policies: entry.policies.iter().filter_map(|p| self.policy_doc(p)).collect(),
+                    trust: entry.trust_policy.as_deref().and_then(|p| self.policy_doc(p)),
+                    arn: ArnDefaults {
+                        partition: entry.partition.clone(),
+                        region: entry.region.clone(),
+                        account: entry.account.clone(),
+                    },
+                    link: LinkKind::Config,
+                };
+            }
+        }
+        let dir = parent_dir(path);
+        let stem = definition_stem(file_name(path));
+        let policy = self
+            .policy_doc(&join(dir, &format!("{stem}.policy.json")))
+            .or_else(|| self.policy_doc(&join(dir, "policy.json")));
+        let trust = self
+            .policy_doc(&join(dir, &format!("{stem}.trust.json")))
+            .or_else(|| self.policy_doc(&join(dir, "trust-policy.json")));
+        let link = if policy.is_some() {
+            LinkKind::Convention
+        } else {
+            LinkKind::Unlinked
+        };
+        Unit {
+            definition,
+            policies: policy.into_iter().collect(),
+            trust,
+            arn: ArnDefaults::default(),
+            link,
+        }
+    }
+}
+
+/// `flow.asl.json` → `flow`; `flow.json` → `flow`.
+pub fn definition_stem(name: &str) -> &str {
+    for suffix in [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"] {
+        if name.len() > suffix.len() && name.to_ascii_lowercase().ends_with(suffix) {
+            return &name[..name.len() - suffix.len()];
+        }
+    }
+    name
+}
+
+/// The result of a run: findings, and the files they were computed for
+/// (a file in `covered` with no finding has none).
+pub struct Analysis {
+    pub findings: Vec<Finding>,
+    pub covered: BTreeSet<FileId>,
+}
+
+/// Analyses the whole file set, or only what `focus` touches: every state
+/// machine whose definition or role involves a focus file, and every other
+/// state machine sharing a file with those (so a shared policy's findings
+/// are complete).
+pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
+    let workspace = Workspace::new(files);
+    let units = workspace.units();
+    let selected: Vec<&Unit> = match focus {
+        None => units.iter().collect(),
+        Some(focus) => connected_units(&units, focus),
+    };
+    let mut covered: BTreeSet<FileId> = match focus {
+        None => files.ids().collect(),
+        Some(focus) => focus.iter().copied().collect(),
+    };
+    for unit in &selected {
+        covered.extend(unit.files());
+    }
+    let mut findings = Vec::new();
+    for &file in &covered {
+        if let Some(parsed) = workspace.parsed(file) {
+            let kind = workspace.kind(file);
+            let json = classify::format_of(files.path(file)) == Some(Format::Json);
+            let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
+            rules::syntax::check(file, parsed, report_comments, &mut findings);
+            if kind == FileKind::Config {
+                if let Some(root) = &parsed.root {
+                    let config = Config::from_tree(files.path(file), root);
+                    for (range, message) in config.problems {
+                        findings.push(Finding::new(
+                            rules::syntax::CONFIG.id,
+                            rules::syntax::CONFIG.default_severity,
+                            Location { file, range },
+                            message,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for unit in selected {
+        rules::check_unit(&workspace, unit, &mut findings);
+    }
+    findings.retain(|f| covered.contains(&f.location.file));
+    let findings = finish(&workspace, findings);
+    Analysis { findings, covered }
+}
+
+fn connected_units<'u>(units: &'u [Unit], focus: &[FileId]) -> Vec<&'u Unit> {
+    let mut files: BTreeSet<FileId> = focus.iter().copied().collect();
+    let mut chosen = vec![false; units.len()];
+    loop {
+        let mut grew = false;
+        for (i, unit) in units.iter().enumerate() {
+            if !chosen[i] && unit.files().iter().any(|f| files.contains(f)) {
+                chosen[i] = true;
+                files.extend(unit.files());
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    units
+        .iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|(u, _)| u)
+        .collect()
+}
+
+/// Severity overrides from `.asl-lsp.json`, then de-duplication and a
+/// stable order (file, position, rule).
+fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut configs: HashMap<FileId, Option<Config>> = HashMap::new();
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for mut finding in findings {
+        let file = finding.location.file;
+        let config = configs
+            .entry(file)
+            .or_insert_with(|| workspace.config_for(workspace.files.path(file)).map(|(_, c)| c));
+        if let Some(config) = config {
+            match config.rules.get(finding.rule) {
+                Some(None) => continue,
+                Some(Some(severity)) => finding.severity = *severity,
+                None => {}
+            }
+        }
+        out.push(finding);
+    }
+    out.sort_by(|a, b| {
+        (
+            a.location.file,
+            a.location.range.start,
+            a.location.range.end,
+            a.rule,
+            &a.message,
+        )
+            .cmp(&(
+                b.location.file,
+                b.location.range.start,
+                b.location.range.end,
+                b.rule,
+                &b.message,
+            ))
+    });
+    out.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    out
+}

@@ -1,0 +1,91 @@
+//! The rule registry: one module per rule, each with its metadata.
+
+use crate::core::analysis::{Unit, Workspace};
+use crate::core::asl::StateMachine;
+use crate::core::diagnostic::{Finding, Severity};
+use crate::core::syntax::Node;
+use crate::core::text::TextRange;
+
+pub mod asl;
+pub mod syntax;
+
+/// Where a rule's documentation page lives; `codeDescription.href` and
+/// SARIF `helpUri` point here.
+pub const DOCS_BASE: &str = "https://github.com/asl-lsp/asl-lsp/blob/main/docs/rules/";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub default_severity: Severity,
+    /// One line for the README and SARIF `shortDescription`.
+    pub summary: &'static str,
+}
+
+pub fn docs_url(rule: &str) -> String {
+    format!("{DOCS_BASE}{rule}.md")
+}
+
+/// Every rule the analysis can report.
+pub fn all() -> Vec<&'static RuleMeta> {
+    let mut rules: Vec<&'static RuleMeta> = Vec::new();
+    rules.extend(syntax::RULES);
+    rules.extend(asl::RULES);
+    rules.sort_by_key(|r| r.id);
+    rules
+}
+
+pub fn meta(id: &str) -> Option<&'static RuleMeta> {
+    all().into_iter().find(|r| r.id == id)
+}
+
+/// Runs every rule on one state machine and its role.
+pub fn check_unit(_workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
+    let definition = &unit.definition;
+    let machine = StateMachine::lower(&definition.root);
+    let mut found = Vec::new();
+    let ctx = asl::DefinitionContext {
+        file: definition.file,
+        text: &definition.text,
+        root: &definition.root,
+        machine: &machine,
+        format: definition.format,
+    };
+    asl::check(&ctx, &mut found);
+    for finding in &mut found {
+        if finding.location.file == definition.file {
+            finding.location.range = definition.to_file(finding.location.range);
+        }
+    }
+    let suppressions = suppressions(&machine);
+    found.retain(|f| {
+        f.location.file != definition.file
+            || !suppressions.iter().any(|(range, rules)| {
+                definition.to_file(*range).contains_range(f.location.range)
+                    && rules.iter().any(|r| r == f.rule)
+            })
+    });
+    out.extend(found);
+}
+
+/// `"Comment": "... asl-lsp-ignore: rule-a, rule-b"` on a state (or the
+/// top level) silences those rules inside it. Ranges are the definition's own.
+fn suppressions(machine: &StateMachine) -> Vec<(TextRange, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut push = |node: &Node| {
+        if let Some(comment) = node.get("Comment").and_then(Node::as_str) {
+            if let Some(pos) = comment.find("asl-lsp-ignore:") {
+                let rules = comment[pos + "asl-lsp-ignore:".len()..]
+                    .split(',')
+                    .map(|r| r.split_whitespace().next().unwrap_or("").to_string())
+                    .filter(|r| !r.is_empty())
+                    .collect();
+                out.push((node.span, rules));
+            }
+        }
+    };
+    push(machine.root);
+    for state in &machine.states {
+        push(state.node);
+    }
+    out
+}

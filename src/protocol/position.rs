@@ -1,0 +1,173 @@
+//! Byte offsets ↔ (line, column). Lines end at `\n`, `\r\n` or `\r` only,
+//! as LSP says; columns count UTF-16 code units or UTF-8 bytes as negotiated.
+//! Every conversion is total: out-of-range input is clamped, never a panic.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+}
+
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    /// Byte offset of the start of every line.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(i + 1),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The byte range of a line's content, without its line break.
+    fn line_bounds(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts[line];
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(self.len);
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    /// (line, column) of a byte offset. An offset inside a character counts
+    /// as that character's start.
+    pub fn position(&self, text: &str, offset: usize, encoding: Encoding) -> (u32, u32) {
+        let mut offset = offset.min(self.len);
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        };
+        let (start, end) = self.line_bounds(text, line);
+        let offset = offset.min(end);
+        let column = match encoding {
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => text[start..offset].chars().map(char::len_utf16).sum(),
+        };
+        (line as u32, column as u32)
+    }
+
+    /// The byte offset of (line, column). A line past the end clamps to the
+    /// end of the text; a column past the line's end clamps to the line's
+    /// end; a column inside a character rounds down to its start.
+    pub fn offset(&self, text: &str, line: u32, column: u32, encoding: Encoding) -> usize {
+        let line = line as usize;
+        if line >= self.starts.len() {
+            return self.len;
+        }
+        let (start, end) = self.line_bounds(text, line);
+        let column = column as usize;
+        match encoding {
+            Encoding::Utf8 => {
+                let mut offset = (start + column).min(end);
+                while offset > start && !text.is_char_boundary(offset) {
+                    offset -= 1;
+                }
+                offset
+            }
+            Encoding::Utf16 => {
+                let mut units = 0;
+                for (i, ch) in text[start..end].char_indices() {
+                    let next = units + ch.len_utf16();
+                    if next > column {
+                        return start + i;
+                    }
+                    units = next;
+                }
+                end
+            }
+        }
+    }
+
+    /// Whether a line number exists (requests on a missing line are errors).
+    pub fn has_line(&self, line: u32) -> bool {
+        (line as usize) < self.starts.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_three_line_breaks() {
+        let text = "a\nb\r\nc\rd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 4);
+        assert_eq!(index.position(text, 7, Encoding::Utf16), (3, 0));
+        assert_eq!(index.position(text, 5, Encoding::Utf16), (2, 0));
+        assert_eq!(index.offset(text, 1, 9, Encoding::Utf16), 3);
+    }
+
+    #[test]
+    fn utf16_columns_and_surrogates() {
+        let text = "\"😀é\": 1";
+        let index = LineIndex::new(text);
+        // 😀 is 4 bytes and 2 UTF-16 units; é is 2 bytes and 1 unit.
+        assert_eq!(index.position(text, 7, Encoding::Utf16), (0, 4));
+        assert_eq!(index.position(text, 7, Encoding::Utf8), (0, 7));
+        assert_eq!(index.offset(text, 0, 4, Encoding::Utf16), 7);
+        // A column inside the surrogate pair rounds down to the emoji's start.
+        assert_eq!(index.offset(text, 0, 2, Encoding::Utf16), 1);
+        assert_eq!(index.offset(text, 0, 3, Encoding::Utf8), 1);
+    }
+
+    #[test]
+    fn out_of_range_clamps() {
+        let text = "ab\ncd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, 9, 0, Encoding::Utf16), 5);
+        assert_eq!(index.offset(text, 0, 99, Encoding::Utf16), 2);
+        assert_eq!(index.position(text, 99, Encoding::Utf16), (1, 2));
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn round_trip(text in "[a-z😀é\r\n]{0,40}", pick in 0usize..60) {
+            let index = LineIndex::new(&text);
+            let mut offset = pick.min(text.len());
+            while !text.is_char_boundary(offset) { offset -= 1; }
+            // An offset between \r and \n is not a position of its own.
+            if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
+                offset -= 1;
+            }
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                let (line, col) = index.position(&text, offset, enc);
+                prop_assert_eq!(index.offset(&text, line, col, enc), offset);
+            }
+        }
+    }
+}
