@@ -1,6 +1,14 @@
-//! `asl-lsp check` and `asl-lsp policy`.
+//! `asl-lsp check` and `asl-lsp policy`: the core over files on disk.
 
 use std::path::PathBuf;
+
+mod check;
+mod load;
+mod output;
+mod policy;
+
+pub use check::check;
+pub use policy::policy;
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
@@ -37,10 +45,7 @@ pub enum PolicyFormat {
     Json,
 }
 
-pub fn check(_args: &CheckArgs) -> u8 {
-    2
-}
-
-pub fn policy(_args: &PolicyArgs) -> u8 {
-    2
-}
+/// Exit codes of SPEC §5.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
