@@ -1,0 +1,938 @@
+//! Where each Task argument's value comes from: a literal, the execution
+//! input (a confused-deputy risk), or something the workflow computed; and
+//! whether every path from `StartAt` to the task passes a Choice rule that
+//! restricts that input value. An abstract interpretation over the state
+//! graph: values are shapes of provenance, joined at merge points, with a
+//! must-set of validated input origins.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use crate::core::asl::model::{QueryLanguage, ScopeId, StateId, StateMachine, StateType};
+use crate::core::asl::paths::{self, RefPath, Root};
+use crate::core::syntax::Node;
+use crate::core::text::TextRange;
+
+/// What a value is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leaf {
+    /// Computed by the workflow (a service result, a context value).
+    Computed,
+    /// A literal written in the definition.
+    Literal(Value),
+    /// Taken from the execution input at this path (`$.a.b` of the input).
+    Input(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    Leaf(Leaf),
+    /// Known fields, and what any other field (or array element) is.
+    Object(BTreeMap<String, Shape>, Box<Shape>),
+}
+
+const MAX_SHAPE_DEPTH: usize = 8;
+const MAX_TEMPLATE_DEPTH: usize = 16;
+
+impl Shape {
+    fn computed() -> Shape {
+        Shape::Leaf(Leaf::Computed)
+    }
+
+    fn select(&self, segments: &[String]) -> Shape {
+        let mut current = self.clone();
+        for seg in segments {
+            current = match current {
+                Shape::Leaf(Leaf::Input(origin)) => {
+                    let origin = if seg == "*" {
+                        format!("{origin}[*]")
+                    } else {
+                        format!("{origin}.{seg}")
+                    };
+                    Shape::Leaf(Leaf::Input(origin))
+                }
+                Shape::Leaf(Leaf::Literal(v)) => match v.get(seg.as_str()) {
+                    Some(inner) => Shape::Leaf(Leaf::Literal(inner.clone())),
+                    None => Shape::computed(),
+                },
+                Shape::Leaf(Leaf::Computed) => Shape::computed(),
+                Shape::Object(mut fields, rest) => match fields.remove(seg) {
+                    Some(s) => s,
+                    None => *rest,
+                },
+            };
+        }
+        current
+    }
+
+    fn set(self, segments: &[String], value: Shape) -> Shape {
+        let Some((first, rest_segments)) = segments.split_first() else {
+            return value;
+        };
+        let (mut fields, rest) = match self {
+            Shape::Object(fields, rest) => (fields, rest),
+            leaf => {
+                // Writing into a leaf: the other fields keep the leaf's provenance.
+                let rest = Box::new(leaf.clone());
+                let mut fields = BTreeMap::new();
+                if let Shape::Leaf(Leaf::Literal(Value::Object(map))) = &leaf {
+                    for (k, v) in map {
+                        fields.insert(k.clone(), Shape::Leaf(Leaf::Literal(v.clone())));
+                    }
+                    return Shape::Object(fields, Box::new(Shape::computed())).set(segments, value);
+                }
+                (fields, rest)
+            }
+        };
+        let inner = fields
+            .remove(first)
+            .unwrap_or_else(|| (*rest).clone().select(std::slice::from_ref(first)));
+        fields.insert(first.clone(), inner.set(rest_segments, value));
+        Shape::Object(fields, rest)
+    }
+
+    fn join(&self, other: &Shape) -> Shape {
+        self.join_at(other, 0)
+    }
+
+    fn join_at(&self, other: &Shape, depth: usize) -> Shape {
+        if self == other {
+            return self.clone();
+        }
+        match (self, other) {
+            (Shape::Leaf(a), Shape::Leaf(b)) => Shape::Leaf(join_leaf(a, b)),
+            _ if depth >= MAX_SHAPE_DEPTH => Shape::Leaf(join_leaf(&self.summary(), &other.summary())),
+            _ => {
+                let (af, ar) = self.as_object();
+                let (bf, br) = other.as_object();
+                let mut fields = BTreeMap::new();
+                for key in af.keys().chain(bf.keys()) {
+                    if fields.contains_key(key) {
+                        continue;
+                    }
+                    let a = af
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| ar.select(std::slice::from_ref(key)));
+                    let b = bf
+                        .get(key)
+                        .cloned()
+                        .unwrap_or_else(|| br.select(std::slice::from_ref(key)));
+                    fields.insert(key.clone(), a.join_at(&b, depth + 1));
+                }
+                Shape::Object(fields, Box::new(ar.join_at(&br, depth + 1)))
+            }
+        }
+    }
+
+    fn as_object(&self) -> (BTreeMap<String, Shape>, Shape) {
+        match self {
+            Shape::Object(f, r) => (f.clone(), (**r).clone()),
+            Shape::Leaf(Leaf::Literal(Value::Object(map))) => (
+                map.iter()
+                    .map(|(k, v)| (k.clone(), Shape::Leaf(Leaf::Literal(v.clone()))))
+                    .collect(),
+                Shape::computed(),
+            ),
+            leaf => (BTreeMap::new(), leaf.clone()),
+        }
+    }
+
+    /// One leaf standing for the whole value: input if any part is input.
+    pub fn summary(&self) -> Leaf {
+        match self {
+            Shape::Leaf(l) => l.clone(),
+            Shape::Object(fields, rest) => {
+                let mut stack: Vec<&Shape> = fields.values().collect();
+                stack.push(rest);
+                while let Some(s) = stack.pop() {
+                    match s {
+                        Shape::Leaf(Leaf::Input(o)) => return Leaf::Input(o.clone()),
+                        Shape::Leaf(_) => {}
+                        Shape::Object(f, r) => {
+                            stack.extend(f.values());
+                            stack.push(r);
+                        }
+                    }
+                }
+                Leaf::Computed
+            }
+        }
+    }
+
+    fn depth_bounded(self, depth: usize) -> Shape {
+        match self {
+            Shape::Object(..) if depth >= MAX_SHAPE_DEPTH => Shape::Leaf(self.summary()),
+            Shape::Object(fields, rest) => Shape::Object(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k, v.depth_bounded(depth + 1)))
+                    .collect(),
+                Box::new(rest.depth_bounded(depth + 1)),
+            ),
+            leaf => leaf,
+        }
+    }
+}
+
+fn join_leaf(a: &Leaf, b: &Leaf) -> Leaf {
+    match (a, b) {
+        (Leaf::Input(o), _) | (_, Leaf::Input(o)) => Leaf::Input(o.clone()),
+        (Leaf::Literal(x), Leaf::Literal(y)) if x == y => Leaf::Literal(x.clone()),
+        _ => Leaf::Computed,
+    }
+}
+
+/// What the analysis knows at a state's entry.
+#[derive(Clone, Debug, PartialEq)]
+struct Env {
+    input: Shape,
+    variables: BTreeMap<String, Shape>,
+    /// Input origins restricted by a Choice rule on every path to here.
+    validated: BTreeSet<String>,
+}
+
+impl Env {
+    fn join(&self, other: &Env) -> Env {
+        let mut variables = self.variables.clone();
+        for (k, v) in &other.variables {
+            let joined = match variables.get(k) {
+                Some(mine) => mine.join(v),
+                None => v.clone(),
+            };
+            variables.insert(k.clone(), joined);
+        }
+        Env {
+            input: self.input.join(&other.input),
+            variables,
+            validated: self.validated.intersection(&other.validated).cloned().collect(),
+        }
+    }
+}
+
+/// One argument of a Task, as the permission rules need it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Argument {
+    pub name: String,
+    /// Key and value of the argument as written.
+    pub key_span: TextRange,
+    pub value_span: TextRange,
+    pub provenance: Leaf,
+    /// For input-derived values: restricted by a dominating Choice rule.
+    pub validated: bool,
+    /// A JSONPath (in the task's own input, or `$$`/`$var`) a Choice in front
+    /// of the task can test, when the value is a plain reference.
+    pub test_path: Option<String>,
+}
+
+/// The arguments of every Task state.
+pub type TaskArguments = HashMap<StateId, Vec<Argument>>;
+
+pub fn analyze(machine: &StateMachine) -> TaskArguments {
+    let mut out = TaskArguments::new();
+    let entry = Env {
+        input: Shape::Leaf(Leaf::Input("$".into())),
+        variables: BTreeMap::new(),
+        validated: BTreeSet::new(),
+    };
+    let mut flow = Flow {
+        machine,
+        out: &mut out,
+    };
+    flow.scope(ScopeId(0), entry, 0);
+    out
+}
+
+struct Flow<'m, 'a> {
+    machine: &'m StateMachine<'a>,
+    out: &'m mut TaskArguments,
+}
+
+impl Flow<'_, '_> {
+    /// Runs a scope to a fixed point and returns the join of its terminal outputs.
+    fn scope(&mut self, scope: ScopeId, entry: Env, depth: usize) -> Shape {
+        let machine = self.machine;
+        let Some(start) = machine.start_state(scope) else {
+            return Shape::computed();
+        };
+        let mut inputs: HashMap<StateId, Env> = HashMap::new();
+        inputs.insert(start, entry);
+        let mut work = vec![start];
+        let mut visits: HashMap<StateId, usize> = HashMap::new();
+        let mut terminal: Option<Shape> = None;
+        let limit = 8;
+        while let Some(id) = work.pop() {
+            let count = visits.entry(id).or_insert(0);
+            *count += 1;
+            if *count > limit {
+                continue;
+            }
+            let env = inputs[&id].clone();
+            let edges = self.state(id, &env, depth);
+            for (target, out_env) in edges {
+                match target {
+                    None => {
+                        terminal = Some(match terminal {
+                            Some(t) => t.join(&out_env.input),
+                            None => out_env.input,
+                        })
+                    }
+                    Some(next) => {
+                        let merged = match inputs.get(&next) {
+                            Some(old) => old.join(&out_env),
+                            None => out_env,
+                        };
+                        if inputs.get(&next) != Some(&merged) {
+                            inputs.insert(next, merged);
+                            work.push(next);
+                        }
+                    }
+                }
+            }
+        }
+        terminal.unwrap_or_else(Shape::computed)
+    }
+
+    /// Transfers one state; returns (successor or `None` for the end, env).
+    fn state(&mut self, id: StateId, env: &Env, depth: usize) -> Vec<(Option<StateId>, Env)> {
+        let machine = self.machine;
+        let state = machine.state(id);
+        let node = state.node;
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let scope = state.scope;
+        let find = |name: Option<&str>| name.and_then(|n| machine.find(scope, n));
+
+        // Effective input and the arguments the state works with.
+        let effective = if jsonata {
+            env.input.clone()
+        } else {
+            apply_path(&env.input, node.get("InputPath"), env)
+        };
+        let ctx = Ctx {
+            current: &effective,
+            env,
+            result: None,
+        };
+        let template_field = if jsonata { "Arguments" } else { "Parameters" };
+        let arguments = node
+            .get(template_field)
+            .map(|t| eval_template(t, &ctx, jsonata, 0));
+
+        if state.kind == StateType::Task {
+            let args = self.task_arguments(
+                state.node,
+                node.get(template_field),
+                &ctx,
+                &effective,
+                jsonata,
+                env,
+            );
+            self.out.insert(id, args);
+        }
+
+        // The state's result.
+        let result = match state.kind {
+            StateType::Task => Shape::computed(),
+            StateType::Pass => match node.get("Result") {
+                Some(r) => Shape::Leaf(Leaf::Literal(r.to_json())),
+                None => arguments.clone().unwrap_or_else(|| effective.clone()),
+            },
+            StateType::Parallel => {
+                let branch_input = arguments.clone().unwrap_or_else(|| effective.clone());
+                let mut joined: Option<Shape> = None;
+                if depth < 32 {
+                    for &child in &state.children {
+                        let entry = Env {
+                            input: branch_input.clone(),
+                            variables: env.variables.clone(),
+                            validated: env.validated.clone(),
+                        };
+                        let out = self.scope(child, entry, depth + 1);
+                        joined = Some(match joined {
+                            Some(j) => j.join(&out),
+                            None => out,
+                        });
+                    }
+                }
+                Shape::Object(BTreeMap::new(), Box::new(joined.unwrap_or_else(Shape::computed)))
+            }
+            StateType::Map => {
+                let items = if jsonata {
+                    match node.get("Items") {
+                        Some(i) => eval_value(i, &ctx, true, 0),
+                        None => effective.clone(),
+                    }
+                } else {
+                    apply_path(&effective, node.get("ItemsPath"), env)
+                };
+                let item = items.select(&["*".to_string()]);
+                let selector = node.get("ItemSelector").or_else(|| node.get("Parameters"));
+                let item_input = match selector {
+                    Some(sel) => {
+                        let mut vars = env.clone();
+                        vars.variables.insert("states.mapitem".into(), item.clone());
+                        let ctx = Ctx {
+                            current: &effective,
+                            env: &vars,
+                            result: None,
+                        };
+                        eval_template(sel, &ctx, jsonata, 0)
+                    }
+                    None => item,
+                };
+                let mut out = Shape::computed();
+                if depth < 32 {
+                    if let Some(&child) = state.children.first() {
+                        let entry = Env {
+                            input: item_input,
+                            variables: env.variables.clone(),
+                            validated: env.validated.clone(),
+                        };
+                        out = self.scope(child, entry, depth + 1);
+                    }
+                }
+                Shape::Object(BTreeMap::new(), Box::new(out))
+            }
+            _ => effective.clone(),
+        };
+        let result = match node.get("ResultSelector") {
+            Some(sel) if !jsonata => {
+                let ctx = Ctx {
+                    current: &result,
+                    env,
+                    result: None,
+                };
+                eval_template(sel, &ctx, false, 0)
+            }
+            _ => result,
+        };
+
+        // Output.
+        let output = if jsonata {
+            match node.get("Output") {
+                Some(o) => {
+                    let ctx = Ctx {
+                        current: &env.input,
+                        env,
+                        result: Some(&result),
+                    };
+                    eval_value(o, &ctx, true, 0)
+                }
+                None if matches!(state.kind, StateType::Task | StateType::Parallel | StateType::Map) => {
+                    result.clone()
+                }
+                None => env.input.clone(),
+            }
+        } else {
+            let placed = match state.kind {
+                StateType::Task | StateType::Pass | StateType::Parallel | StateType::Map => {
+                    match node.get("ResultPath") {
+                        None => result.clone(),
+                        Some(p) if matches!(p.kind, crate::core::syntax::NodeKind::Null) => env.input.clone(),
+                        Some(p) => match p.as_str().and_then(paths::parse) {
+                            Some(RefPath {
+                                root: Root::Current,
+                                segments,
+                            }) => env.input.clone().set(&segments, result.clone()),
+                            _ => result.clone(),
+                        },
+                    }
+                }
+                _ => effective.clone(),
+            };
+            apply_path(&placed, node.get("OutputPath"), env)
+        };
+        let output = output.depth_bounded(0);
+
+        // Variables.
+        let mut variables = env.variables.clone();
+        if let Some(assign) = node.get("Assign") {
+            let base = match state.kind {
+                StateType::Task | StateType::Parallel | StateType::Map => &result,
+                _ => &effective,
+            };
+            let ctx = Ctx {
+                current: if jsonata { &env.input } else { base },
+                env,
+                result: Some(&result),
+            };
+            for member in assign.members() {
+                let (name, value) = match member.key.strip_suffix(".$") {
+                    Some(name) if !jsonata => {
+                        (name.to_string(), eval_path_string(member.value.as_str(), &ctx))
+                    }
+                    _ => (member.key.clone(), eval_value(&member.value, &ctx, jsonata, 0)),
+                };
+                variables.insert(name, value.depth_bounded(0));
+            }
+        }
+        let next_env = |validated: BTreeSet<String>| Env {
+            input: output.clone(),
+            variables: variables.clone(),
+            validated,
+        };
+
+        let mut edges = Vec::new();
+        match state.kind {
+            StateType::Choice => {
+                for rule in node.get("Choices").map(Node::elements).unwrap_or(&[]) {
+                    let mut validated = env.validated.clone();
+                    validated.extend(restricted_origins(rule, &effective, env, jsonata));
+                    edges.push((find(rule.get("Next").and_then(Node::as_str)), next_env(validated)));
+                }
+                if let Some(default) = node.get("Default").and_then(Node::as_str) {
+                    edges.push((find(Some(default)), next_env(env.validated.clone())));
+                }
+                edges.retain(|(t, _)| t.is_some());
+            }
+            _ => {
+                if state.is_terminal() {
+                    edges.push((None, next_env(env.validated.clone())));
+                } else if let Some(next) = find(node.get("Next").and_then(Node::as_str)) {
+                    edges.push((Some(next), next_env(env.validated.clone())));
+                }
+            }
+        }
+        for catcher in node.get("Catch").map(Node::elements).unwrap_or(&[]) {
+            if let Some(next) = find(catcher.get("Next").and_then(Node::as_str)) {
+                let input = match catcher
+                    .get("ResultPath")
+                    .and_then(Node::as_str)
+                    .and_then(paths::parse)
+                {
+                    Some(RefPath {
+                        root: Root::Current,
+                        segments,
+                    }) if !jsonata => env.input.clone().set(&segments, Shape::computed()),
+                    _ if jsonata => env.input.clone(),
+                    _ => Shape::computed(),
+                };
+                edges.push((
+                    Some(next),
+                    Env {
+                        input,
+                        variables: env.variables.clone(),
+                        validated: env.validated.clone(),
+                    },
+                ));
+            }
+        }
+        edges
+    }
+
+    fn task_arguments(
+        &self,
+        state_node: &Node,
+        template: Option<&Node>,
+        ctx: &Ctx,
+        effective: &Shape,
+        jsonata: bool,
+        env: &Env,
+    ) -> Vec<Argument> {
+        let _ = effective;
+        let input_path = if jsonata {
+            None
+        } else {
+            state_node
+                .get("InputPath")
+                .and_then(Node::as_str)
+                .and_then(paths::parse)
+        };
+        let mut args = Vec::new();
+        for member in template.map(Node::members).unwrap_or(&[]) {
+            let dynamic_key = !jsonata && member.key.ends_with(".$");
+            let name = member
+                .key
+                .strip_suffix(".$")
+                .filter(|_| !jsonata)
+                .unwrap_or(&member.key)
+                .to_string();
+            let (shape, reference) = if dynamic_key {
+                let text = member.value.as_str();
+                (eval_path_string(text, ctx), text.and_then(paths::parse))
+            } else if jsonata {
+                let body = member.value.as_str().and_then(paths::jsonata_body);
+                let refs = body.map(paths::jsonata_references).unwrap_or_default();
+                let single = match (body, refs.as_slice()) {
+                    (Some(b), [r]) if b.starts_with('$') && !b.contains(['&', '(', ' ']) => Some(r.clone()),
+                    _ => None,
+                };
+                (eval_value(&member.value, ctx, true, 0), single)
+            } else {
+                (eval_value(&member.value, ctx, false, 0), None)
+            };
+            let provenance = shape.summary();
+            let validated = match &provenance {
+                Leaf::Input(origin) => env.validated.contains(origin),
+                _ => false,
+            };
+            let test_path = reference.map(|r| match (&r.root, &input_path) {
+                (Root::Current, Some(ip)) if ip.root == Root::Current => {
+                    let mut segments = ip.segments.clone();
+                    segments.extend(r.segments.iter().cloned());
+                    RefPath {
+                        root: Root::Current,
+                        segments,
+                    }
+                    .to_jsonpath()
+                }
+                _ => r.to_jsonpath(),
+            });
+            args.push(Argument {
+                name,
+                key_span: member.key_span,
+                value_span: member.value.span,
+                provenance,
+                validated,
+                test_path,
+            });
+        }
+        args
+    }
+}
+
+struct Ctx<'s> {
+    /// What `$` (JSONPath) or `$states.input` (JSONata) is.
+    current: &'s Shape,
+    env: &'s Env,
+    /// `$states.result` in JSONata `Output`/`Assign`.
+    result: Option<&'s Shape>,
+}
+
+fn resolve(path: &RefPath, ctx: &Ctx) -> Shape {
+    match &path.root {
+        Root::Current => ctx.current.select(&path.segments),
+        Root::Context => {
+            let segs = &path.segments;
+            if segs.len() >= 2 && segs[0] == "Execution" && segs[1] == "Input" {
+                Shape::Leaf(Leaf::Input("$".into())).select(&segs[2..])
+            } else if segs.len() >= 2 && segs[0] == "Map" && segs[1] == "Item" {
+                match ctx.env.variables.get("states.mapitem") {
+                    Some(item) if segs.get(2).map(String::as_str) == Some("Value") => item.select(&segs[3..]),
+                    _ => Shape::computed(),
+                }
+            } else {
+                Shape::computed()
+            }
+        }
+        Root::Variable(name) if name == "states.result" => match ctx.result {
+            Some(r) => r.select(&path.segments),
+            None => Shape::computed(),
+        },
+        Root::Variable(name) => match ctx.env.variables.get(name) {
+            Some(v) => v.select(&path.segments),
+            None => Shape::computed(),
+        },
+    }
+}
+
+/// A `.$` value: a path or an intrinsic function.
+fn eval_path_string(text: Option<&str>, ctx: &Ctx) -> Shape {
+    let Some(text) = text else {
+        return Shape::computed();
+    };
+    if let Some(path) = paths::parse(text) {
+        return resolve(&path, ctx);
+    }
+    join_references(&paths::intrinsic_references(text), ctx)
+}
+
+fn join_references(refs: &[RefPath], ctx: &Ctx) -> Shape {
+    let mut leaf = Leaf::Computed;
+    for r in refs {
+        if let Leaf::Input(o) = resolve(r, ctx).summary() {
+            leaf = Leaf::Input(o);
+            break;
+        }
+    }
+    Shape::Leaf(leaf)
+}
+
+fn eval_value(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
+    if depth > MAX_TEMPLATE_DEPTH {
+        return Shape::computed();
+    }
+    match &node.kind {
+        crate::core::syntax::NodeKind::Object(_) => eval_template(node, ctx, jsonata, depth),
+        crate::core::syntax::NodeKind::Array(items) => {
+            let mut rest: Option<Shape> = None;
+            for item in items {
+                let s = eval_value(item, ctx, jsonata, depth + 1);
+                rest = Some(match rest {
+                    Some(r) => r.join(&s),
+                    None => s,
+                });
+            }
+            match rest {
+                Some(r) if r.summary() != Leaf::Computed || matches!(r, Shape::Object(..)) => {
+                    Shape::Object(BTreeMap::new(), Box::new(r))
+                }
+                _ => Shape::Leaf(Leaf::Literal(node.to_json())),
+            }
+        }
+        crate::core::syntax::NodeKind::String(s) if jsonata => match paths::jsonata_body(s) {
+            Some(body) => {
+                let refs = paths::jsonata_references(body);
+                if let ([only], true) = (
+                    refs.as_slice(),
+                    body.starts_with('$') && !body.contains(['&', '(', ' ']),
+                ) {
+                    resolve(only, ctx)
+                } else {
+                    join_references(&refs, ctx)
+                }
+            }
+            None => Shape::Leaf(Leaf::Literal(node.to_json())),
+        },
+        _ => Shape::Leaf(Leaf::Literal(node.to_json())),
+    }
+}
+
+fn eval_template(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
+    if !node.is_object() || depth > MAX_TEMPLATE_DEPTH {
+        return eval_value(node, ctx, jsonata, depth + 1);
+    }
+    let mut fields = BTreeMap::new();
+    for member in node.members() {
+        match member.key.strip_suffix(".$") {
+            Some(name) if !jsonata => {
+                fields.insert(name.to_string(), eval_path_string(member.value.as_str(), ctx));
+            }
+            _ => {
+                fields.insert(
+                    member.key.clone(),
+                    eval_value(&member.value, ctx, jsonata, depth + 1),
+                );
+            }
+        }
+    }
+    Shape::Object(fields, Box::new(Shape::computed()))
+}
+
+fn apply_path(shape: &Shape, path: Option<&Node>, env: &Env) -> Shape {
+    match path {
+        None => shape.clone(),
+        Some(n) if matches!(n.kind, crate::core::syntax::NodeKind::Null) => Shape::computed(),
+        Some(n) => match n.as_str().and_then(paths::parse) {
+            Some(p) => resolve(
+                &p,
+                &Ctx {
+                    current: shape,
+                    env,
+                    result: None,
+                },
+            ),
+            None => shape.clone(),
+        },
+    }
+}
+
+/// Input origins a Choice rule restricts when it matches: equality with a
+/// literal, or a pattern narrower than `*`, on the value's path. `And`
+/// restricts what any conjunct restricts; `Or` what every disjunct does.
+fn restricted_origins(rule: &Node, input: &Shape, env: &Env, jsonata: bool) -> BTreeSet<String> {
+    let ctx = Ctx {
+        current: input,
+        env,
+        result: None,
+    };
+    if jsonata {
+        let Some(body) = rule
+            .get("Condition")
+            .and_then(Node::as_str)
+            .and_then(paths::jsonata_body)
+        else {
+            return BTreeSet::new();
+        };
+        return jsonata_restricted(body, &ctx);
+    }
+    comparison_restricted(rule, &ctx, 0)
+}
+
+fn comparison_restricted(rule: &Node, ctx: &Ctx, depth: usize) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if depth > MAX_TEMPLATE_DEPTH {
+        return out;
+    }
+    if let Some(all) = rule.get("And") {
+        for r in all.elements() {
+            out.extend(comparison_restricted(r, ctx, depth + 1));
+        }
+        return out;
+    }
+    if let Some(any) = rule.get("Or") {
+        let mut sets = any
+            .elements()
+            .iter()
+            .map(|r| comparison_restricted(r, ctx, depth + 1));
+        if let Some(first) = sets.next() {
+            return sets.fold(first, |acc, s| acc.intersection(&s).cloned().collect());
+        }
+        return out;
+    }
+    let Some(variable) = rule.get("Variable").and_then(Node::as_str).and_then(paths::parse) else {
+        return out;
+    };
+    let restricts = rule.get("StringEquals").is_some()
+        || rule
+            .get("StringMatches")
+            .and_then(Node::as_str)
+            .is_some_and(|p| !p.trim_matches('*').is_empty());
+    if restricts {
+        if let Leaf::Input(origin) = resolve(&variable, ctx).summary() {
+            out.insert(origin);
+        }
+    }
+    out
+}
+
+/// JSONata conditions restrict a value they compare for equality
+/// (`$states.input.fn = 'x'`, `$x in [...]`) or match against a pattern
+/// (`$match(...)`, `$contains(...)`). A disjunction (`or`) restricts nothing
+/// we can prove.
+fn jsonata_restricted(body: &str, ctx: &Ctx) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    if body.contains(" or ") {
+        return out;
+    }
+    let compares = body.contains('=') && !body.contains("!=")
+        || body.contains(" in ")
+        || body.contains("$match(")
+        || body.contains("$contains(");
+    if !compares {
+        return out;
+    }
+    for r in paths::jsonata_references(body) {
+        if let Leaf::Input(origin) = resolve(&r, ctx).summary() {
+            out.insert(origin);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::syntax::json;
+
+    fn args_of(text: &str, state: &str) -> Vec<Argument> {
+        let root = json::parse(text).root.unwrap();
+        let machine = StateMachine::lower(&root);
+        let result = analyze(&machine);
+        let id = machine.states.iter().find(|s| s.name == state).unwrap().id;
+        result.get(&id).cloned().unwrap_or_default()
+    }
+
+    fn provenance(text: &str, state: &str, arg: &str) -> (Leaf, bool) {
+        let a = args_of(text, state).into_iter().find(|a| a.name == arg).unwrap();
+        (a.provenance, a.validated)
+    }
+
+    const TASK: &str = r#""Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true"#;
+
+    #[test]
+    fn direct_input_reference() {
+        let text = format!(
+            r#"{{"StartAt":"T","States":{{"T":{{{TASK},"Parameters":{{"FunctionName.$":"$.fn","Payload":{{}}}}}}}}}}"#
+        );
+        assert_eq!(
+            provenance(&text, "T", "FunctionName"),
+            (Leaf::Input("$.fn".into()), false)
+        );
+        let a = args_of(&text, "T");
+        assert_eq!(a[0].test_path.as_deref(), Some("$.fn"));
+    }
+
+    #[test]
+    fn literal_and_context_are_not_input() {
+        let text = format!(
+            r#"{{"StartAt":"T","States":{{"T":{{{TASK},"Parameters":{{"FunctionName":"arn:aws:lambda:us-east-1:1:function:f","Id.$":"$$.Execution.Id","In.$":"$$.Execution.Input.x"}}}}}}}}"#
+        );
+        assert!(matches!(
+            provenance(&text, "T", "FunctionName").0,
+            Leaf::Literal(_)
+        ));
+        assert_eq!(provenance(&text, "T", "Id").0, Leaf::Computed);
+        assert_eq!(provenance(&text, "T", "In").0, Leaf::Input("$.x".into()));
+    }
+
+    #[test]
+    fn flows_through_pass_result_path_and_intrinsics() {
+        let text = r#"{"StartAt":"P","States":{
+            "P":{"Type":"Pass","Parameters":{"cfg.$":"$.settings"},"ResultPath":"$.c","Next":"Q"},
+            "Q":{"Type":"Pass","Result":"literal","ResultPath":"$.lit","Next":"T"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Parameters":{"FunctionName.$":"States.Format('fn-{}', $.c.cfg.name)","Other.$":"$.lit"}}}}"#;
+        assert_eq!(
+            provenance(text, "T", "FunctionName").0,
+            Leaf::Input("$.settings.name".into())
+        );
+        assert_eq!(
+            provenance(text, "T", "Other").0,
+            Leaf::Literal(serde_json::json!("literal"))
+        );
+    }
+
+    #[test]
+    fn task_result_replaces_input() {
+        let text = r#"{"StartAt":"A","States":{
+            "A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"x"},"Next":"T"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Parameters":{"FunctionName.$":"$.fn"}}}}"#;
+        assert_eq!(provenance(text, "T", "FunctionName").0, Leaf::Computed);
+    }
+
+    #[test]
+    fn choice_must_dominate() {
+        let guarded = r#"{"StartAt":"C","States":{
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.fn","StringMatches":"arn:aws:lambda:us-east-1:1:function:*","Next":"T"}],"Default":"F"},
+            "F":{"Type":"Fail"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,"Parameters":{"FunctionName.$":"$.fn"}}}}"#;
+        assert_eq!(
+            provenance(guarded, "T", "FunctionName"),
+            (Leaf::Input("$.fn".into()), true)
+        );
+        let bypass = guarded.replace(r#""Default":"F""#, r#""Default":"T""#);
+        assert_eq!(
+            provenance(&bypass, "T", "FunctionName"),
+            (Leaf::Input("$.fn".into()), false)
+        );
+        let star = guarded.replace("arn:aws:lambda:us-east-1:1:function:*", "*");
+        assert!(!provenance(&star, "T", "FunctionName").1);
+    }
+
+    #[test]
+    fn jsonata_and_variables() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+            "A":{"Type":"Pass","Assign":{"target":"{% $states.input.job.fn %}"},"Next":"T"},
+            "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+                 "Arguments":{"FunctionName":"{% $target %}","Payload":"{% $states.input %}"}}}}"#;
+        assert_eq!(
+            provenance(text, "T", "FunctionName").0,
+            Leaf::Input("$.job.fn".into())
+        );
+        let a = args_of(text, "T");
+        assert_eq!(a[0].test_path.as_deref(), Some("$target"));
+    }
+
+    #[test]
+    fn map_items_carry_input() {
+        let text = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.jobs","End":true,
+            "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+            "Parameters":{"FunctionName.$":"$.fn"}}}}}}}"#;
+        assert_eq!(
+            provenance(text, "T", "FunctionName").0,
+            Leaf::Input("$.jobs[*].fn".into())
+        );
+    }
+
+    #[test]
+    fn loops_terminate() {
+        let text = r#"{"StartAt":"A","States":{
+            "A":{"Type":"Pass","Parameters":{"x.$":"$"},"ResultPath":"$.deeper","Next":"A2"},
+            "A2":{"Type":"Pass","Next":"A"}}}"#;
+        let root = json::parse(text).root.unwrap();
+        let machine = StateMachine::lower(&root);
+        assert!(analyze(&machine).is_empty());
+    }
+}
