@@ -8,6 +8,7 @@ pub mod classify;
 pub mod config;
 pub mod diagnostic;
 pub mod files;
+pub mod fix;
 pub mod iam;
 pub mod policy;
 pub mod rules;

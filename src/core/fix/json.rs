@@ -1,0 +1,223 @@
+//! JSON edits that keep the file's style: new values are printed with the
+//! file's indentation unit and newline, at the indentation of the place
+//! they go, and nothing outside the edited range changes.
+
+use serde_json::Value;
+
+use super::style::{line_indent, line_start, Style};
+use crate::core::diagnostic::FileEdit;
+use crate::core::files::FileId;
+use crate::core::syntax::{Node, NodeKind};
+use crate::core::text::TextRange;
+
+/// Prints `value` as JSON whose first line continues the current line and
+/// whose later lines start with `base` plus levels of `style.indent`.
+/// Arrays of scalars stay on one line, as people write `"Action": [...]`.
+pub fn print(value: &Value, style: &Style, base: &str) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, style, base);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, style: &Style, indent: &str) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            let inner = format!("{indent}{}", style.indent);
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(style.newline);
+                out.push_str(&inner);
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push_str(": ");
+                write_value(out, v, style, &inner);
+            }
+            out.push_str(style.newline);
+            out.push_str(indent);
+            out.push('}');
+        }
+        Value::Array(items) if !items.is_empty() => {
+            let scalars = items.iter().all(|v| !v.is_object() && !v.is_array());
+            if scalars && items.len() <= 1 {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&serde_json::to_string(v).unwrap_or_default());
+                }
+                out.push(']');
+                return;
+            }
+            let inner = format!("{indent}{}", style.indent);
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(style.newline);
+                out.push_str(&inner);
+                write_value(out, v, style, &inner);
+            }
+            out.push_str(style.newline);
+            out.push_str(indent);
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
+    }
+}
+
+/// Replaces `node` with `value`, printed at the node's indentation.
+pub fn replace(file: FileId, text: &str, node: &Node, value: &Value) -> FileEdit {
+    let style = Style::detect(text);
+    let base = line_indent(text, node.span.start());
+    FileEdit::Replace {
+        file,
+        range: node.span,
+        new_text: print(value, &style, base),
+    }
+}
+
+/// Appends `values` to a JSON array, one per line at the indentation of
+/// the existing elements (or one level in from the bracket).
+pub fn append_to_array(file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<FileEdit> {
+    let NodeKind::Array(items) = &array.kind else {
+        return None;
+    };
+    let style = Style::detect(text);
+    let bracket_indent = line_indent(text, array.span.start()).to_string();
+    let element_indent = match items.first() {
+        Some(first) if line_start(text, first.span.start()) != line_start(text, array.span.start()) => {
+            line_indent(text, first.span.start()).to_string()
+        }
+        _ => format!("{bracket_indent}{}", style.indent),
+    };
+    let mut new_text = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 || !items.is_empty() {
+            new_text.push(',');
+        }
+        new_text.push_str(style.newline);
+        new_text.push_str(&element_indent);
+        new_text.push_str(&print(value, &style, &element_indent));
+    }
+    match items.last() {
+        Some(last) => Some(FileEdit::Replace {
+            file,
+            range: TextRange::empty(last.span.end()),
+            new_text,
+        }),
+        None => {
+            // `[]` → `[\n  new\n]`
+            new_text.push_str(style.newline);
+            new_text.push_str(&bracket_indent);
+            Some(FileEdit::Replace {
+                file,
+                range: TextRange::new(array.span.start() + 1, array.span.end() - 1),
+                new_text,
+            })
+        }
+    }
+}
+
+/// Adds a member to an object, after its last member.
+pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Value) -> Option<FileEdit> {
+    let NodeKind::Object(members) = &object.kind else {
+        return None;
+    };
+    let style = Style::detect(text);
+    let brace_indent = line_indent(text, object.span.start()).to_string();
+    let member_indent = match members.first() {
+        Some(first) if line_start(text, first.key_span.start()) != line_start(text, object.span.start()) => {
+            line_indent(text, first.key_span.start()).to_string()
+        }
+        _ => format!("{brace_indent}{}", style.indent),
+    };
+    let mut new_text = String::new();
+    if !members.is_empty() {
+        new_text.push(',');
+    }
+    new_text.push_str(style.newline);
+    new_text.push_str(&member_indent);
+    new_text.push_str(&serde_json::to_string(key).unwrap_or_default());
+    new_text.push_str(": ");
+    new_text.push_str(&print(value, &style, &member_indent));
+    match members.last() {
+        Some(last) => Some(FileEdit::Replace {
+            file,
+            range: TextRange::empty(last.value.span.end()),
+            new_text,
+        }),
+        None => {
+            new_text.push_str(style.newline);
+            new_text.push_str(&brace_indent);
+            Some(FileEdit::Replace {
+                file,
+                range: TextRange::new(object.span.start() + 1, object.span.end() - 1),
+                new_text,
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::apply_edits;
+    use crate::core::syntax::json::parse;
+    use serde_json::json;
+
+    #[test]
+    fn appends_in_the_files_style() {
+        let text = "{\r\n    \"Statement\": [\r\n        {\"Effect\": \"Allow\"}\r\n    ]\r\n}\r\n";
+        let root = parse(text).root.unwrap();
+        let edit = append_to_array(
+            FileId(0),
+            text,
+            root.get("Statement").unwrap(),
+            &[json!({"Sid": "X", "Action": ["a:B"]})],
+        )
+        .unwrap();
+        let after = apply_edits(text, FileId(0), &[edit]);
+        assert_eq!(
+            after,
+            "{\r\n    \"Statement\": [\r\n        {\"Effect\": \"Allow\"},\r\n        {\r\n            \"Sid\": \"X\",\r\n            \"Action\": [\"a:B\"]\r\n        }\r\n    ]\r\n}\r\n"
+        );
+        assert!(parse(&after).errors.is_empty());
+    }
+
+    #[test]
+    fn fills_an_empty_array() {
+        let text = "{\n  \"Statement\": []\n}";
+        let root = parse(text).root.unwrap();
+        let edit = append_to_array(FileId(0), text, root.get("Statement").unwrap(), &[json!("x")]).unwrap();
+        assert_eq!(
+            apply_edits(text, FileId(0), &[edit]),
+            "{\n  \"Statement\": [\n    \"x\"\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn replaces_at_indentation() {
+        let text = "{\n  \"Resource\": \"*\"\n}";
+        let root = parse(text).root.unwrap();
+        let edit = replace(FileId(0), text, root.get("Resource").unwrap(), &json!(["a", "b"]));
+        assert_eq!(
+            apply_edits(text, FileId(0), &[edit]),
+            "{\n  \"Resource\": [\n    \"a\",\n    \"b\"\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn adds_a_member() {
+        let text = "{\n  \"a\": 1\n}";
+        let root = parse(text).root.unwrap();
+        let edit = add_member(FileId(0), text, &root, "b", &json!({"c": true})).unwrap();
+        assert_eq!(
+            apply_edits(text, FileId(0), &[edit]),
+            "{\n  \"a\": 1,\n  \"b\": {\n    \"c\": true\n  }\n}"
+        );
+    }
+}
