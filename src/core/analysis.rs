@@ -66,6 +66,8 @@ pub struct Unit {
     pub trust: Option<PolicyDoc>,
     pub arn: ArnDefaults,
     pub link: LinkKind,
+    /// Policy files this unit shares with other state machines.
+    pub shared_policies: BTreeSet<FileId>,
 }
 
 impl Unit {
@@ -171,6 +173,20 @@ impl<'f> Workspace<'f> {
                 }
             }
         }
+        let mut users: HashMap<FileId, usize> = HashMap::new();
+        for unit in &units {
+            for policy in &unit.policies {
+                *users.entry(policy.file).or_default() += 1;
+            }
+        }
+        for unit in &mut units {
+            unit.shared_policies = unit
+                .policies
+                .iter()
+                .map(|p| p.file)
+                .filter(|f| users.get(f).copied().unwrap_or(0) > 1)
+                .collect();
+        }
         units
     }
 
@@ -195,6 +211,7 @@ impl<'f> Workspace<'f> {
                         account: entry.account.clone(),
                     },
                     link: LinkKind::Config,
+                    shared_policies: BTreeSet::new(),
                 };
             }
         }
@@ -217,6 +234,7 @@ impl<'f> Workspace<'f> {
             trust,
             arn: ArnDefaults::default(),
             link,
+            shared_policies: BTreeSet::new(),
         }
     }
 }

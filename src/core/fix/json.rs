@@ -162,6 +162,26 @@ pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Va
     }
 }
 
+/// Removes element `index` of an array together with one separating comma
+/// (and the line break and indentation before it), leaving the rest as is.
+pub fn remove_element(file: FileId, text: &str, array: &Node, index: usize) -> Option<FileEdit> {
+    let items = array.elements();
+    let item = items.get(index)?;
+    let range = if index > 0 {
+        TextRange::new(items[index - 1].span.end(), item.span.end())
+    } else if let Some(next) = items.get(1) {
+        TextRange::new(item.span.start(), next.span.start())
+    } else {
+        TextRange::new(array.span.start() + 1, array.span.end() - 1)
+    };
+    let _ = text;
+    Some(FileEdit::Replace {
+        file,
+        range,
+        new_text: String::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +228,16 @@ mod tests {
             apply_edits(text, FileId(0), &[edit]),
             "{\n  \"Resource\": [\n    \"a\",\n    \"b\"\n  ]\n}"
         );
+    }
+
+    #[test]
+    fn removes_elements_with_their_comma() {
+        let text = "[\n  \"a\",\n  \"b\",\n  \"c\"\n]";
+        let root = parse(text).root.unwrap();
+        let first = remove_element(FileId(0), text, &root, 0).unwrap();
+        assert_eq!(apply_edits(text, FileId(0), &[first]), "[\n  \"b\",\n  \"c\"\n]");
+        let last = remove_element(FileId(0), text, &root, 2).unwrap();
+        assert_eq!(apply_edits(text, FileId(0), &[last]), "[\n  \"a\",\n  \"b\"\n]");
     }
 
     #[test]

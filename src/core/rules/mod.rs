@@ -7,6 +7,7 @@ use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 
 pub mod asl;
+pub mod permissions;
 pub mod syntax;
 
 /// Where a rule's documentation page lives; `codeDescription.href` and
@@ -30,6 +31,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     let mut rules: Vec<&'static RuleMeta> = Vec::new();
     rules.extend(syntax::RULES);
     rules.extend(asl::RULES);
+    rules.extend(permissions::RULES);
     rules.sort_by_key(|r| r.id);
     rules
 }
@@ -39,7 +41,7 @@ pub fn meta(id: &str) -> Option<&'static RuleMeta> {
 }
 
 /// Runs every rule on one state machine and its role.
-pub fn check_unit(_workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
+pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
     let definition = &unit.definition;
     let machine = StateMachine::lower(&definition.root);
     let mut found = Vec::new();
@@ -51,6 +53,7 @@ pub fn check_unit(_workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         format: definition.format,
     };
     asl::check(&ctx, &mut found);
+    permissions::check(workspace.files, unit, &machine, &mut found);
     for finding in &mut found {
         if finding.location.file == definition.file {
             finding.location.range = definition.to_file(finding.location.range);

@@ -1,0 +1,354 @@
+//! What every permission rule needs about one state machine and its role,
+//! computed once: each Task's integration, arguments and needs, the role's
+//! lowered policies, and how each need is decided.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::core::analysis::{ArnDefaults, PolicyDoc, Unit};
+use crate::core::asl::dataflow::{self, Argument, Leaf};
+use crate::core::asl::{State, StateMachine};
+use crate::core::catalog::{self, ArgValue, ArnContext, Need, TaskResource};
+use crate::core::diagnostic::Location;
+use crate::core::files::{FileId, FileSet};
+use crate::core::iam::{self, Decision, Policy, Request, StatementRef};
+use crate::core::syntax::Node;
+use crate::core::text::TextRange;
+
+pub struct Task<'m, 'a> {
+    pub state: &'m State<'a>,
+    pub resource: TaskResource,
+    /// The `Resource` value, in file coordinates.
+    pub resource_location: Location,
+    pub arguments: Vec<Argument>,
+    pub needs: Vec<NeedCheck>,
+}
+
+/// A need and what the role says to each of its (action, resource) pairs.
+pub struct NeedCheck {
+    pub need: Need,
+    pub pairs: Vec<PairCheck>,
+}
+
+pub struct PairCheck {
+    pub action: String,
+    pub resource: String,
+    pub decision: Decision,
+}
+
+impl NeedCheck {
+    pub fn missing(&self) -> impl Iterator<Item = &PairCheck> {
+        self.pairs
+            .iter()
+            .filter(|p| !matches!(p.decision, Decision::Allowed { .. }))
+    }
+
+    pub fn is_met(&self) -> bool {
+        self.missing().next().is_none()
+    }
+}
+
+pub struct Context<'m, 'a> {
+    pub files: &'m FileSet,
+    pub unit: &'m Unit,
+    pub machine: &'m StateMachine<'a>,
+    pub tasks: Vec<Task<'m, 'a>>,
+    pub policies: Vec<Policy>,
+    pub trust: Option<Policy>,
+    pub arn: ArnContext,
+}
+
+impl<'m, 'a> Context<'m, 'a> {
+    pub fn new(files: &'m FileSet, unit: &'m Unit, machine: &'m StateMachine<'a>) -> Self {
+        let definition = &unit.definition;
+        let policies: Vec<Policy> = unit.policies.iter().map(lower).collect();
+        let trust = unit.trust.as_ref().map(lower);
+        let arn = arn_context(&unit.arn, machine);
+        let mut flow = dataflow::analyze(machine);
+        let mut tasks = Vec::new();
+        for state in machine.tasks() {
+            let Some(resource_node) = state.field("Resource") else {
+                continue;
+            };
+            let Some(resource_text) = resource_node.as_str() else {
+                continue;
+            };
+            let resource = catalog::parse_task_resource(resource_text);
+            let arguments = flow.remove(&state.id).unwrap_or_default();
+            let args = |name: &str| -> ArgValue {
+                match arguments.iter().find(|a| a.name == name) {
+                    None => ArgValue::Absent,
+                    Some(a) => match &a.provenance {
+                        Leaf::Literal(v) => ArgValue::Static(v.clone()),
+                        _ => ArgValue::Dynamic,
+                    },
+                }
+            };
+            let needs = catalog::needs(&resource, &args, &arn)
+                .into_iter()
+                .map(|need| check_need(need, &policies))
+                .collect();
+            tasks.push(Task {
+                state,
+                resource,
+                resource_location: Location {
+                    file: definition.file,
+                    range: definition.to_file(resource_node.span),
+                },
+                arguments,
+                needs,
+            });
+        }
+        Context {
+            files,
+            unit,
+            machine,
+            tasks,
+            policies,
+            trust,
+            arn,
+        }
+    }
+
+    pub fn unit_text(&self, file: FileId) -> &'m str {
+        self.files.text(file)
+    }
+
+    pub fn definition_file(&self) -> FileId {
+        self.unit.definition.file
+    }
+
+    /// A definition range in file coordinates.
+    pub fn def_location(&self, range: TextRange) -> Location {
+        Location {
+            file: self.unit.definition.file,
+            range: self.unit.definition.to_file(range),
+        }
+    }
+
+    pub fn policy_root(&self, policy: usize) -> &PolicyDoc {
+        &self.unit.policies[policy]
+    }
+
+    pub fn statement(&self, r: StatementRef) -> &iam::Statement {
+        &self.policies[r.policy].statements[r.statement]
+    }
+
+    pub fn has_role(&self) -> bool {
+        !self.policies.is_empty()
+    }
+
+    /// Every (action, resource) pair the workflow needs, across tasks.
+    pub fn all_pairs(&self) -> impl Iterator<Item = (&Task<'m, 'a>, &NeedCheck, &PairCheck)> {
+        self.tasks.iter().flat_map(|t| {
+            t.needs
+                .iter()
+                .flat_map(move |n| n.pairs.iter().map(move |p| (t, n, p)))
+        })
+    }
+}
+
+fn lower(doc: &PolicyDoc) -> Policy {
+    iam::lower_policy(doc.file, &doc.root, &|_| None)
+}
+
+fn check_need(need: Need, policies: &[Policy]) -> NeedCheck {
+    let context = need
+        .condition
+        .as_ref()
+        .map(|(k, v)| vec![(k.as_str(), v.as_str())])
+        .unwrap_or_default();
+    let mut pairs = Vec::new();
+    for action in &need.actions {
+        for resource in &need.resources {
+            let mut decision = iam::evaluate(
+                policies,
+                &Request {
+                    action,
+                    resource,
+                    context: &context,
+                },
+            );
+            if need.dynamic && decision == Decision::ImplicitDeny {
+                decision = overlapping_allow(policies, action, resource);
+            }
+            pairs.push(PairCheck {
+                action: action.clone(),
+                resource: resource.clone(),
+                decision,
+            });
+        }
+    }
+    NeedCheck { need, pairs }
+}
+
+/// For a target chosen at run time, the need is met for the targets the
+/// role names inside its pattern: any Allow whose resource overlaps it.
+fn overlapping_allow(policies: &[Policy], action: &str, pattern: &str) -> Decision {
+    let mut by = Vec::new();
+    for (p, policy) in policies.iter().enumerate() {
+        for (s, statement) in policy.statements.iter().enumerate() {
+            if statement.effect != iam::Effect::Allow || !iam::statement_allows_action(statement, action) {
+                continue;
+            }
+            let Some(resources) = statement.resources.as_ref().filter(|r| !r.negated) else {
+                continue;
+            };
+            let overlaps = resources.items.iter().any(|r| {
+                iam::pattern_covers(pattern, &r.value, false) || iam::pattern_covers(&r.value, pattern, false)
+            });
+            if overlaps && statement.conditions.is_empty() {
+                by.push(StatementRef {
+                    policy: p,
+                    statement: s,
+                });
+            }
+        }
+    }
+    if by.is_empty() {
+        Decision::ImplicitDeny
+    } else {
+        Decision::Allowed {
+            by,
+            conditional: Vec::new(),
+        }
+    }
+}
+
+/// Region, account and partition: the configuration first, else the ARNs
+/// already written in the definition when they agree.
+fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
+    let mut ctx = ArnContext {
+        partition: defaults.partition.clone(),
+        region: defaults.region.clone(),
+        account: defaults.account.clone(),
+    };
+    let mut regions = Vec::new();
+    let mut accounts = Vec::new();
+    let mut partitions = Vec::new();
+    let mut stack: Vec<&Node> = vec![machine.root];
+    let mut budget = 100_000;
+    while let Some(node) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match &node.kind {
+            crate::core::syntax::NodeKind::String(s) if s.starts_with("arn:") => {
+                let parts: Vec<&str> = s.splitn(6, ':').collect();
+                if parts.len() == 6 && !parts[1].contains('$') {
+                    partitions.push(parts[1].to_string());
+                    if is_region(parts[3]) {
+                        regions.push(parts[3].to_string());
+                    }
+                    if parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit()) {
+                        accounts.push(parts[4].to_string());
+                    }
+                }
+            }
+            crate::core::syntax::NodeKind::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            crate::core::syntax::NodeKind::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    let agreed = |values: &mut Vec<String>| {
+        values.sort();
+        values.dedup();
+        if values.len() == 1 {
+            values.pop()
+        } else {
+            None
+        }
+    };
+    if ctx.region.is_none() {
+        ctx.region = agreed(&mut regions);
+    }
+    if ctx.account.is_none() {
+        ctx.account = agreed(&mut accounts);
+    }
+    if ctx.partition.is_none() {
+        ctx.partition = agreed(&mut partitions);
+    }
+    ctx
+}
+
+fn is_region(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .last()
+            .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `lambda:InvokeFunction` → `LambdaInvokeFunction`: a readable Sid.
+pub fn sid_for(actions: &[String]) -> String {
+    let Some(first) = actions.first() else {
+        return "AslLsp".into();
+    };
+    let mut sid = String::new();
+    for part in first.split(':') {
+        let mut chars = part.chars();
+        if let Some(c) = chars.next() {
+            sid.extend(c.to_uppercase());
+            sid.extend(chars.filter(|c| c.is_ascii_alphanumeric()));
+        }
+    }
+    sid
+}
+
+/// An IAM condition a need carries: (key, value) under `StringEquals`.
+pub type NeedCondition = Option<(String, String)>;
+
+/// Grants to write: (condition, action) → resources.
+pub type Grants = BTreeMap<(NeedCondition, String), BTreeSet<String>>;
+
+/// One statement per (condition, resource set), actions merged, Sids unique.
+pub fn grouped_statements(grants: &Grants) -> Vec<Value> {
+    let mut groups: BTreeMap<(NeedCondition, Vec<String>), Vec<String>> = BTreeMap::new();
+    for ((condition, action), resources) in grants {
+        groups
+            .entry((condition.clone(), resources.iter().cloned().collect()))
+            .or_default()
+            .push(action.clone());
+    }
+    let mut sids = BTreeSet::new();
+    groups
+        .into_iter()
+        .map(|((condition, resources), actions)| {
+            let base = sid_for(&actions);
+            let mut sid = base.clone();
+            let mut n = 2;
+            while !sids.insert(sid.clone()) {
+                sid = format!("{base}{n}");
+                n += 1;
+            }
+            statement_json(&sid, &actions, &resources, condition.as_ref())
+        })
+        .collect()
+}
+
+/// A new Allow statement as JSON.
+pub fn statement_json(
+    sid: &str,
+    actions: &[String],
+    resources: &[String],
+    condition: Option<&(String, String)>,
+) -> Value {
+    let mut statement = serde_json::Map::new();
+    statement.insert("Sid".into(), Value::String(sid.into()));
+    statement.insert("Effect".into(), Value::String("Allow".into()));
+    statement.insert("Action".into(), string_or_list(actions));
+    statement.insert("Resource".into(), string_or_list(resources));
+    if let Some((key, value)) = condition {
+        statement.insert(
+            "Condition".into(),
+            serde_json::json!({"StringEquals": {key.clone(): value.clone()}}),
+        );
+    }
+    Value::Object(statement)
+}
+
+fn string_or_list(items: &[String]) -> Value {
+    Value::Array(items.iter().cloned().map(Value::String).collect())
+}

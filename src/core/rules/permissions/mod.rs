@@ -1,0 +1,95 @@
+//! Least-privilege rules: the workflow against the role that runs it.
+
+use crate::core::analysis::Unit;
+use crate::core::asl::StateMachine;
+use crate::core::diagnostic::{Finding, Location};
+use crate::core::files::FileSet;
+use crate::core::iam::StatementRef;
+use crate::core::rules::RuleMeta;
+use crate::core::text::TextRange;
+
+pub mod context;
+pub mod policy_fix;
+
+pub mod conditional_permission;
+pub mod missing_permission;
+pub mod no_linked_role;
+pub mod secret_in_definition;
+pub mod sync_missing_events_permissions;
+pub mod trust_policy_confused_deputy;
+pub mod unscoped_lambda_invoke;
+pub mod unscoped_pass_role;
+pub mod unused_permission;
+pub mod unvalidated_input_target;
+pub mod wildcard_resource;
+
+pub use context::Context;
+
+pub const RULES: &[&RuleMeta] = &[
+    &unscoped_lambda_invoke::RULE,
+    &unvalidated_input_target::RULE,
+    &sync_missing_events_permissions::RULE,
+    &missing_permission::RULE,
+    &wildcard_resource::RULE,
+    &conditional_permission::RULE,
+    &unused_permission::RULE,
+    &unscoped_pass_role::RULE,
+    &trust_policy_confused_deputy::RULE,
+    &no_linked_role::RULE,
+    &secret_in_definition::RULE,
+];
+
+pub fn check(files: &FileSet, unit: &Unit, machine: &StateMachine, out: &mut Vec<Finding>) {
+    secret_in_definition::check(unit, machine, out);
+    let ctx = Context::new(files, unit, machine);
+    no_linked_role::check(&ctx, out);
+    if !ctx.has_role() {
+        return;
+    }
+    missing_permission::check(&ctx, out);
+    sync_missing_events_permissions::check(&ctx, out);
+    unscoped_lambda_invoke::check(&ctx, out);
+    unvalidated_input_target::check(&ctx, out);
+    wildcard_resource::check(&ctx, out);
+    conditional_permission::check(&ctx, out);
+    unused_permission::check(&ctx, out);
+    unscoped_pass_role::check(&ctx, out);
+    trust_policy_confused_deputy::check(&ctx, out);
+}
+
+/// Where a policy-side finding about a statement goes: the written
+/// resource pattern, else the Resource value, else the statement.
+pub fn statement_location(ctx: &Context, r: StatementRef, resource: Option<&str>) -> Location {
+    let statement = ctx.statement(r);
+    let file = ctx.policies[r.policy].file;
+    let range: TextRange = match (&statement.resources, resource) {
+        (Some(spec), Some(written)) => spec
+            .items
+            .iter()
+            .find(|i| i.value == written)
+            .map(|i| i.span)
+            .unwrap_or(spec.span),
+        (Some(spec), None) => spec.span,
+        (None, _) => statement.span,
+    };
+    Location { file, range }
+}
+
+/// The policy file's `Statement` key, where findings about a statement the
+/// role lacks go.
+pub fn policy_anchor(ctx: &Context) -> Option<Location> {
+    let policy = ctx.policies.first()?;
+    Some(Location {
+        file: policy.file,
+        range: policy.statement_key_span.unwrap_or(policy.root_span),
+    })
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

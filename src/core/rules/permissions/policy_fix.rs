@@ -1,0 +1,245 @@
+//! Fixes that edit a JSON policy file: insert statements, and scope a
+//! statement to what the workflow needs without losing anything it grants
+//! that is still needed (a shared statement is split, not rewritten).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::context::{sid_for, statement_json, Context};
+use crate::core::diagnostic::FileEdit;
+use crate::core::fix::json as json_fix;
+use crate::core::fix::style::{line_indent, Style};
+use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::syntax::{Node, NodeKind};
+use crate::core::text::TextRange;
+
+/// The tree node of a statement (the policy's `Statement` array element, or
+/// the single statement object).
+pub fn statement_node<'c>(ctx: &'c Context, r: StatementRef) -> Option<&'c Node> {
+    let root = &ctx.policy_root(r.policy).root;
+    let statement = root.get("Statement")?;
+    match &statement.kind {
+        NodeKind::Array(items) => items.get(r.statement),
+        NodeKind::Object(_) if r.statement == 0 => Some(statement),
+        _ => None,
+    }
+}
+
+fn unique_sids(ctx: &Context, policy: usize, statements: &mut [Value]) {
+    let mut taken: BTreeSet<String> = ctx.policies[policy]
+        .statements
+        .iter()
+        .filter_map(|s| s.sid.clone())
+        .collect();
+    for statement in statements {
+        let Some(sid) = statement.get("Sid").and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let mut candidate = sid.clone();
+        let mut n = 2;
+        while taken.contains(&candidate) {
+            candidate = format!("{sid}{n}");
+            n += 1;
+        }
+        taken.insert(candidate.clone());
+        statement["Sid"] = Value::String(candidate);
+    }
+}
+
+/// Adds statements to the first policy of the role.
+pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Vec<FileEdit>> {
+    if statements.is_empty() || ctx.policies.is_empty() {
+        return None;
+    }
+    unique_sids(ctx, 0, &mut statements);
+    let doc = ctx.policy_root(0);
+    let text = ctx_text(ctx, 0);
+    let root = &doc.root;
+    match root.get("Statement") {
+        Some(
+            array @ Node {
+                kind: NodeKind::Array(_),
+                ..
+            },
+        ) => json_fix::append_to_array(doc.file, text, array, &statements).map(|e| vec![e]),
+        Some(
+            single @ Node {
+                kind: NodeKind::Object(_),
+                ..
+            },
+        ) => {
+            let style = Style::detect(text);
+            let indent = line_indent(text, single.span.start());
+            let mut after = String::new();
+            for s in &statements {
+                after.push(',');
+                after.push_str(style.newline);
+                after.push_str(indent);
+                after.push_str(&json_fix::print(s, &style, indent));
+            }
+            after.push(']');
+            Some(vec![
+                FileEdit::Replace {
+                    file: doc.file,
+                    range: TextRange::empty(single.span.start()),
+                    new_text: "[".into(),
+                },
+                FileEdit::Replace {
+                    file: doc.file,
+                    range: TextRange::empty(single.span.end()),
+                    new_text: after,
+                },
+            ])
+        }
+        Some(_) => None,
+        None if root.is_object() => {
+            json_fix::add_member(doc.file, text, root, "Statement", &Value::Array(statements))
+                .map(|e| vec![e])
+        }
+        None => None,
+    }
+}
+
+fn ctx_text<'c>(ctx: &'c Context, policy: usize) -> &'c str {
+    ctx.unit_text(ctx.policy_root(policy).file)
+}
+
+/// What a statement grants that the workflow needs: action → resources.
+pub fn needed_through(ctx: &Context, r: StatementRef) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, _, pair) in ctx.all_pairs() {
+        let granted = match &pair.decision {
+            Decision::Allowed { by, conditional } => {
+                by.contains(&r) || conditional.iter().any(|(c, _)| *c == r)
+            }
+            _ => false,
+        };
+        if granted {
+            out.entry(pair.action.clone())
+                .or_default()
+                .insert(pair.resource.clone());
+        }
+    }
+    out
+}
+
+/// Rewrites statement `r` so that the actions the workflow needs through it
+/// are granted only on the resources it needs; its other actions stay in
+/// the statement as they were. `only` limits the rewrite to these actions
+/// (e.g. just `lambda:InvokeFunction`). `None` when no safe rewrite exists
+/// (NotAction/NotResource statements, or nothing needed goes through it).
+pub fn scope_statement(
+    ctx: &Context,
+    r: StatementRef,
+    only: Option<&dyn Fn(&str) -> bool>,
+    extra: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<Vec<FileEdit>> {
+    let statement = ctx.statement(r);
+    let actions = statement.actions.as_ref()?;
+    let resources = statement.resources.as_ref()?;
+    if actions.negated || resources.negated {
+        return None;
+    }
+    let node = statement_node(ctx, r)?;
+    let mut needed_all = needed_through(ctx, r);
+    for (action, set) in extra {
+        needed_all
+            .entry(action.clone())
+            .or_default()
+            .extend(set.iter().cloned());
+    }
+    let focus = |a: &str| only.is_none_or(|f| f(a));
+    // Sort the written actions: those rewritten to the needed resources,
+    // and the rest, which stay in the statement as they were. A wildcard
+    // used for a focused action is replaced by the exact actions it was
+    // needed for (whatever else it allowed, nothing needs).
+    let mut kept: Vec<&str> = Vec::new();
+    let mut needed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in &actions.items {
+        let written = item.value.as_str();
+        let covered: Vec<&String> = needed_all
+            .keys()
+            .filter(|n| iam::glob_match(written, n, true))
+            .collect();
+        if covered.is_empty() || !covered.iter().any(|a| focus(a)) {
+            kept.push(written);
+            continue;
+        }
+        let is_pattern = written.contains(['*', '?']);
+        for action in covered {
+            if is_pattern || focus(action) {
+                needed.insert(action.clone(), needed_all[action].clone());
+            }
+        }
+    }
+    if needed.is_empty() {
+        return None;
+    }
+    // Group needed actions by identical resource sets.
+    let mut groups: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
+    for (action, set) in &needed {
+        groups
+            .entry(set.iter().cloned().collect())
+            .or_default()
+            .push(action.clone());
+    }
+    let condition = node.get("Condition").map(Node::to_json);
+    let mut new_statements: Vec<Value> = groups
+        .into_iter()
+        .map(|(resources, actions)| {
+            let mut s = statement_json(&sid_for(&actions), &actions, &resources, None);
+            if let Some(c) = &condition {
+                s["Condition"] = c.clone();
+            }
+            s
+        })
+        .collect();
+    unique_sids(ctx, r.policy, &mut new_statements);
+    let doc = ctx.policy_root(r.policy);
+    let text = ctx_text(ctx, r.policy);
+    let style = Style::detect(text);
+    let indent = line_indent(text, node.span.start());
+    let printed: Vec<String> = new_statements
+        .iter()
+        .map(|s| json_fix::print(s, &style, indent))
+        .collect();
+    let separator = format!(",{}{}", style.newline, indent);
+    let single_object = matches!(
+        ctx.policy_root(r.policy).root.get("Statement").map(|s| &s.kind),
+        Some(NodeKind::Object(_))
+    );
+    if kept.is_empty() {
+        let mut new_text = printed.join(&separator);
+        if single_object && printed.len() > 1 {
+            new_text = format!("[{new_text}]");
+        }
+        return Some(vec![FileEdit::Replace {
+            file: doc.file,
+            range: node.span,
+            new_text,
+        }]);
+    }
+    let action_node = node.get("Action")?;
+    let kept_value = Value::Array(kept.iter().map(|a| Value::String(a.to_string())).collect());
+    let mut edits = vec![json_fix::replace(doc.file, text, action_node, &kept_value)];
+    let mut after = String::new();
+    for p in &printed {
+        after.push_str(&separator);
+        after.push_str(p);
+    }
+    if single_object {
+        edits.push(FileEdit::Replace {
+            file: doc.file,
+            range: TextRange::empty(node.span.start()),
+            new_text: "[".into(),
+        });
+        after.push(']');
+    }
+    edits.push(FileEdit::Replace {
+        file: doc.file,
+        range: TextRange::empty(node.span.end()),
+        new_text: after,
+    });
+    Some(edits)
+}

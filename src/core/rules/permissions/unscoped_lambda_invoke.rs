@@ -1,0 +1,158 @@
+//! `unscoped-lambda-invoke`: the role may invoke Lambda functions beyond
+//! the ones the workflow calls, so a compromised or confused execution can
+//! reach any function in the account.
+
+use std::collections::BTreeSet;
+
+use super::context::Context;
+use super::{policy_fix, statement_location};
+use crate::core::diagnostic::{Finding, Fix, Severity};
+use crate::core::iam::{self, Effect, StatementRef};
+use crate::core::rules::RuleMeta;
+
+pub const RULE: RuleMeta = RuleMeta {
+    id: "unscoped-lambda-invoke",
+    default_severity: Severity::Warning,
+    summary: "The role may invoke more Lambda functions than the workflow calls",
+};
+
+const INVOKE: &str = "lambda:InvokeFunction";
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // What the workflow invokes: resource patterns, and the tasks doing it.
+    let mut needed: BTreeSet<String> = BTreeSet::new();
+    let mut tasks = Vec::new();
+    let mut dynamic = false;
+    for task in &ctx.tasks {
+        let mut uses = false;
+        for need in &task.needs {
+            if need.need.actions.iter().any(|a| a.eq_ignore_ascii_case(INVOKE)) {
+                needed.extend(need.need.resources.iter().cloned());
+                dynamic |= need.need.dynamic;
+                uses = true;
+            }
+        }
+        if uses {
+            tasks.push(task);
+        }
+    }
+    if needed.is_empty() {
+        return;
+    }
+    let names: Vec<String> = needed.iter().filter_map(|arn| function_name(arn)).collect();
+    for (p, policy) in ctx.policies.iter().enumerate() {
+        for (s, statement) in policy.statements.iter().enumerate() {
+            if statement.effect != Effect::Allow || !iam::statement_allows_action(statement, INVOKE) {
+                continue;
+            }
+            let Some(resources) = statement.resources.as_ref().filter(|r| !r.negated) else {
+                continue;
+            };
+            let r = StatementRef {
+                policy: p,
+                statement: s,
+            };
+            for item in &resources.items {
+                let pattern = item.value.as_str();
+                if !pattern.contains(['*', '?']) || !may_name_a_function(pattern) {
+                    continue;
+                }
+                if needed.iter().any(|n| iam::pattern_covers(n, pattern, false)) {
+                    continue; // within what the workflow needs
+                }
+                let severity = if is_prefix_of_invoked(pattern, &names) {
+                    Severity::Hint
+                } else {
+                    RULE.default_severity
+                };
+                let scope = if dynamic {
+                    "the functions of this account and region (a task picks its function at run time)"
+                        .to_string()
+                } else {
+                    names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let message = format!(
+                    "lambda:InvokeFunction is allowed on \"{pattern}\", but the workflow invokes only {scope}"
+                );
+                let fix = policy_fix::scope_statement(
+                    ctx,
+                    r,
+                    Some(&|a: &str| a.eq_ignore_ascii_case(INVOKE)),
+                    &Default::default(),
+                )
+                .map(|edits| Fix {
+                    title: format!(
+                        "Scope lambda:InvokeFunction to {}{}",
+                        if dynamic {
+                            "this account and region"
+                        } else {
+                            "the invoked functions"
+                        },
+                        unknown_segments(ctx)
+                    ),
+                    preferred: true,
+                    edits,
+                });
+                let location = statement_location(ctx, r, Some(pattern));
+                let mut finding = Finding::new(RULE.id, severity, location, message.clone());
+                for task in &tasks {
+                    finding = finding.with_related(
+                        task.resource_location,
+                        format!("Invoked by \"{}\"", task.state.name),
+                    );
+                }
+                if let Some(fix) = &fix {
+                    finding = finding.with_fix(fix.clone());
+                }
+                out.push(finding);
+                for task in &tasks {
+                    let mut on_task =
+                        Finding::new(RULE.id, severity, task.resource_location, message.clone())
+                            .with_related(location, "The statement that allows it");
+                    if let Some(fix) = &fix {
+                        on_task = on_task.with_fix(fix.clone());
+                    }
+                    out.push(on_task);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a resource pattern can match a Lambda function ARN.
+fn may_name_a_function(pattern: &str) -> bool {
+    iam::pattern_covers(pattern, "arn:aws:lambda:us-east-1:123456789012:function:f", false)
+        || iam::glob_match(pattern, "arn:aws:lambda:us-east-1:123456789012:function:f", false)
+        || pattern.contains(":lambda:") && pattern.contains("function")
+}
+
+fn function_name(arn: &str) -> Option<String> {
+    let name = arn.split(":function:").nth(1)?.split(':').next()?;
+    (!name.contains(['*', '?'])).then(|| name.to_string())
+}
+
+/// `function:Worker*` where `Worker` is an invoked function: SAM's
+/// `LambdaInvokePolicy` grants exactly this; it reaches only functions
+/// whose names start with the invoked one's.
+fn is_prefix_of_invoked(pattern: &str, names: &[String]) -> bool {
+    let Some(tail) = pattern.split(":function:").nth(1) else {
+        return false;
+    };
+    let Some(prefix) = tail.strip_suffix('*') else {
+        return false;
+    };
+    !prefix.contains(['*', '?']) && names.iter().any(|n| n == prefix)
+}
+
+pub fn unknown_segments(ctx: &Context) -> &'static str {
+    match (&ctx.arn.region, &ctx.arn.account) {
+        (Some(_), Some(_)) => "",
+        (None, None) => " (region and account unknown: left as *)",
+        (None, _) => " (region unknown: left as *)",
+        (_, None) => " (account unknown: left as *)",
+    }
+}

@@ -1,0 +1,102 @@
+//! `unused-permission`: a policy attached only to this role allows actions
+//! no state needs. Shown faded; the fix removes them.
+
+use super::context::Context;
+use super::policy_fix::statement_node;
+use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
+use crate::core::fix::json as json_fix;
+use crate::core::iam::{self, Effect, StatementRef};
+use crate::core::rules::RuleMeta;
+use crate::core::syntax::NodeKind;
+
+pub const RULE: RuleMeta = RuleMeta {
+    id: "unused-permission",
+    default_severity: Severity::Hint,
+    summary: "The role allows actions no state needs",
+};
+
+/// Needed by Step Functions itself for logging, tracing and encryption,
+/// which the definition does not show.
+const SERVICE_PREFIXES: &[&str] = &["logs:", "xray:", "kms:", "cloudwatch:"];
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let needed: Vec<&str> = ctx
+        .tasks
+        .iter()
+        .flat_map(|t| {
+            t.needs
+                .iter()
+                .flat_map(|n| n.need.actions.iter().map(String::as_str))
+        })
+        .collect();
+    for (p, policy) in ctx.policies.iter().enumerate() {
+        if ctx.unit.shared_policies.contains(&policy.file) {
+            continue;
+        }
+        for (s, statement) in policy.statements.iter().enumerate() {
+            if statement.effect != Effect::Allow {
+                continue;
+            }
+            let Some(actions) = statement.actions.as_ref().filter(|a| !a.negated) else {
+                continue;
+            };
+            let unused: Vec<usize> = actions
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| {
+                    let written = item.value.to_ascii_lowercase();
+                    !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
+                        && !needed.iter().any(|n| iam::glob_match(&item.value, n, true))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            let r = StatementRef {
+                policy: p,
+                statement: s,
+            };
+            for &i in &unused {
+                let item = &actions.items[i];
+                let fix = removal(ctx, r, i, unused.len() == actions.items.len()).map(|edits| Fix {
+                    title: format!("Remove {}", item.value),
+                    preferred: true,
+                    edits,
+                });
+                let mut finding = Finding::new(
+                    RULE.id,
+                    RULE.default_severity,
+                    Location {
+                        file: policy.file,
+                        range: item.span,
+                    },
+                    format!("No state of the workflow needs {}", item.value),
+                );
+                finding.tags.push(Tag::Unnecessary);
+                if let Some(fix) = fix {
+                    finding = finding.with_fix(fix);
+                }
+                out.push(finding);
+            }
+        }
+    }
+}
+
+/// Removes one action; when every action is unused, the whole statement
+/// (if other statements remain).
+fn removal(ctx: &Context, r: StatementRef, index: usize, whole: bool) -> Option<Vec<FileEdit>> {
+    let doc = ctx.policy_root(r.policy);
+    let text = ctx.unit_text(doc.file);
+    let node = statement_node(ctx, r)?;
+    if whole {
+        let statements = doc.root.get("Statement")?;
+        if statements.elements().len() < 2 {
+            return None;
+        }
+        return json_fix::remove_element(doc.file, text, statements, r.statement).map(|e| vec![e]);
+    }
+    let action = node.get("Action")?;
+    match &action.kind {
+        NodeKind::Array(_) => json_fix::remove_element(doc.file, text, action, index).map(|e| vec![e]),
+        _ => None,
+    }
+}

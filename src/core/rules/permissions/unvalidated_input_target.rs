@@ -1,0 +1,254 @@
+//! `unvalidated-input-target`: a task's target (function, cluster, table,
+//! queue, state machine, ...) comes from the execution input, and not every
+//! path to the task passes a Choice rule that restricts it. Whoever starts
+//! the execution chooses what the role acts on: a confused deputy.
+
+use serde_json::{json, Value};
+
+use super::context::{Context, Task};
+use super::unscoped_lambda_invoke::unknown_segments;
+use super::{policy_fix, statement_location};
+use crate::core::asl::dataflow::{Argument, Leaf};
+use crate::core::catalog::{self, NeedKind};
+use crate::core::classify::Format;
+use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
+use crate::core::fix::json as json_fix;
+use crate::core::fix::style::{line_indent, Style};
+use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::rules::RuleMeta;
+use crate::core::syntax::Node;
+use crate::core::text::TextRange;
+
+pub const RULE: RuleMeta = RuleMeta {
+    id: "unvalidated-input-target",
+    default_severity: Severity::Warning,
+    summary: "A task's target comes from execution input without a validating Choice",
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for task in &ctx.tasks {
+        let targets = catalog::target_arguments(&task.resource);
+        for argument in &task.arguments {
+            let Leaf::Input(origin) = &argument.provenance else {
+                continue;
+            };
+            if argument.validated || !targets.contains(&argument.name.as_str()) {
+                continue;
+            }
+            report(ctx, task, argument, origin, out);
+        }
+    }
+}
+
+fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &mut Vec<Finding>) {
+    let call = task
+        .needs
+        .iter()
+        .find(|n| {
+            n.need.kind == NeedKind::Call && n.need.target_argument.as_deref() == Some(argument.name.as_str())
+        })
+        .or_else(|| {
+            task.needs
+                .iter()
+                .find(|n| n.need.kind == NeedKind::Call && n.need.dynamic)
+        });
+    let pattern = call.and_then(|c| c.need.resources.first().cloned());
+    // Statements that grant the call, and whether any grants it beyond the
+    // account- and region-scoped pattern.
+    let mut granting: Vec<StatementRef> = Vec::new();
+    let mut wildcard = false;
+    if let Some(call) = call {
+        for pair in &call.pairs {
+            if let Decision::Allowed { by, .. } = &pair.decision {
+                for r in by {
+                    if !granting.contains(r) {
+                        granting.push(*r);
+                    }
+                    let statement = ctx.statement(*r);
+                    if let Some(resources) = &statement.resources {
+                        wildcard |= resources.negated
+                            || resources
+                                .items
+                                .iter()
+                                .any(|item| !iam::pattern_covers(&pair.resource, &item.value, false));
+                    }
+                }
+            }
+        }
+    }
+    let severity = if wildcard {
+        Severity::Error
+    } else {
+        RULE.default_severity
+    };
+    let message = format!(
+        "\"{}\" comes from the execution input ({origin}) and no Choice rule restricts it on every path to \"{}\": whoever starts the execution chooses the target{}",
+        argument.name,
+        task.state.name,
+        if wildcard { ", and the role allows any" } else { "" }
+    );
+    let location = ctx.def_location(argument.key_span.cover(argument.value_span));
+    let mut finding = Finding::new(RULE.id, severity, location, message.clone());
+    for r in &granting {
+        finding = finding.with_related(
+            statement_location(ctx, *r, None),
+            "The statement that allows the call",
+        );
+    }
+    if let (Some(pattern), Some(path)) = (&pattern, &argument.test_path) {
+        if let Some(edits) = choice_fix(ctx, task, argument, path, pattern) {
+            finding = finding.with_fix(Fix {
+                title: format!(
+                    "Insert a Choice that admits only {pattern} before \"{}\"{}",
+                    task.state.name,
+                    unknown_segments(ctx)
+                ),
+                preferred: true,
+                edits,
+            });
+        }
+    }
+    let policy_fix = call.and_then(|call| {
+        let actions: Vec<String> = call.need.actions.clone();
+        let mut edits = Vec::new();
+        for r in &granting {
+            let focus = |a: &str| actions.iter().any(|x| x.eq_ignore_ascii_case(a));
+            edits.extend(policy_fix::scope_statement(
+                ctx,
+                *r,
+                Some(&focus),
+                &Default::default(),
+            )?);
+        }
+        (!edits.is_empty() && wildcard).then(|| Fix {
+            title: format!(
+                "Scope {} to {}{}",
+                actions.join(", "),
+                pattern.clone().unwrap_or_default(),
+                unknown_segments(ctx)
+            ),
+            preferred: false,
+            edits,
+        })
+    });
+    if let Some(fix) = &policy_fix {
+        finding = finding.with_fix(fix.clone());
+    }
+    out.push(finding);
+    if wildcard {
+        for r in &granting {
+            let mut on_policy = Finding::new(
+                RULE.id,
+                severity,
+                statement_location(ctx, *r, None),
+                message.clone(),
+            )
+            .with_related(
+                location,
+                format!("\"{}\" of \"{}\"", argument.name, task.state.name),
+            );
+            if let Some(fix) = &policy_fix {
+                on_policy = on_policy.with_fix(fix.clone());
+            }
+            out.push(on_policy);
+        }
+    }
+}
+
+/// Inserts `Check <task>` (a Choice admitting only `pattern`) and
+/// `<task> rejected` (a Fail) in front of the task, and re-points every
+/// edge into the task at the Choice.
+fn choice_fix(
+    ctx: &Context,
+    task: &Task,
+    argument: &Argument,
+    path: &str,
+    pattern: &str,
+) -> Option<Vec<FileEdit>> {
+    let definition = &ctx.unit.definition;
+    if definition.format != Format::Json || definition.map.is_some() {
+        return None;
+    }
+    let file = definition.file;
+    let text = ctx.unit_text(file);
+    let machine = ctx.machine;
+    let state = task.state;
+    let scope = machine.scope(state.scope);
+    let taken = |name: &str| machine.find(state.scope, name).is_some();
+    let check_name = fresh_name(&format!("Check {} {}", argument.name, state.name), &taken);
+    let fail_name = fresh_name(&format!("{} rejected", state.name), &|n| {
+        taken(n) || n == check_name
+    });
+
+    let mut choice = serde_json::Map::new();
+    choice.insert("Type".into(), json!("Choice"));
+    if state.query_language == crate::core::asl::QueryLanguage::Jsonata {
+        choice.insert("QueryLanguage".into(), json!("JSONPath"));
+    }
+    choice.insert(
+        "Comment".into(),
+        json!(format!(
+            "Admit only {} values in this account and region",
+            argument.name
+        )),
+    );
+    choice.insert(
+        "Choices".into(),
+        json!([{"Variable": path, "StringMatches": pattern, "Next": state.name}]),
+    );
+    choice.insert("Default".into(), json!(fail_name));
+    let fail = json!({
+        "Type": "Fail",
+        "Error": "InvalidTarget",
+        "Cause": format!("{} is not an allowed target", argument.name),
+    });
+
+    let style = Style::detect(text);
+    let key_start = state.member.key_span.start();
+    let indent = line_indent(text, key_start);
+    let mut inserted = String::new();
+    for (name, value) in [(&check_name, Value::Object(choice)), (&fail_name, fail)] {
+        inserted.push_str(&serde_json::to_string(name).ok()?);
+        inserted.push_str(": ");
+        inserted.push_str(&json_fix::print(&value, &style, indent));
+        inserted.push(',');
+        inserted.push_str(style.newline);
+        inserted.push_str(indent);
+    }
+    let mut edits = vec![FileEdit::Replace {
+        file,
+        range: TextRange::empty(key_start),
+        new_text: inserted,
+    }];
+    let quoted = serde_json::to_string(&check_name).ok()?;
+    let mut repoint = |node: &Node| {
+        if node.as_str() == Some(state.name) {
+            edits.push(FileEdit::Replace {
+                file,
+                range: node.span,
+                new_text: quoted.clone(),
+            });
+        }
+    };
+    if let Some(start) = scope.start_at {
+        repoint(start);
+    }
+    for &other in &scope.states {
+        for (_, node) in machine.state(other).transitions() {
+            repoint(node);
+        }
+    }
+    Some(edits)
+}
+
+/// A state name not yet taken, at most 80 characters (the ASL limit).
+fn fresh_name(base: &str, taken: &dyn Fn(&str) -> bool) -> String {
+    let base: String = base.chars().take(76).collect();
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base} {n}"))
+        .find(|c| !taken(c))
+        .unwrap_or(base)
+}

@@ -1,0 +1,105 @@
+//! `wildcard-resource`: an action the workflow uses is allowed on a
+//! resource pattern broader than the resources it acts on.
+
+use std::collections::BTreeMap;
+
+use super::context::Context;
+use super::{list, policy_fix, statement_location};
+use crate::core::diagnostic::{Finding, Fix, Location, Severity};
+use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::rules::RuleMeta;
+
+pub const RULE: RuleMeta = RuleMeta {
+    id: "wildcard-resource",
+    default_severity: Severity::Warning,
+    summary: "An action the workflow uses is allowed on more resources than it needs",
+};
+
+struct Broad {
+    actions: Vec<String>,
+    tasks: Vec<(String, Location)>,
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // (statement, written resource) → what is too broad there.
+    let mut broad: BTreeMap<(StatementRef, String), Broad> = BTreeMap::new();
+    for (task, need, pair) in ctx.all_pairs() {
+        if need.need.dynamic
+            || pair.action.eq_ignore_ascii_case("lambda:InvokeFunction")
+            || pair.action.eq_ignore_ascii_case("iam:PassRole")
+            || need.need.resources.iter().any(|r| r == "*")
+        {
+            continue;
+        }
+        let Decision::Allowed { by, .. } = &pair.decision else {
+            continue;
+        };
+        for r in by {
+            let Some(resources) = ctx.statement(*r).resources.as_ref().filter(|s| !s.negated) else {
+                continue;
+            };
+            for item in &resources.items {
+                let written = item.value.as_str();
+                let matches = iam::glob_match(written, &pair.resource, false)
+                    || iam::pattern_covers(written, &pair.resource, false);
+                if !written.contains(['*', '?']) || !matches {
+                    continue;
+                }
+                if need
+                    .need
+                    .resources
+                    .iter()
+                    .any(|n| iam::pattern_covers(n, written, false))
+                {
+                    continue;
+                }
+                let entry = broad.entry((*r, written.to_string())).or_insert_with(|| Broad {
+                    actions: Vec::new(),
+                    tasks: Vec::new(),
+                });
+                if !entry.actions.contains(&pair.action) {
+                    entry.actions.push(pair.action.clone());
+                }
+                if !entry.tasks.iter().any(|(n, _)| n == task.state.name) {
+                    entry
+                        .tasks
+                        .push((task.state.name.to_string(), task.resource_location));
+                }
+            }
+        }
+    }
+    for ((r, written), found) in broad {
+        let message = format!(
+            "{} {} allowed on \"{written}\", more than the workflow uses",
+            list(&found.actions),
+            if found.actions.len() == 1 { "is" } else { "are" }
+        );
+        let actions = found.actions.clone();
+        let focus = move |a: &str| actions.iter().any(|x| x.eq_ignore_ascii_case(a));
+        let fix = policy_fix::scope_statement(ctx, r, Some(&focus), &Default::default()).map(|edits| Fix {
+            title: format!(
+                "Scope {} to the resources the workflow uses",
+                list(&found.actions)
+            ),
+            preferred: true,
+            edits,
+        });
+        let location = statement_location(ctx, r, Some(&written));
+        let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message.clone());
+        for (name, at) in &found.tasks {
+            finding = finding.with_related(*at, format!("Used by \"{name}\""));
+        }
+        if let Some(fix) = &fix {
+            finding = finding.with_fix(fix.clone());
+        }
+        out.push(finding);
+        for (_, at) in &found.tasks {
+            let mut on_task = Finding::new(RULE.id, RULE.default_severity, *at, message.clone())
+                .with_related(location, "The statement that allows it");
+            if let Some(fix) = &fix {
+                on_task = on_task.with_fix(fix.clone());
+            }
+            out.push(on_task);
+        }
+    }
+}
