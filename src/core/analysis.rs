@@ -19,7 +19,7 @@ pub type OffsetMap = Arc<dyn Fn(usize) -> usize + Send + Sync>;
 #[derive(Clone)]
 pub struct DefinitionDoc {
     pub file: FileId,
-    pub root: Node,
+    pub root: Arc<Node>,
     pub format: Format,
     /// `None` when `root`'s spans are already offsets into `file`.
     pub map: Option<OffsetMap>,
@@ -39,7 +39,7 @@ impl DefinitionDoc {
 #[derive(Clone, Debug)]
 pub struct PolicyDoc {
     pub file: FileId,
-    pub root: Node,
+    pub root: Arc<Node>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,6 +84,8 @@ impl Unit {
 pub struct Workspace<'f> {
     pub files: &'f FileSet,
     parsed: Vec<Option<Parsed>>,
+    /// Each parsed tree, shared with the units that use it.
+    roots: Vec<Option<Arc<Node>>>,
     kinds: Vec<FileKind>,
 }
 
@@ -117,7 +119,16 @@ impl<'f> Workspace<'f> {
             kinds.push(kind);
             parsed.push(result);
         }
-        Workspace { files, parsed, kinds }
+        let roots = parsed
+            .iter_mut()
+            .map(|p| p.as_mut().and_then(|p| p.root.take()).map(Arc::new))
+            .collect();
+        Workspace {
+            files,
+            parsed,
+            roots,
+            kinds,
+        }
     }
 
     pub fn kind(&self, file: FileId) -> FileKind {
@@ -129,7 +140,11 @@ impl<'f> Workspace<'f> {
     }
 
     pub fn root(&self, file: FileId) -> Option<&Node> {
-        self.parsed(file).and_then(|p| p.root.as_ref())
+        self.roots[file.0 as usize].as_deref()
+    }
+
+    fn shared_root(&self, file: FileId) -> Option<Arc<Node>> {
+        self.roots[file.0 as usize].clone()
     }
 
     /// The nearest `.asl-lsp.json` at or above `dir`, among the given files.
@@ -156,10 +171,9 @@ impl<'f> Workspace<'f> {
 
     fn policy_doc(&self, path: &str) -> Option<PolicyDoc> {
         let id = self.files.lookup(path)?;
-        let root = self.root(id)?;
         Some(PolicyDoc {
             file: id,
-            root: root.clone(),
+            root: self.shared_root(id)?,
         })
     }
 
@@ -168,7 +182,7 @@ impl<'f> Workspace<'f> {
         let mut units = Vec::new();
         for id in self.files.ids() {
             if let FileKind::Definition(format) = self.kind(id) {
-                if let Some(root) = self.root(id) {
+                if let Some(root) = self.shared_root(id) {
                     units.push(self.link_standalone(id, format, root));
                 }
             }
@@ -190,11 +204,11 @@ impl<'f> Workspace<'f> {
         units
     }
 
-    fn link_standalone(&self, id: FileId, format: Format, root: &Node) -> Unit {
+    fn link_standalone(&self, id: FileId, format: Format, root: Arc<Node>) -> Unit {
         let path = self.files.path(id);
         let definition = DefinitionDoc {
             file: id,
-            root: root.clone(),
+            root,
             format,
             map: None,
             text: self.files.get(id).text.clone(),
@@ -282,7 +296,7 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
             let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
             rules::syntax::check(file, parsed, report_comments, &mut findings);
             if kind == FileKind::Config {
-                if let Some(root) = &parsed.root {
+                if let Some(root) = workspace.root(file) {
                     let config = Config::from_tree(files.path(file), root);
                     for (range, message) in config.problems {
                         findings.push(Finding::new(

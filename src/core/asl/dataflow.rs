@@ -6,6 +6,7 @@
 //! must-set of validated input origins.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -20,48 +21,93 @@ pub enum Leaf {
     /// Computed by the workflow (a service result, a context value).
     Computed,
     /// A literal written in the definition.
-    Literal(Value),
+    Literal(Rc<Value>),
     /// Taken from the execution input at this path (`$.a.b` of the input).
-    Input(String),
+    Input(Rc<str>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// The provenance of a value. Objects are shared (`Rc`), so passing a shape
+/// from state to state costs nothing and an update copies one level.
+#[derive(Clone, Debug)]
 pub enum Shape {
     Leaf(Leaf),
-    /// Known fields, and what any other field (or array element) is.
-    Object(BTreeMap<String, Shape>, Box<Shape>),
+    Object(Rc<Obj>),
+}
+
+/// Known fields, and what any other field (or array element) is. The
+/// fields are a persistent map: a state that sets one field shares the
+/// rest with its input, so long workflows stay linear.
+#[derive(Clone, Debug)]
+pub struct Obj {
+    fields: Fields,
+    rest: Shape,
+    /// An upper bound of the nesting below this object.
+    depth: usize,
+}
+
+type Fields = imbl::OrdMap<Rc<str>, Shape>;
+
+impl PartialEq for Obj {
+    fn eq(&self, other: &Obj) -> bool {
+        self.rest == other.rest && (self.fields.ptr_eq(&other.fields) || self.fields == other.fields)
+    }
+}
+
+impl PartialEq for Shape {
+    fn eq(&self, other: &Shape) -> bool {
+        match (self, other) {
+            (Shape::Leaf(a), Shape::Leaf(b)) => a == b,
+            (Shape::Object(a), Shape::Object(b)) => Rc::ptr_eq(a, b) || **a == **b,
+            _ => false,
+        }
+    }
 }
 
 const MAX_SHAPE_DEPTH: usize = 8;
 const MAX_TEMPLATE_DEPTH: usize = 16;
+
+fn object(fields: Fields, rest: Shape) -> Shape {
+    let depth = 1 + fields
+        .values()
+        .chain(std::iter::once(&rest))
+        .map(Shape::depth)
+        .max()
+        .unwrap_or(0);
+    Shape::Object(Rc::new(Obj { fields, rest, depth }))
+}
+
+fn literal(value: Value) -> Shape {
+    Shape::Leaf(Leaf::Literal(Rc::new(value)))
+}
 
 impl Shape {
     fn computed() -> Shape {
         Shape::Leaf(Leaf::Computed)
     }
 
+    fn child(&self, seg: &str) -> Shape {
+        match self {
+            Shape::Leaf(Leaf::Input(origin)) => {
+                let origin = if seg == "*" {
+                    format!("{origin}[*]")
+                } else {
+                    format!("{origin}.{seg}")
+                };
+                Shape::Leaf(Leaf::Input(origin.into()))
+            }
+            Shape::Leaf(Leaf::Literal(v)) => match v.get(seg) {
+                Some(inner) => literal(inner.clone()),
+                None => Shape::computed(),
+            },
+            Shape::Leaf(Leaf::Computed) => Shape::computed(),
+            Shape::Object(obj) => obj.fields.get(seg).cloned().unwrap_or_else(|| obj.rest.clone()),
+        }
+    }
+
     fn select(&self, segments: &[String]) -> Shape {
         let mut current = self.clone();
         for seg in segments {
-            current = match current {
-                Shape::Leaf(Leaf::Input(origin)) => {
-                    let origin = if seg == "*" {
-                        format!("{origin}[*]")
-                    } else {
-                        format!("{origin}.{seg}")
-                    };
-                    Shape::Leaf(Leaf::Input(origin))
-                }
-                Shape::Leaf(Leaf::Literal(v)) => match v.get(seg.as_str()) {
-                    Some(inner) => Shape::Leaf(Leaf::Literal(inner.clone())),
-                    None => Shape::computed(),
-                },
-                Shape::Leaf(Leaf::Computed) => Shape::computed(),
-                Shape::Object(mut fields, rest) => match fields.remove(seg) {
-                    Some(s) => s,
-                    None => *rest,
-                },
-            };
+            current = current.child(seg);
         }
         current
     }
@@ -70,26 +116,26 @@ impl Shape {
         let Some((first, rest_segments)) = segments.split_first() else {
             return value;
         };
-        let (mut fields, rest) = match self {
-            Shape::Object(fields, rest) => (fields, rest),
-            leaf => {
-                // Writing into a leaf: the other fields keep the leaf's provenance.
-                let rest = Box::new(leaf.clone());
-                let mut fields = BTreeMap::new();
-                if let Shape::Leaf(Leaf::Literal(Value::Object(map))) = &leaf {
-                    for (k, v) in map {
-                        fields.insert(k.clone(), Shape::Leaf(Leaf::Literal(v.clone())));
-                    }
-                    return Shape::Object(fields, Box::new(Shape::computed())).set(segments, value);
-                }
-                (fields, rest)
+        let (mut fields, rest, depth) = match self {
+            Shape::Object(obj) => (obj.fields.clone(), obj.rest.clone(), obj.depth),
+            Shape::Leaf(Leaf::Literal(v)) if v.is_object() => {
+                let fields: Fields = v
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (Rc::from(k.as_str()), literal(v.clone())))
+                    .collect();
+                (fields, Shape::computed(), 1)
             }
+            // Writing into a leaf: the other fields keep the leaf's provenance.
+            leaf => (Fields::new(), leaf, 1),
         };
-        let inner = fields
-            .remove(first)
-            .unwrap_or_else(|| (*rest).clone().select(std::slice::from_ref(first)));
-        fields.insert(first.clone(), inner.set(rest_segments, value));
-        Shape::Object(fields, rest)
+        let key: Rc<str> = Rc::from(first.as_str());
+        let inner = fields.get(&key).cloned().unwrap_or_else(|| rest.child(first));
+        let inner = inner.set(rest_segments, value);
+        let depth = depth.max(1 + inner.depth());
+        fields.insert(key, inner);
+        Shape::Object(Rc::new(Obj { fields, rest, depth }))
     }
 
     fn join(&self, other: &Shape) -> Shape {
@@ -106,36 +152,32 @@ impl Shape {
             _ => {
                 let (af, ar) = self.as_object();
                 let (bf, br) = other.as_object();
-                let mut fields = BTreeMap::new();
+                let mut fields = Fields::new();
                 for key in af.keys().chain(bf.keys()) {
                     if fields.contains_key(key) {
                         continue;
                     }
-                    let a = af
-                        .get(key)
-                        .cloned()
-                        .unwrap_or_else(|| ar.select(std::slice::from_ref(key)));
-                    let b = bf
-                        .get(key)
-                        .cloned()
-                        .unwrap_or_else(|| br.select(std::slice::from_ref(key)));
+                    let a = af.get(key).cloned().unwrap_or_else(|| ar.child(key));
+                    let b = bf.get(key).cloned().unwrap_or_else(|| br.child(key));
                     fields.insert(key.clone(), a.join_at(&b, depth + 1));
                 }
-                Shape::Object(fields, Box::new(ar.join_at(&br, depth + 1)))
+                object(fields, ar.join_at(&br, depth + 1))
             }
         }
     }
 
-    fn as_object(&self) -> (BTreeMap<String, Shape>, Shape) {
+    fn as_object(&self) -> (Fields, Shape) {
         match self {
-            Shape::Object(f, r) => (f.clone(), (**r).clone()),
-            Shape::Leaf(Leaf::Literal(Value::Object(map))) => (
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Shape::Leaf(Leaf::Literal(v.clone()))))
+            Shape::Object(obj) => (obj.fields.clone(), obj.rest.clone()),
+            Shape::Leaf(Leaf::Literal(v)) if v.is_object() => (
+                v.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, v)| (Rc::from(k.as_str()), literal(v.clone())))
                     .collect(),
                 Shape::computed(),
             ),
-            leaf => (BTreeMap::new(), leaf.clone()),
+            leaf => (Fields::new(), leaf.clone()),
         }
     }
 
@@ -143,16 +185,14 @@ impl Shape {
     pub fn summary(&self) -> Leaf {
         match self {
             Shape::Leaf(l) => l.clone(),
-            Shape::Object(fields, rest) => {
-                let mut stack: Vec<&Shape> = fields.values().collect();
-                stack.push(rest);
-                while let Some(s) = stack.pop() {
-                    match s {
-                        Shape::Leaf(Leaf::Input(o)) => return Leaf::Input(o.clone()),
-                        Shape::Leaf(_) => {}
-                        Shape::Object(f, r) => {
-                            stack.extend(f.values());
-                            stack.push(r);
+            Shape::Object(obj) => {
+                let mut stack: Vec<&Obj> = vec![obj];
+                while let Some(o) = stack.pop() {
+                    for s in o.fields.values().chain(std::iter::once(&o.rest)) {
+                        match s {
+                            Shape::Leaf(Leaf::Input(origin)) => return Leaf::Input(origin.clone()),
+                            Shape::Leaf(_) => {}
+                            Shape::Object(inner) => stack.push(inner),
                         }
                     }
                 }
@@ -161,17 +201,33 @@ impl Shape {
         }
     }
 
-    fn depth_bounded(self, depth: usize) -> Shape {
+    fn depth(&self) -> usize {
         match self {
-            Shape::Object(..) if depth >= MAX_SHAPE_DEPTH => Shape::Leaf(self.summary()),
-            Shape::Object(fields, rest) => Shape::Object(
-                fields
-                    .into_iter()
-                    .map(|(k, v)| (k, v.depth_bounded(depth + 1)))
+            Shape::Leaf(_) => 0,
+            Shape::Object(obj) => obj.depth,
+        }
+    }
+
+    /// Folds everything below the depth limit into one leaf, so loops that
+    /// nest a value deeper on every turn still reach a fixed point.
+    fn depth_bounded(self) -> Shape {
+        if self.depth() <= MAX_SHAPE_DEPTH {
+            return self;
+        }
+        self.truncate(0)
+    }
+
+    fn truncate(&self, depth: usize) -> Shape {
+        match self {
+            Shape::Object(_) if depth >= MAX_SHAPE_DEPTH => Shape::Leaf(self.summary()),
+            Shape::Object(obj) => object(
+                obj.fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.truncate(depth + 1)))
                     .collect(),
-                Box::new(rest.depth_bounded(depth + 1)),
+                obj.rest.truncate(depth + 1),
             ),
-            leaf => leaf,
+            leaf => leaf.clone(),
         }
     }
 }
@@ -232,7 +288,7 @@ pub type TaskArguments = HashMap<StateId, Vec<Argument>>;
 pub fn analyze(machine: &StateMachine) -> TaskArguments {
     let mut out = TaskArguments::new();
     let entry = Env {
-        input: Shape::Leaf(Leaf::Input("$".into())),
+        input: Shape::Leaf(Leaf::Input(Rc::from("$"))),
         variables: BTreeMap::new(),
         validated: BTreeSet::new(),
     };
@@ -268,7 +324,9 @@ impl Flow<'_, '_> {
             if *count > limit {
                 continue;
             }
-            let env = inputs[&id].clone();
+            let Some(env) = inputs.get(&id).cloned() else {
+                continue;
+            };
             let edges = self.state(id, &env, depth);
             for (target, out_env) in edges {
                 match target {
@@ -278,16 +336,19 @@ impl Flow<'_, '_> {
                             None => out_env.input,
                         })
                     }
-                    Some(next) => {
-                        let merged = match inputs.get(&next) {
-                            Some(old) => old.join(&out_env),
-                            None => out_env,
-                        };
-                        if inputs.get(&next) != Some(&merged) {
-                            inputs.insert(next, merged);
+                    Some(next) => match inputs.get(&next) {
+                        None => {
+                            inputs.insert(next, out_env);
                             work.push(next);
                         }
-                    }
+                        Some(old) => {
+                            let merged = old.join(&out_env);
+                            if &merged != old {
+                                inputs.insert(next, merged);
+                                work.push(next);
+                            }
+                        }
+                    },
                 }
             }
         }
@@ -335,7 +396,7 @@ impl Flow<'_, '_> {
         let result = match state.kind {
             StateType::Task => Shape::computed(),
             StateType::Pass => match node.get("Result") {
-                Some(r) => Shape::Leaf(Leaf::Literal(r.to_json())),
+                Some(r) => literal(r.to_json()),
                 None => arguments.clone().unwrap_or_else(|| effective.clone()),
             },
             StateType::Parallel => {
@@ -355,7 +416,7 @@ impl Flow<'_, '_> {
                         });
                     }
                 }
-                Shape::Object(BTreeMap::new(), Box::new(joined.unwrap_or_else(Shape::computed)))
+                object(Fields::new(), joined.unwrap_or_else(Shape::computed))
             }
             StateType::Map => {
                 let items = if jsonata {
@@ -392,7 +453,7 @@ impl Flow<'_, '_> {
                         out = self.scope(child, entry, depth + 1);
                     }
                 }
-                Shape::Object(BTreeMap::new(), Box::new(out))
+                object(Fields::new(), out)
             }
             _ => effective.clone(),
         };
@@ -443,7 +504,7 @@ impl Flow<'_, '_> {
             };
             apply_path(&placed, node.get("OutputPath"), env)
         };
-        let output = output.depth_bounded(0);
+        let output = output.depth_bounded();
 
         // Variables.
         let mut variables = env.variables.clone();
@@ -464,7 +525,7 @@ impl Flow<'_, '_> {
                     }
                     _ => (member.key.clone(), eval_value(&member.value, &ctx, jsonata, 0)),
                 };
-                variables.insert(name, value.depth_bounded(0));
+                variables.insert(name, value.depth_bounded());
             }
         }
         let next_env = |validated: BTreeSet<String>| Env {
@@ -562,9 +623,14 @@ impl Flow<'_, '_> {
             } else {
                 (eval_value(&member.value, ctx, false, 0), None)
             };
-            let provenance = shape.summary();
+            // Targets are strings: an argument built as an object is only
+            // summarised when it is a plain leaf, which keeps this O(1).
+            let provenance = match &shape {
+                Shape::Leaf(leaf) => leaf.clone(),
+                Shape::Object(_) => Leaf::Computed,
+            };
             let validated = match &provenance {
-                Leaf::Input(origin) => env.validated.contains(origin),
+                Leaf::Input(origin) => env.validated.contains(&**origin),
                 _ => false,
             };
             let test_path = reference.map(|r| match (&r.root, &input_path) {
@@ -606,7 +672,7 @@ fn resolve(path: &RefPath, ctx: &Ctx) -> Shape {
         Root::Context => {
             let segs = &path.segments;
             if segs.len() >= 2 && segs[0] == "Execution" && segs[1] == "Input" {
-                Shape::Leaf(Leaf::Input("$".into())).select(&segs[2..])
+                Shape::Leaf(Leaf::Input(Rc::from("$"))).select(&segs[2..])
             } else if segs.len() >= 2 && segs[0] == "Map" && segs[1] == "Item" {
                 match ctx.env.variables.get("states.mapitem") {
                     Some(item) if segs.get(2).map(String::as_str) == Some("Value") => item.select(&segs[3..]),
@@ -666,9 +732,9 @@ fn eval_value(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
             }
             match rest {
                 Some(r) if r.summary() != Leaf::Computed || matches!(r, Shape::Object(..)) => {
-                    Shape::Object(BTreeMap::new(), Box::new(r))
+                    object(Fields::new(), r)
                 }
-                _ => Shape::Leaf(Leaf::Literal(node.to_json())),
+                _ => literal(node.to_json()),
             }
         }
         crate::core::syntax::NodeKind::String(s) if jsonata => match paths::jsonata_body(s) {
@@ -683,9 +749,9 @@ fn eval_value(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
                     join_references(&refs, ctx)
                 }
             }
-            None => Shape::Leaf(Leaf::Literal(node.to_json())),
+            None => literal(node.to_json()),
         },
-        _ => Shape::Leaf(Leaf::Literal(node.to_json())),
+        _ => literal(node.to_json()),
     }
 }
 
@@ -693,21 +759,21 @@ fn eval_template(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
     if !node.is_object() || depth > MAX_TEMPLATE_DEPTH {
         return eval_value(node, ctx, jsonata, depth + 1);
     }
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     for member in node.members() {
         match member.key.strip_suffix(".$") {
             Some(name) if !jsonata => {
-                fields.insert(name.to_string(), eval_path_string(member.value.as_str(), ctx));
+                fields.insert(Rc::from(name), eval_path_string(member.value.as_str(), ctx));
             }
             _ => {
                 fields.insert(
-                    member.key.clone(),
+                    Rc::from(member.key.as_str()),
                     eval_value(&member.value, ctx, jsonata, depth + 1),
                 );
             }
         }
     }
-    Shape::Object(fields, Box::new(Shape::computed()))
+    object(fields, Shape::computed())
 }
 
 fn apply_path(shape: &Shape, path: Option<&Node>, env: &Env) -> Shape {
@@ -781,7 +847,7 @@ fn comparison_restricted(rule: &Node, ctx: &Ctx, depth: usize) -> BTreeSet<Strin
             .is_some_and(|p| !p.trim_matches('*').is_empty());
     if restricts {
         if let Leaf::Input(origin) = resolve(&variable, ctx).summary() {
-            out.insert(origin);
+            out.insert(origin.to_string());
         }
     }
     out
@@ -805,7 +871,7 @@ fn jsonata_restricted(body: &str, ctx: &Ctx) -> BTreeSet<String> {
     }
     for r in paths::jsonata_references(body) {
         if let Leaf::Input(origin) = resolve(&r, ctx).summary() {
-            out.insert(origin);
+            out.insert(origin.to_string());
         }
     }
     out
@@ -870,7 +936,7 @@ mod tests {
         );
         assert_eq!(
             provenance(text, "T", "Other").0,
-            Leaf::Literal(serde_json::json!("literal"))
+            Leaf::Literal(Rc::new(serde_json::json!("literal")))
         );
     }
 

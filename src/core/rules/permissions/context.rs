@@ -80,7 +80,7 @@ impl<'m, 'a> Context<'m, 'a> {
                 match arguments.iter().find(|a| a.name == name) {
                     None => ArgValue::Absent,
                     Some(a) => match &a.provenance {
-                        Leaf::Literal(v) => ArgValue::Static(v.clone()),
+                        Leaf::Literal(v) => ArgValue::Static((**v).clone()),
                         _ => ArgValue::Dynamic,
                     },
                 }
