@@ -8,6 +8,7 @@ use crate::core::classify::{self, FileKind, Format};
 use crate::core::config::Config;
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{file_name, join, parent_dir, FileId, FileSet};
+use crate::core::fix::Dialect;
 use crate::core::rules;
 use crate::core::syntax::{self, Node, Parsed};
 use crate::core::text::TextRange;
@@ -21,6 +22,8 @@ pub struct DefinitionDoc {
     pub file: FileId,
     pub root: Arc<Node>,
     pub format: Format,
+    /// How fixes to the definition are written.
+    pub dialect: Dialect,
     /// `None` when `root`'s spans are already offsets into `file`.
     pub map: Option<OffsetMap>,
     /// The definition's own text (the file's text unless embedded).
@@ -39,7 +42,10 @@ impl DefinitionDoc {
 #[derive(Clone, Debug)]
 pub struct PolicyDoc {
     pub file: FileId,
+    /// The policy document (`{"Version", "Statement"}`).
     pub root: Arc<Node>,
+    /// How fixes to the policy are written.
+    pub dialect: Dialect,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,6 +180,7 @@ impl<'f> Workspace<'f> {
         Some(PolicyDoc {
             file: id,
             root: self.shared_root(id)?,
+            dialect: Dialect::Json,
         })
     }
 
@@ -210,6 +217,11 @@ impl<'f> Workspace<'f> {
             file: id,
             root,
             format,
+            dialect: if format == Format::Json {
+                Dialect::Json
+            } else {
+                Dialect::Yaml
+            },
             map: None,
             text: self.files.get(id).text.clone(),
         };

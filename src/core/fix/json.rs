@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use super::style::{line_indent, line_start, Style};
+use super::Editor;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
 use crate::core::syntax::{Node, NodeKind};
@@ -180,6 +181,160 @@ pub fn remove_element(file: FileId, text: &str, array: &Node, index: usize) -> O
         range,
         new_text: String::new(),
     })
+}
+
+/// JSON (and JSON CloudFormation) through the [`Editor`] interface.
+pub struct JsonEditor;
+
+fn join_printed(values: &[Value], style: &Style, indent: &str) -> String {
+    values
+        .iter()
+        .map(|v| print(v, style, indent))
+        .collect::<Vec<_>>()
+        .join(&format!(",{}{}", style.newline, indent))
+}
+
+impl Editor for JsonEditor {
+    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+        Some(vec![replace(file, text, node, value)])
+    }
+
+    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+        if array.is_object() {
+            // A single statement object becomes an array: `[` before it, the
+            // new elements and `]` after it; the object itself is untouched.
+            let style = Style::detect(text);
+            let indent = line_indent(text, array.span.start());
+            let after = format!(
+                ",{}{}{}]",
+                style.newline,
+                indent,
+                join_printed(values, &style, indent)
+            );
+            return Some(vec![
+                FileEdit::Replace {
+                    file,
+                    range: TextRange::empty(array.span.start()),
+                    new_text: "[".into(),
+                },
+                FileEdit::Replace {
+                    file,
+                    range: TextRange::empty(array.span.end()),
+                    new_text: after,
+                },
+            ]);
+        }
+        append_to_array(file, text, array, values).map(|e| vec![e])
+    }
+
+    fn insert_after(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        if array.is_object() {
+            return self.append(file, text, array, values);
+        }
+        let element = array.elements().get(index)?;
+        let style = Style::detect(text);
+        let indent = line_indent(text, element.span.start());
+        Some(vec![FileEdit::Replace {
+            file,
+            range: TextRange::empty(element.span.end()),
+            new_text: format!(
+                ",{}{}{}",
+                style.newline,
+                indent,
+                join_printed(values, &style, indent)
+            ),
+        }])
+    }
+
+    fn replace_element(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        let style = Style::detect(text);
+        if array.is_object() {
+            let indent = line_indent(text, array.span.start());
+            let printed = join_printed(values, &style, indent);
+            let new_text = if values.len() == 1 {
+                printed
+            } else {
+                format!("[{printed}]")
+            };
+            return Some(vec![FileEdit::Replace {
+                file,
+                range: array.span,
+                new_text,
+            }]);
+        }
+        let element = array.elements().get(index)?;
+        let indent = line_indent(text, element.span.start());
+        Some(vec![FileEdit::Replace {
+            file,
+            range: element.span,
+            new_text: join_printed(values, &style, indent),
+        }])
+    }
+
+    fn add_member(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<FileEdit>> {
+        add_member(file, text, object, key, value).map(|e| vec![e])
+    }
+
+    fn insert_members_before(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        before: usize,
+        members: &[(String, Value)],
+    ) -> Option<Vec<FileEdit>> {
+        let member = object.members().get(before)?;
+        let style = Style::detect(text);
+        let start = member.key_span.start();
+        let indent = line_indent(text, start);
+        let mut new_text = String::new();
+        for (key, value) in members {
+            new_text.push_str(&serde_json::to_string(key).ok()?);
+            new_text.push_str(": ");
+            new_text.push_str(&print(value, &style, indent));
+            new_text.push(',');
+            new_text.push_str(style.newline);
+            new_text.push_str(indent);
+        }
+        Some(vec![FileEdit::Replace {
+            file,
+            range: TextRange::empty(start),
+            new_text,
+        }])
+    }
+
+    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+        remove_element(file, text, array, index).map(|e| vec![e])
+    }
+
+    fn set_string(&self, file: FileId, _text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
+        Some(vec![FileEdit::Replace {
+            file,
+            range: node.span,
+            new_text: serde_json::to_string(value).ok()?,
+        }])
+    }
 }
 
 #[cfg(test)]

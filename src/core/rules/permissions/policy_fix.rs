@@ -8,11 +8,9 @@ use serde_json::Value;
 
 use super::context::{sid_for, statement_json, Context};
 use crate::core::diagnostic::FileEdit;
-use crate::core::fix::json as json_fix;
-use crate::core::fix::style::{line_indent, Style};
+use crate::core::fix;
 use crate::core::iam::{self, Decision, StatementRef};
 use crate::core::syntax::{Node, NodeKind};
-use crate::core::text::TextRange;
 
 /// The tree node of a statement (the policy's `Statement` array element, or
 /// the single statement object).
@@ -54,48 +52,16 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
     }
     unique_sids(ctx, 0, &mut statements);
     let doc = ctx.policy_root(0);
+    let editor = fix::editor(doc.dialect)?;
     let text = ctx_text(ctx, 0);
     let root = &doc.root;
     match root.get("Statement") {
-        Some(
-            array @ Node {
-                kind: NodeKind::Array(_),
-                ..
-            },
-        ) => json_fix::append_to_array(doc.file, text, array, &statements).map(|e| vec![e]),
-        Some(
-            single @ Node {
-                kind: NodeKind::Object(_),
-                ..
-            },
-        ) => {
-            let style = Style::detect(text);
-            let indent = line_indent(text, single.span.start());
-            let mut after = String::new();
-            for s in &statements {
-                after.push(',');
-                after.push_str(style.newline);
-                after.push_str(indent);
-                after.push_str(&json_fix::print(s, &style, indent));
-            }
-            after.push(']');
-            Some(vec![
-                FileEdit::Replace {
-                    file: doc.file,
-                    range: TextRange::empty(single.span.start()),
-                    new_text: "[".into(),
-                },
-                FileEdit::Replace {
-                    file: doc.file,
-                    range: TextRange::empty(single.span.end()),
-                    new_text: after,
-                },
-            ])
+        Some(node) if matches!(node.kind, NodeKind::Array(_) | NodeKind::Object(_)) => {
+            editor.append(doc.file, text, node, &statements)
         }
         Some(_) => None,
         None if root.is_object() => {
-            json_fix::add_member(doc.file, text, root, "Statement", &Value::Array(statements))
-                .map(|e| vec![e])
+            editor.add_member(doc.file, text, root, "Statement", &Value::Array(statements))
         }
         None => None,
     }
@@ -197,49 +163,15 @@ pub fn scope_statement(
         .collect();
     unique_sids(ctx, r.policy, &mut new_statements);
     let doc = ctx.policy_root(r.policy);
+    let editor = fix::editor(doc.dialect)?;
     let text = ctx_text(ctx, r.policy);
-    let style = Style::detect(text);
-    let indent = line_indent(text, node.span.start());
-    let printed: Vec<String> = new_statements
-        .iter()
-        .map(|s| json_fix::print(s, &style, indent))
-        .collect();
-    let separator = format!(",{}{}", style.newline, indent);
-    let single_object = matches!(
-        ctx.policy_root(r.policy).root.get("Statement").map(|s| &s.kind),
-        Some(NodeKind::Object(_))
-    );
+    let statements = doc.root.get("Statement")?;
     if kept.is_empty() {
-        let mut new_text = printed.join(&separator);
-        if single_object && printed.len() > 1 {
-            new_text = format!("[{new_text}]");
-        }
-        return Some(vec![FileEdit::Replace {
-            file: doc.file,
-            range: node.span,
-            new_text,
-        }]);
+        return editor.replace_element(doc.file, text, statements, r.statement, &new_statements);
     }
     let action_node = node.get("Action")?;
     let kept_value = Value::Array(kept.iter().map(|a| Value::String(a.to_string())).collect());
-    let mut edits = vec![json_fix::replace(doc.file, text, action_node, &kept_value)];
-    let mut after = String::new();
-    for p in &printed {
-        after.push_str(&separator);
-        after.push_str(p);
-    }
-    if single_object {
-        edits.push(FileEdit::Replace {
-            file: doc.file,
-            range: TextRange::empty(node.span.start()),
-            new_text: "[".into(),
-        });
-        after.push(']');
-    }
-    edits.push(FileEdit::Replace {
-        file: doc.file,
-        range: TextRange::empty(node.span.end()),
-        new_text: after,
-    });
+    let mut edits = editor.replace(doc.file, text, action_node, &kept_value)?;
+    edits.extend(editor.insert_after(doc.file, text, statements, r.statement, &new_statements)?);
     Some(edits)
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::context::Context;
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
-use crate::core::fix::json as json_fix;
+use crate::core::fix;
 use crate::core::iam::Effect;
 use crate::core::rules::RuleMeta;
 
@@ -94,7 +94,7 @@ fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: u
         "ArnLike": {"aws:SourceArn": format!("arn:{partition}:states:{region}:{account}:stateMachine:*")},
     });
     let text = ctx.unit_text(doc.file);
-    let edit = json_fix::add_member(doc.file, text, node, "Condition", &condition)?;
+    let edits = fix::editor(doc.dialect)?.add_member(doc.file, text, node, "Condition", &condition)?;
     Some(Fix {
         title: format!(
             "Require aws:SourceAccount {account} and aws:SourceArn of its state machines{}",
@@ -105,6 +105,6 @@ fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: u
             }
         ),
         preferred: true,
-        edits: vec![edit],
+        edits,
     })
 }

@@ -4,7 +4,7 @@
 use super::context::Context;
 use super::policy_fix::statement_node;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
-use crate::core::fix::json as json_fix;
+use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
 use crate::core::rules::RuleMeta;
 use crate::core::syntax::NodeKind;
@@ -85,6 +85,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// (if other statements remain).
 fn removal(ctx: &Context, r: StatementRef, index: usize, whole: bool) -> Option<Vec<FileEdit>> {
     let doc = ctx.policy_root(r.policy);
+    let editor = fix::editor(doc.dialect)?;
     let text = ctx.unit_text(doc.file);
     let node = statement_node(ctx, r)?;
     if whole {
@@ -92,11 +93,11 @@ fn removal(ctx: &Context, r: StatementRef, index: usize, whole: bool) -> Option<
         if statements.elements().len() < 2 {
             return None;
         }
-        return json_fix::remove_element(doc.file, text, statements, r.statement).map(|e| vec![e]);
+        return editor.remove_element(doc.file, text, statements, r.statement);
     }
     let action = node.get("Action")?;
     match &action.kind {
-        NodeKind::Array(_) => json_fix::remove_element(doc.file, text, action, index).map(|e| vec![e]),
+        NodeKind::Array(_) => editor.remove_element(doc.file, text, action, index),
         _ => None,
     }
 }

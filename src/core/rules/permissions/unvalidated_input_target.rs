@@ -10,14 +10,11 @@ use super::unscoped_lambda_invoke::unknown_segments;
 use super::{policy_fix, statement_location};
 use crate::core::asl::dataflow::{Argument, Leaf};
 use crate::core::catalog::{self, NeedKind};
-use crate::core::classify::Format;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
-use crate::core::fix::json as json_fix;
-use crate::core::fix::style::{line_indent, Style};
+use crate::core::fix;
 use crate::core::iam::{self, Decision, StatementRef};
 use crate::core::rules::RuleMeta;
 use crate::core::syntax::Node;
-use crate::core::text::TextRange;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unvalidated-input-target",
@@ -166,7 +163,7 @@ fn choice_fix(
     pattern: &str,
 ) -> Option<Vec<FileEdit>> {
     let definition = &ctx.unit.definition;
-    if definition.format != Format::Json || definition.map.is_some() {
+    if definition.map.is_some() {
         return None;
     }
     let file = definition.file;
@@ -203,31 +200,27 @@ fn choice_fix(
         "Cause": format!("{} is not an allowed target", argument.name),
     });
 
-    let style = Style::detect(text);
-    let key_start = state.member.key_span.start();
-    let indent = line_indent(text, key_start);
-    let mut inserted = String::new();
-    for (name, value) in [(&check_name, Value::Object(choice)), (&fail_name, fail)] {
-        inserted.push_str(&serde_json::to_string(name).ok()?);
-        inserted.push_str(": ");
-        inserted.push_str(&json_fix::print(&value, &style, indent));
-        inserted.push(',');
-        inserted.push_str(style.newline);
-        inserted.push_str(indent);
-    }
-    let mut edits = vec![FileEdit::Replace {
+    let editor = fix::editor(definition.dialect)?;
+    let states_node = scope.states_node?;
+    let before = states_node
+        .members()
+        .iter()
+        .position(|m| std::ptr::eq(m, state.member))?;
+    let mut edits = editor.insert_members_before(
         file,
-        range: TextRange::empty(key_start),
-        new_text: inserted,
-    }];
-    let quoted = serde_json::to_string(&check_name).ok()?;
+        text,
+        states_node,
+        before,
+        &[
+            (check_name.clone(), Value::Object(choice)),
+            (fail_name.clone(), fail),
+        ],
+    )?;
     let mut repoint = |node: &Node| {
         if node.as_str() == Some(state.name) {
-            edits.push(FileEdit::Replace {
-                file,
-                range: node.span,
-                new_text: quoted.clone(),
-            });
+            if let Some(more) = editor.set_string(file, text, node, &check_name) {
+                edits.extend(more);
+            }
         }
     };
     if let Some(start) = scope.start_at {
