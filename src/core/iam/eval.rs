@@ -1,0 +1,317 @@
+//! Policy evaluation for one request: explicit Deny wins, then any Allow;
+//! conditions on keys the analysis knows are decided, others leave the
+//! statement undecided (reported, never silently assumed).
+
+use super::glob::glob_match;
+use super::model::{Condition, Effect, Policy, Statement};
+
+/// Condition keys whose value the analysis can know for a request.
+const DECIDABLE: &[&str] = &[
+    "iam:passedtoservice",
+    "aws:sourcearn",
+    "aws:sourceaccount",
+    "ecs:cluster",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StatementRef {
+    pub policy: usize,
+    pub statement: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// `by`: unconditional Allows that match. `conditional`: matching
+    /// statements whose condition could not be decided (Allows, and Denies
+    /// described as "may deny").
+    Allowed {
+        by: Vec<StatementRef>,
+        conditional: Vec<(StatementRef, String)>,
+    },
+    ImplicitDeny,
+    ExplicitDeny {
+        by: Vec<StatementRef>,
+    },
+}
+
+pub struct Request<'a> {
+    pub action: &'a str,
+    pub resource: &'a str,
+    /// Condition keys and their values for this request.
+    pub context: &'a [(&'a str, &'a str)],
+}
+
+pub fn statement_allows_action(statement: &Statement, action: &str) -> bool {
+    match &statement.actions {
+        None => false,
+        Some(spec) => {
+            let any = spec.items.iter().any(|i| glob_match(&i.value, action, true));
+            any != spec.negated
+        }
+    }
+}
+
+pub fn statement_resource_matches(statement: &Statement, resource: &str) -> bool {
+    match &statement.resources {
+        None => false,
+        Some(spec) => {
+            let any = spec
+                .items
+                .iter()
+                .any(|i| glob_match(&i.value, resource, false) || i.value == resource);
+            any != spec.negated
+        }
+    }
+}
+
+#[derive(PartialEq)]
+enum Outcome {
+    Holds,
+    Fails,
+    Undecided(String),
+}
+
+fn conditions_hold(conditions: &[Condition], context: &[(&str, &str)]) -> Outcome {
+    let mut undecided = Vec::new();
+    for condition in conditions {
+        let key = condition.key.to_ascii_lowercase();
+        let known = DECIDABLE.contains(&key.as_str());
+        let value = context
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(&key))
+            .map(|(_, v)| *v);
+        match (known, value) {
+            (true, Some(value)) => match test(&condition.operator, value, condition) {
+                Some(true) => {}
+                Some(false) => return Outcome::Fails,
+                None => undecided.push(condition.describe()),
+            },
+            _ => undecided.push(condition.describe()),
+        }
+    }
+    if undecided.is_empty() {
+        Outcome::Holds
+    } else {
+        Outcome::Undecided(undecided.join(" and "))
+    }
+}
+
+/// The operators the analysis evaluates; `None` for the rest.
+fn test(operator: &str, value: &str, condition: &Condition) -> Option<bool> {
+    let op = operator
+        .trim_start_matches("ForAnyValue:")
+        .trim_start_matches("ForAllValues:")
+        .trim_end_matches("IfExists");
+    let any = |f: &dyn Fn(&str) -> bool| condition.values.iter().any(|v| f(&v.value));
+    Some(match op {
+        "StringEquals" | "ArnEquals" => any(&|v| v == value),
+        "StringEqualsIgnoreCase" => any(&|v| v.eq_ignore_ascii_case(value)),
+        "StringLike" | "ArnLike" => any(&|v| glob_match(v, value, false)),
+        "StringNotEquals" | "ArnNotEquals" => !any(&|v| v == value),
+        "StringNotEqualsIgnoreCase" => !any(&|v| v.eq_ignore_ascii_case(value)),
+        "StringNotLike" | "ArnNotLike" => !any(&|v| glob_match(v, value, false)),
+        _ => return None,
+    })
+}
+
+pub fn evaluate(policies: &[Policy], request: &Request) -> Decision {
+    let mut allow = Vec::new();
+    let mut deny = Vec::new();
+    let mut conditional = Vec::new();
+    for (p, policy) in policies.iter().enumerate() {
+        for (s, statement) in policy.statements.iter().enumerate() {
+            if !statement_allows_action(statement, request.action)
+                || !statement_resource_matches(statement, request.resource)
+            {
+                continue;
+            }
+            let r = StatementRef {
+                policy: p,
+                statement: s,
+            };
+            match (
+                statement.effect,
+                conditions_hold(&statement.conditions, request.context),
+            ) {
+                (_, Outcome::Fails) => {}
+                (Effect::Allow, Outcome::Holds) => allow.push(r),
+                (Effect::Deny, Outcome::Holds) => deny.push(r),
+                (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
+                (Effect::Deny, Outcome::Undecided(text)) => {
+                    conditional.push((r, format!("{text} (may deny)")))
+                }
+            }
+        }
+    }
+    if !deny.is_empty() {
+        return Decision::ExplicitDeny { by: deny };
+    }
+    let allows_conditionally = conditional.iter().any(|(_, t)| !t.ends_with("(may deny)"));
+    if allow.is_empty() && !allows_conditionally {
+        return Decision::ImplicitDeny;
+    }
+    Decision::Allowed {
+        by: allow,
+        conditional,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::files::FileId;
+    use crate::core::iam::lower_policy;
+    use crate::core::syntax::json;
+
+    fn policy(text: &str) -> Policy {
+        let root = json::parse(text).root.unwrap();
+        lower_policy(FileId(0), &root, &|_| None)
+    }
+
+    fn decide(p: &Policy, action: &str, resource: &str, context: &[(&str, &str)]) -> Decision {
+        evaluate(
+            std::slice::from_ref(p),
+            &Request {
+                action,
+                resource,
+                context,
+            },
+        )
+    }
+
+    const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:Worker";
+
+    #[test]
+    fn wildcard_and_case_insensitive_actions() {
+        let p = policy(r#"{"Statement": {"Effect": "Allow", "Action": "LAMBDA:invoke*", "Resource": "*"}}"#);
+        assert!(
+            matches!(decide(&p, "lambda:InvokeFunction", FN, &[]), Decision::Allowed { ref by, .. } if by.len() == 1)
+        );
+        assert_eq!(decide(&p, "lambda:GetFunction", FN, &[]), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn resources_are_case_sensitive() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": ["arn:aws:lambda:us-east-1:123456789012:function:worker"]}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "lambda:InvokeFunction", FN, &[]),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn not_action_and_not_resource_are_complements() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::secret*"}]}"#,
+        );
+        assert!(matches!(
+            decide(&p, "lambda:InvokeFunction", FN, &[]),
+            Decision::Allowed { .. }
+        ));
+        assert_eq!(decide(&p, "iam:PassRole", FN, &[]), Decision::ImplicitDeny);
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::secret-bucket", &[]),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn explicit_deny_wins() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "lambda:InvokeFunction", "Resource": "*"}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "lambda:InvokeFunction", FN, &[]),
+            Decision::ExplicitDeny {
+                by: vec![StatementRef {
+                    policy: 0,
+                    statement: 1
+                }]
+            }
+        );
+    }
+
+    #[test]
+    fn decidable_conditions_are_decided() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+            "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}]}"#,
+        );
+        let role = "arn:aws:iam::123456789012:role/r";
+        assert!(matches!(
+            decide(&p, "iam:PassRole", role, &[("iam:PassedToService", "ecs-tasks.amazonaws.com")]),
+            Decision::Allowed { ref by, ref conditional } if by.len() == 1 && conditional.is_empty()
+        ));
+        assert_eq!(
+            decide(
+                &p,
+                "iam:PassRole",
+                role,
+                &[("iam:PassedToService", "sagemaker.amazonaws.com")]
+            ),
+            Decision::ImplicitDeny
+        );
+        let q = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]}"#,
+        );
+        assert!(
+            matches!(decide(&q, "sts:AssumeRole", "*", &[("aws:SourceAccount", "123456789012")]), Decision::Allowed { ref by, .. } if by.len() == 1)
+        );
+    }
+
+    #[test]
+    fn undecidable_conditions_are_conditional() {
+        let p = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "orders"}}}]}"#,
+        );
+        match decide(&p, "sns:Publish", "arn:aws:sns:us-east-1:1:t", &[]) {
+            Decision::Allowed { by, conditional } => {
+                assert!(by.is_empty());
+                assert_eq!(
+                    conditional,
+                    vec![(
+                        StatementRef {
+                            policy: 0,
+                            statement: 0
+                        },
+                        "StringEquals aws:ResourceTag/team orders".to_string()
+                    )]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let d = policy(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}"#,
+        );
+        match decide(&d, "sns:Publish", "x", &[]) {
+            Decision::Allowed { by, conditional } => {
+                assert_eq!(by.len(), 1);
+                assert!(conditional[0].1.ends_with("(may deny)"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn ten_thousand_statements() {
+        let statements: Vec<String> = (0..10_000)
+            .map(|i| {
+                format!(
+                    r#"{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b{i}/*"}}"#
+                )
+            })
+            .collect();
+        let p = policy(&format!(r#"{{"Statement": [{}]}}"#, statements.join(",")));
+        assert_eq!(p.statements.len(), 10_000);
+        assert!(matches!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::b9999/k", &[]),
+            Decision::Allowed { .. }
+        ));
+    }
+}

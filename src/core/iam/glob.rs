@@ -1,0 +1,168 @@
+//! IAM wildcards: `*` (any run of characters) and `?` (one character).
+//! Iterative, no recursion: patterns come from user files.
+
+/// Whether `text` matches `pattern`.
+pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let p: Vec<char> = fold(pattern, case_insensitive);
+    let t: Vec<char> = fold(text, case_insensitive);
+    // Classic two-pointer matching with backtracking to the last `*`:
+    // O(len(p) * len(t)) worst case, linear in practice.
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Whether every string `specific` matches is matched by `general` (both
+/// are patterns). Decided by matching `specific` as text in which its `*`
+/// can only be matched by a `*` of `general`, and its `?` by `?` or `*`.
+/// Exact for the patterns IAM policies use; above a size limit it answers
+/// `false` (the conservative answer: "not known to be covered").
+pub fn pattern_covers(general: &str, specific: &str, case_insensitive: bool) -> bool {
+    let g: Vec<char> = fold(general, case_insensitive);
+    let s: Vec<char> = fold(specific, case_insensitive);
+    if g.len().saturating_mul(s.len()) > 4_000_000 {
+        return false;
+    }
+    // reach[j]: general[..i] can produce specific[..j].
+    let mut reach = vec![false; s.len() + 1];
+    reach[0] = true;
+    for &gc in &g {
+        let mut next = vec![false; s.len() + 1];
+        if gc == '*' {
+            // A star absorbs any suffix run of specific's symbols.
+            let mut any = false;
+            for j in 0..=s.len() {
+                any |= reach[j];
+                next[j] = any;
+            }
+        } else {
+            for j in 0..s.len() {
+                if !reach[j] {
+                    continue;
+                }
+                let sc = s[j];
+                let ok = match (gc, sc) {
+                    (_, '*') => false,
+                    ('?', _) => true,
+                    (_, '?') => false,
+                    (a, b) => a == b,
+                };
+                if ok {
+                    next[j + 1] = true;
+                }
+            }
+        }
+        reach = next;
+    }
+    reach[s.len()]
+}
+
+fn fold(text: &str, case_insensitive: bool) -> Vec<char> {
+    if case_insensitive {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.chars().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn matches_wildcards() {
+        assert!(glob_match("lambda:Invoke*", "lambda:InvokeFunction", false));
+        assert!(glob_match("LAMBDA:invoke*", "lambda:InvokeFunction", true));
+        assert!(!glob_match("LAMBDA:invoke*", "lambda:InvokeFunction", false));
+        assert!(glob_match("*", "", false));
+        assert!(glob_match("a?c", "abc", false));
+        assert!(!glob_match("a?c", "ac", false));
+        assert!(glob_match(
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:lambda:us-east-1:1:function:f:prod",
+            false
+        ));
+        assert!(!glob_match(
+            "arn:aws:lambda:*:*:function:f",
+            "arn:aws:lambda:us-east-1:1:function:f:prod",
+            false
+        ));
+    }
+
+    #[test]
+    fn coverage_between_patterns() {
+        assert!(pattern_covers("*", "arn:aws:lambda:*:*:function:*", false));
+        assert!(pattern_covers(
+            "arn:aws:lambda:us-east-1:1:function:*",
+            "arn:aws:lambda:us-east-1:1:function:f:*",
+            false
+        ));
+        assert!(!pattern_covers(
+            "arn:aws:lambda:us-east-1:1:function:f",
+            "arn:aws:lambda:us-east-1:1:function:*",
+            false
+        ));
+        assert!(!pattern_covers(
+            "arn:aws:lambda:us-east-1:1:function:f*",
+            "*",
+            false
+        ));
+        assert!(pattern_covers("a*", "a?*", false));
+        assert!(!pattern_covers("a?", "a*", false));
+        assert!(pattern_covers("x", "x", false));
+    }
+
+    /// A direct recursive definition, for checking the iterative matcher.
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|k| reference(rest, &t[k..])),
+            Some((&c, rest)) => !t.is_empty() && (c == '?' || c == t[0]) && reference(rest, &t[1..]),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_reference(p in "[ab*?]{0,8}", t in "[ab]{0,10}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(glob_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn coverage_is_sound(g in "[ab*?]{0,6}", s in "[ab*?]{0,6}", fills in proptest::collection::vec("[ab]{0,3}", 6)) {
+            if pattern_covers(&g, &s, false) {
+                // Instantiate `specific`: each `*` by some text, each `?` by one char.
+                let mut text = String::new();
+                let mut k = 0;
+                for c in s.chars() {
+                    match c {
+                        '*' => { text.push_str(&fills[k % fills.len()]); k += 1; }
+                        '?' => text.push('a'),
+                        other => text.push(other),
+                    }
+                }
+                prop_assert!(glob_match(&g, &text, false), "{} covers {} but not {}", g, s, text);
+            }
+        }
+    }
+}
