@@ -1,42 +1,20 @@
-//! The permission catalog: which IAM actions each Step Functions integration needs.
-//! (Interface placeholder until the catalog data lands.)
+//! The permission catalog: which IAM actions each Step Functions integration
+//! needs. The facts live in `schemas/catalog.json` (validated by
+//! `schemas/catalog.schema.json`), each entry with the AWS documentation
+//! page it came from; this module parses task resources and instantiates
+//! the entries for a task's arguments.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pattern {
-    RequestResponse,
-    Sync,
-    Sync2,
-    WaitForTaskToken,
-}
+mod data;
+mod resource;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TaskKind {
-    Optimized { service: String, api: String },
-    AwsSdk { service: String, action: String },
-    Activity,
-    LambdaArn { function_arn: String },
-    Unknown,
-}
+use std::sync::OnceLock;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskResource {
-    pub kind: TaskKind,
-    pub pattern: Pattern,
-    pub partition: Option<String>,
-    pub region: Option<String>,
-    pub account: Option<String>,
-}
+pub use resource::{parse_task_resource, Pattern, TaskKind, TaskResource};
 
-pub fn parse_task_resource(_resource: &str) -> TaskResource {
-    TaskResource {
-        kind: TaskKind::Unknown,
-        pattern: Pattern::RequestResponse,
-        partition: None,
-        region: None,
-        account: None,
-    }
-}
+use data::{Catalog, NeedSpec, ResourceSpec, TargetSpec};
 
+/// What the analysis knows about one argument of the task
+/// (`Parameters` in JSONPath mode, `Arguments` in JSONata mode).
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgValue {
     Static(serde_json::Value),
@@ -44,6 +22,7 @@ pub enum ArgValue {
     Absent,
 }
 
+/// Where ARNs are written: unknown region/account become `*`.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ArnContext {
     pub partition: Option<String>,
@@ -53,36 +32,245 @@ pub struct ArnContext {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NeedKind {
+    /// The integration's own call (what the task does).
     Call,
+    /// What a `.sync` task polls or stops its job with.
     SyncPoll,
+    /// The EventBridge managed rule of a `.sync` task.
     EventsRule,
+    /// `iam:PassRole` for a role the task hands to the service.
     PassRole,
     Other,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Need {
+    /// Exact IAM action names, e.g. `lambda:InvokeFunction`.
     pub actions: Vec<String>,
+    /// Concrete ARN patterns; `*` only where AWS documents it.
     pub resources: Vec<String>,
     pub kind: NeedKind,
+    /// The argument whose value identified the resource.
     pub target_argument: Option<String>,
+    /// The target argument is not known statically, so `resources` is the
+    /// documented wildcard form.
     pub dynamic: bool,
+    /// An IAM condition AWS's policy attaches, e.g. `iam:PassedToService`.
     pub condition: Option<(String, String)>,
+    /// The AWS documentation page.
     pub source: &'static str,
 }
 
-pub fn needs(_task: &TaskResource, _args: &dyn Fn(&str) -> ArgValue, _ctx: &ArnContext) -> Vec<Need> {
-    Vec::new()
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../schemas/catalog.json"))
+            .expect("schemas/catalog.json is checked by a unit test")
+    })
 }
 
-pub fn target_arguments(_task: &TaskResource) -> Vec<&'static str> {
-    Vec::new()
+/// Everything the execution role needs for one task.
+pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnContext) -> Vec<Need> {
+    let ctx = effective_context(task, ctx);
+    match &task.kind {
+        TaskKind::Optimized { service, api } => {
+            let Some((entry, specs)) = catalog().lookup(service, api, task.pattern) else {
+                return Vec::new();
+            };
+            specs
+                .iter()
+                .map(|spec| instantiate(spec, entry.source.as_str(), args, &ctx))
+                .collect()
+        }
+        TaskKind::AwsSdk { service, action } => vec![Need {
+            actions: aws_sdk_actions(service, action),
+            resources: vec![catalog().aws_sdk.resource.clone()],
+            kind: NeedKind::Call,
+            target_argument: None,
+            dynamic: false,
+            condition: None,
+            source: catalog().aws_sdk.source.as_str(),
+        }],
+        TaskKind::LambdaArn { function_arn } => {
+            let unqualified = resource::unqualified_function_arn(function_arn);
+            vec![Need {
+                actions: vec!["lambda:InvokeFunction".into()],
+                resources: vec![unqualified.clone(), format!("{unqualified}:*")],
+                kind: NeedKind::Call,
+                target_argument: None,
+                dynamic: false,
+                condition: None,
+                source: catalog().lambda_source(),
+            }]
+        }
+        TaskKind::Activity | TaskKind::Unknown => Vec::new(),
+    }
 }
 
-pub fn managed_rule(_task: &TaskResource) -> Option<&'static str> {
-    None
+/// The target-identifying argument names of the task's integration.
+pub fn target_arguments(task: &TaskResource) -> Vec<&'static str> {
+    match &task.kind {
+        TaskKind::Optimized { service, api } => catalog()
+            .entry(service, api)
+            .map(|e| e.targets.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+        TaskKind::AwsSdk { .. } => vec![
+            "Bucket",
+            "FunctionName",
+            "TableName",
+            "TopicArn",
+            "QueueUrl",
+            "StateMachineArn",
+            "RoleArn",
+            "SecretId",
+            "ClusterName",
+            "ProjectName",
+        ],
+        _ => Vec::new(),
+    }
 }
 
-pub fn is_known(_task: &TaskResource) -> bool {
-    false
+/// The EventBridge managed rule a `.sync` task waits through, if any.
+pub fn managed_rule(task: &TaskResource) -> Option<&'static str> {
+    let TaskKind::Optimized { service, api } = &task.kind else {
+        return None;
+    };
+    let (_, specs) = catalog().lookup(service, api, task.pattern)?;
+    specs.iter().find_map(|spec| match (&spec.kind, &spec.resource) {
+        (data::Kind::Events, ResourceSpec::Template(t)) => t.rsplit("rule/").next(),
+        _ => None,
+    })
 }
+
+/// Integrations whose facts could not all be confirmed in the AWS
+/// documentation: (`service:api`, what is unconfirmed).
+pub fn unconfirmed() -> Vec<(String, &'static str)> {
+    catalog()
+        .integrations
+        .iter()
+        .filter_map(|e| {
+            e.unconfirmed
+                .as_deref()
+                .map(|u| (format!("{}:{}", e.service, e.api), u))
+        })
+        .collect()
+}
+
+/// Whether the catalog knows this integration and pattern.
+pub fn is_known(task: &TaskResource) -> bool {
+    match &task.kind {
+        TaskKind::Optimized { service, api } => catalog().lookup(service, api, task.pattern).is_some(),
+        TaskKind::AwsSdk { .. } | TaskKind::LambdaArn { .. } | TaskKind::Activity => true,
+        TaskKind::Unknown => false,
+    }
+}
+
+/// IAM actions for an `aws-sdk` integration: the IAM prefix of the service
+/// and the API name with a capital first letter, except where AWS documents
+/// another name (`s3:listObjectsV2` → `s3:ListBucket`).
+pub fn aws_sdk_actions(service: &str, action: &str) -> Vec<String> {
+    let sdk = &catalog().aws_sdk;
+    if let Some(mapped) = sdk.actions.get(&format!("{service}:{action}")) {
+        return mapped.clone();
+    }
+    let prefix = sdk
+        .service_prefixes
+        .get(service)
+        .map(String::as_str)
+        .unwrap_or(service);
+    let mut chars = action.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    vec![format!("{prefix}:{capitalised}")]
+}
+
+/// The context with the task resource's own region/account as fallback.
+fn effective_context(task: &TaskResource, ctx: &ArnContext) -> ArnContext {
+    ArnContext {
+        partition: ctx.partition.clone().or_else(|| task.partition.clone()),
+        region: ctx.region.clone().or_else(|| task.region.clone()),
+        account: ctx.account.clone().or_else(|| task.account.clone()),
+    }
+}
+
+fn fill(template: &str, ctx: &ArnContext, value: Option<&str>, name: Option<&str>) -> String {
+    template
+        .replace("{partition}", ctx.partition.as_deref().unwrap_or("aws"))
+        .replace("{region}", ctx.region.as_deref().unwrap_or("*"))
+        .replace("{account}", ctx.account.as_deref().unwrap_or("*"))
+        .replace("{value}", value.unwrap_or("*"))
+        .replace("{name}", name.unwrap_or("*"))
+}
+
+fn instantiate(
+    spec: &NeedSpec,
+    source: &'static str,
+    args: &dyn Fn(&str) -> ArgValue,
+    ctx: &ArnContext,
+) -> Need {
+    let kind = match spec.kind {
+        data::Kind::Call => NeedKind::Call,
+        data::Kind::Poll => NeedKind::SyncPoll,
+        data::Kind::Events => NeedKind::EventsRule,
+        data::Kind::Passrole => NeedKind::PassRole,
+        data::Kind::Other => NeedKind::Other,
+    };
+    let condition = spec.condition.as_ref().map(|(k, v)| (k.clone(), v.clone()));
+    let (resources, target_argument, dynamic) = match &spec.resource {
+        ResourceSpec::Template(t) => (vec![fill(t, ctx, None, None)], None, false),
+        ResourceSpec::Target(target) => {
+            let (resources, dynamic) = target_resources(target, args, ctx);
+            let top = target.argument.split(['.', '[']).next().unwrap_or("").to_string();
+            (resources, Some(top), dynamic)
+        }
+    };
+    Need {
+        actions: spec.actions.clone(),
+        resources,
+        kind,
+        target_argument,
+        dynamic,
+        condition,
+        source,
+    }
+}
+
+/// The resources a target argument names, and whether they had to be
+/// widened because the value is not known.
+fn target_resources(
+    target: &TargetSpec,
+    args: &dyn Fn(&str) -> ArgValue,
+    ctx: &ArnContext,
+) -> (Vec<String>, bool) {
+    let dynamic = || (vec![fill(&target.dynamic, ctx, None, None)], true);
+    let values: Vec<Option<String>> = match resource::argument_values(&target.argument, args) {
+        None => return dynamic(),
+        Some(values) => values,
+    };
+    let mut out = Vec::new();
+    for value in values {
+        let value = match value.or_else(|| target.default.clone()) {
+            Some(v) => v,
+            None => return dynamic(),
+        };
+        match resource::render(target, &value, ctx) {
+            Some(rendered) => {
+                for r in rendered {
+                    if !out.contains(&r) {
+                        out.push(r);
+                    }
+                }
+            }
+            None => return dynamic(),
+        }
+    }
+    if out.is_empty() {
+        return dynamic();
+    }
+    (out, false)
+}
+
+#[cfg(test)]
+mod tests;

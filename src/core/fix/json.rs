@@ -41,7 +41,8 @@ fn write_value(out: &mut String, value: &Value, style: &Style, indent: &str) {
         }
         Value::Array(items) if !items.is_empty() => {
             let scalars = items.iter().all(|v| !v.is_object() && !v.is_array());
-            if scalars && items.len() <= 1 {
+            let inline_width: usize = items.iter().map(|v| v.to_string().len() + 2).sum();
+            if scalars && (items.len() <= 1 || inline_width <= 60) {
                 out.push('[');
                 for (i, v) in items.iter().enumerate() {
                     if i > 0 {
@@ -378,10 +379,20 @@ mod tests {
     fn replaces_at_indentation() {
         let text = "{\n  \"Resource\": \"*\"\n}";
         let root = parse(text).root.unwrap();
-        let edit = replace(FileId(0), text, root.get("Resource").unwrap(), &json!(["a", "b"]));
+        let node = root.get("Resource").unwrap();
+        let short = replace(FileId(0), text, node, &json!(["a", "b"]));
+        assert_eq!(
+            apply_edits(text, FileId(0), &[short]),
+            "{\n  \"Resource\": [\"a\", \"b\"]\n}"
+        );
+        let long = json!([
+            "arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder",
+            "arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder:*"
+        ]);
+        let edit = replace(FileId(0), text, node, &long);
         assert_eq!(
             apply_edits(text, FileId(0), &[edit]),
-            "{\n  \"Resource\": [\n    \"a\",\n    \"b\"\n  ]\n}"
+            "{\n  \"Resource\": [\n    \"arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder\",\n    \"arn:aws:lambda:us-east-1:123456789012:function:ValidateOrder:*\"\n  ]\n}"
         );
     }
 

@@ -24,6 +24,16 @@ pub fn statement_node<'c>(ctx: &'c Context, r: StatementRef) -> Option<&'c Node>
     }
 }
 
+fn unique_sids_except_first(ctx: &Context, policy: usize, statements: &mut [Value], keep_first: bool) {
+    if keep_first {
+        if let Some((_, rest)) = statements.split_first_mut() {
+            unique_sids(ctx, policy, rest);
+        }
+    } else {
+        unique_sids(ctx, policy, statements);
+    }
+}
+
 fn unique_sids(ctx: &Context, policy: usize, statements: &mut [Value]) {
     let mut taken: BTreeSet<String> = ctx.policies[policy]
         .statements
@@ -161,7 +171,18 @@ pub fn scope_statement(
             s
         })
         .collect();
-    unique_sids(ctx, r.policy, &mut new_statements);
+    if let (Some(sid), Some(first)) = (&statement.sid, new_statements.first_mut()) {
+        // The statement keeps its name; split-off statements get new ones.
+        if kept.is_empty() {
+            first["Sid"] = Value::String(sid.clone());
+        }
+    }
+    unique_sids_except_first(
+        ctx,
+        r.policy,
+        &mut new_statements,
+        kept.is_empty() && statement.sid.is_some(),
+    );
     let doc = ctx.policy_root(r.policy);
     let editor = fix::editor(doc.dialect)?;
     let text = ctx_text(ctx, r.policy);

@@ -39,7 +39,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if needed.is_empty() {
         return;
     }
-    let names: Vec<String> = needed.iter().filter_map(|arn| function_name(arn)).collect();
+    let mut names: Vec<String> = needed.iter().filter_map(|arn| function_name(arn)).collect();
+    names.dedup();
     for (p, policy) in ctx.policies.iter().enumerate() {
         for (s, statement) in policy.statements.iter().enumerate() {
             if statement.effect != Effect::Allow || !iam::statement_allows_action(statement, INVOKE) {

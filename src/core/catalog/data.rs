@@ -1,0 +1,134 @@
+//! The shape of `schemas/catalog.json`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+
+use super::Pattern;
+
+#[derive(Deserialize, Debug)]
+pub struct Catalog {
+    #[serde(rename = "awsSdk")]
+    pub aws_sdk: AwsSdk,
+    pub integrations: Vec<Integration>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct AwsSdk {
+    pub source: String,
+    pub resource: String,
+    #[serde(rename = "servicePrefixes")]
+    pub service_prefixes: HashMap<String, String>,
+    pub actions: HashMap<String, Vec<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct Integration {
+    pub service: String,
+    pub api: String,
+    pub source: String,
+    pub targets: Vec<String>,
+    /// Pattern name (`request-response`, `sync`, `sync:2`,
+    /// `waitForTaskToken`) → what the role needs.
+    pub patterns: BTreeMap<String, Vec<NeedSpec>>,
+    #[serde(default)]
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Call,
+    Poll,
+    Events,
+    Passrole,
+    Other,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct NeedSpec {
+    pub kind: Kind,
+    pub actions: Vec<String>,
+    pub resource: ResourceSpec,
+    #[serde(default)]
+    pub condition: Option<(String, String)>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+pub enum ResourceSpec {
+    /// A fixed ARN pattern (only `{partition}`, `{region}`, `{account}`).
+    Template(String),
+    /// Named by a task argument.
+    Target(TargetSpec),
+}
+
+#[derive(Deserialize, Debug)]
+pub struct TargetSpec {
+    /// `FunctionName`, or a path such as `Entries[].EventBusName`.
+    pub argument: String,
+    /// The ARN for a static name (`{value}`), or `{value}` alone.
+    pub arn: String,
+    /// The documented form for a target chosen at run time.
+    pub dynamic: String,
+    pub form: Form,
+    /// The value AWS uses when the argument is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Form {
+    /// An ARN used as is, or a name put into `arn`.
+    ArnOrName,
+    /// A name, or the name part of an ARN.
+    Name,
+    /// Name, partial ARN or ARN, with a version or alias.
+    LambdaFunction,
+    /// `family`, `family:revision` or their ARNs.
+    EcsTaskDefinition,
+    /// `https://sqs.<region>.amazonaws.com/<account>/<name>`.
+    SqsQueueUrl,
+    /// A state machine ARN or name → its executions.
+    StateMachineExecutions,
+    EventBus,
+    /// `<api-id>.execute-api.<region>.amazonaws.com`.
+    ApiEndpoint,
+}
+
+pub fn pattern_key(pattern: Pattern) -> &'static str {
+    match pattern {
+        Pattern::RequestResponse => "request-response",
+        Pattern::Sync => "sync",
+        Pattern::Sync2 => "sync:2",
+        Pattern::WaitForTaskToken => "waitForTaskToken",
+    }
+}
+
+impl Catalog {
+    pub fn entry(&self, service: &str, api: &str) -> Option<&Integration> {
+        self.integrations
+            .iter()
+            .find(|i| i.service == service && i.api == api)
+    }
+
+    pub fn lookup(
+        &self,
+        service: &str,
+        api: &str,
+        pattern: Pattern,
+    ) -> Option<(&Integration, &Vec<NeedSpec>)> {
+        let entry = self.entry(service, api)?;
+        entry
+            .patterns
+            .get(pattern_key(pattern))
+            .map(|specs| (entry, specs))
+    }
+
+    pub fn lambda_source(&self) -> &str {
+        self.entry("lambda", "invoke")
+            .map(|e| e.source.as_str())
+            .unwrap_or("")
+    }
+}

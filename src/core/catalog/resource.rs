@@ -1,0 +1,294 @@
+//! Task `Resource` ARNs, and turning argument values into resource ARNs.
+
+use super::data::{Form, TargetSpec};
+use super::{fill, ArgValue, ArnContext};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    Sync2,
+    WaitForTaskToken,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    /// `arn:<p>:states:::<service>:<api>[.sync|.sync:2|.waitForTaskToken]`
+    Optimized { service: String, api: String },
+    /// `arn:<p>:states:::aws-sdk:<service>:<action>[...]`
+    AwsSdk { service: String, action: String },
+    /// `arn:<p>:states:<region>:<account>:activity:<name>`
+    Activity,
+    /// `arn:<p>:lambda:<region>:<account>:function:<name>[:qualifier]`
+    LambdaArn { function_arn: String },
+    /// Anything else, including unresolved `${Placeholder}` resources.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskResource {
+    pub kind: TaskKind,
+    pub pattern: Pattern,
+    /// Partition, region and account written in the resource ARN.
+    pub partition: Option<String>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+/// Splits an ARN on `:` without breaking `${AWS::Partition}`-style placeholders.
+fn split_arn(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'{') => {
+                depth += 1;
+                parts.last_mut().unwrap().push(c);
+            }
+            '}' if depth > 0 => {
+                depth -= 1;
+                parts.last_mut().unwrap().push(c);
+            }
+            ':' if depth == 0 => parts.push(String::new()),
+            _ => parts.last_mut().unwrap().push(c),
+        }
+    }
+    parts
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+pub fn parse_task_resource(resource: &str) -> TaskResource {
+    let unknown = TaskResource {
+        kind: TaskKind::Unknown,
+        pattern: Pattern::RequestResponse,
+        partition: None,
+        region: None,
+        account: None,
+    };
+    let parts = split_arn(resource.trim());
+    if parts.len() < 6 || parts[0] != "arn" {
+        return unknown;
+    }
+    let partition = non_empty(&parts[1]);
+    let region = non_empty(&parts[3]);
+    let account = non_empty(&parts[4]);
+    let with = |kind, pattern| TaskResource {
+        kind,
+        pattern,
+        partition: partition.clone(),
+        region: region.clone(),
+        account: account.clone(),
+    };
+    match parts[2].as_str() {
+        "lambda" if parts[5] == "function" && parts.len() >= 7 => with(
+            TaskKind::LambdaArn {
+                function_arn: resource.trim().to_string(),
+            },
+            Pattern::RequestResponse,
+        ),
+        "states" if parts[5] == "activity" => with(TaskKind::Activity, Pattern::RequestResponse),
+        "states" => {
+            let tail = parts[5..].join(":");
+            let (body, pattern) = if let Some(b) = tail.strip_suffix(".sync:2") {
+                (b, Pattern::Sync2)
+            } else if let Some(b) = tail.strip_suffix(".sync") {
+                (b, Pattern::Sync)
+            } else if let Some(b) = tail.strip_suffix(".waitForTaskToken") {
+                (b, Pattern::WaitForTaskToken)
+            } else {
+                (tail.as_str(), Pattern::RequestResponse)
+            };
+            if body.contains("${") {
+                return unknown;
+            }
+            let pieces: Vec<&str> = body.split(':').collect();
+            match pieces.as_slice() {
+                ["aws-sdk", service, action] => with(
+                    TaskKind::AwsSdk {
+                        service: service.to_string(),
+                        action: action.to_string(),
+                    },
+                    pattern,
+                ),
+                [service, api] if !service.is_empty() && !api.is_empty() => with(
+                    TaskKind::Optimized {
+                        service: service.to_string(),
+                        api: api.to_string(),
+                    },
+                    pattern,
+                ),
+                _ => unknown,
+            }
+        }
+        _ => unknown,
+    }
+}
+
+/// `arn:aws:lambda:r:a:function:name:alias` → `arn:aws:lambda:r:a:function:name`.
+pub fn unqualified_function_arn(arn: &str) -> String {
+    let parts = split_arn(arn);
+    if parts.len() > 7 {
+        parts[..7].join(":")
+    } else {
+        arn.to_string()
+    }
+}
+
+/// The static string values an argument path names: one per array element
+/// for `Entries[].EventBusName` (`None` where the element lacks the field).
+/// `None` when the value is not known statically.
+pub fn argument_values(path: &str, args: &dyn Fn(&str) -> ArgValue) -> Option<Vec<Option<String>>> {
+    let top_end = path.find(['.', '[']).unwrap_or(path.len());
+    let top = &path[..top_end];
+    let rest = &path[top_end..];
+    let value = match args(top) {
+        ArgValue::Static(v) => v,
+        ArgValue::Dynamic => return None,
+        ArgValue::Absent => return Some(vec![None]),
+    };
+    let mut current = vec![Some(value)];
+    for step in rest.split('.').filter(|s| !s.is_empty()) {
+        let (field, each) = match step.strip_suffix("[]") {
+            Some(f) => (f, true),
+            None => (step, false),
+        };
+        let mut next = Vec::new();
+        for v in current {
+            let v = match (v, field.is_empty()) {
+                (Some(v), true) => Some(v),
+                (Some(v), false) => v.get(field).cloned(),
+                (None, _) => None,
+            };
+            match (v, each) {
+                (Some(serde_json::Value::Array(items)), true) => next.extend(items.into_iter().map(Some)),
+                (v, _) => next.push(v),
+            }
+        }
+        current = next;
+    }
+    let mut out = Vec::new();
+    for v in current {
+        match v {
+            None | Some(serde_json::Value::Null) => out.push(None),
+            Some(serde_json::Value::String(s)) => {
+                // An unresolved placeholder (`${WorkerArn}`) names no known target.
+                if s.contains("${") && !s.starts_with("arn:") {
+                    return None;
+                }
+                out.push(Some(s))
+            }
+            Some(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The resource ARNs a static argument value names under a form.
+pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<String>> {
+    let is_arn = value.starts_with("arn:");
+    let template = |v: &str| fill(&target.arn, ctx, Some(v), None);
+    Some(match target.form {
+        Form::ArnOrName => vec![if is_arn {
+            value.to_string()
+        } else {
+            template(value)
+        }],
+        Form::Name => {
+            let name = if is_arn {
+                value.rsplit(['/', ':']).next().unwrap_or(value)
+            } else {
+                value
+            };
+            vec![template(name)]
+        }
+        Form::LambdaFunction => {
+            let parts = split_arn(value);
+            let unqualified = if is_arn {
+                if parts.len() < 7 {
+                    return None;
+                }
+                parts[..7].join(":")
+            } else if parts.len() >= 3 && parts[1] == "function" {
+                // `123456789012:function:name[:qualifier]`
+                let ctx = ArnContext {
+                    account: Some(parts[0].clone()),
+                    ..ctx.clone()
+                };
+                fill(&target.arn, &ctx, Some(&parts[2]), None)
+            } else {
+                template(&parts[0])
+            };
+            vec![unqualified.clone(), format!("{unqualified}:*")]
+        }
+        Form::EcsTaskDefinition => {
+            let (base, has_revision) = if is_arn {
+                let tail = value.rsplit('/').next().unwrap_or("");
+                (value.to_string(), tail.contains(':'))
+            } else {
+                (template(value), value.contains(':'))
+            };
+            vec![if has_revision { base } else { format!("{base}:*") }]
+        }
+        Form::SqsQueueUrl => {
+            let rest = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"))?;
+            let mut segments = rest.split('/');
+            let host = segments.next()?;
+            let account = segments.next()?;
+            let name = segments.next()?;
+            let host_parts: Vec<&str> = host.split('.').collect();
+            let region = match host_parts.as_slice() {
+                ["sqs", region, ..] => region.to_string(),
+                [region, "queue", ..] => region.to_string(),
+                _ => return None,
+            };
+            let ctx = ArnContext {
+                partition: ctx.partition.clone(),
+                region: Some(region),
+                account: Some(account.to_string()),
+            };
+            vec![fill(&target.arn, &ctx, Some(name), None)]
+        }
+        Form::StateMachineExecutions => {
+            let name = if is_arn {
+                let parts = split_arn(value);
+                if parts.len() < 7 {
+                    return None;
+                }
+                let ctx = ArnContext {
+                    partition: non_empty(&parts[1]),
+                    region: non_empty(&parts[3]),
+                    account: non_empty(&parts[4]),
+                };
+                return Some(vec![fill(&target.arn, &ctx, None, Some(&parts[6]))]);
+            } else {
+                value
+            };
+            vec![fill(&target.arn, ctx, None, Some(name))]
+        }
+        Form::EventBus => vec![if is_arn {
+            value.to_string()
+        } else {
+            template(value)
+        }],
+        Form::ApiEndpoint => {
+            let host = value.trim_start_matches("https://");
+            let labels: Vec<&str> = host.split('.').collect();
+            match labels.as_slice() {
+                [api_id, "execute-api", region, ..] => {
+                    let ctx = ArnContext {
+                        region: Some(region.to_string()),
+                        ..ctx.clone()
+                    };
+                    vec![fill(&target.arn, &ctx, Some(api_id), None)]
+                }
+                _ => return None,
+            }
+        }
+    })
+}

@@ -1,0 +1,246 @@
+use serde_json::json;
+
+use super::*;
+
+fn ctx() -> ArnContext {
+    ArnContext {
+        partition: None,
+        region: Some("us-east-1".into()),
+        account: Some("123456789012".into()),
+    }
+}
+
+fn needs_for(resource: &str, args: serde_json::Value) -> Vec<Need> {
+    let task = parse_task_resource(resource);
+    let lookup = |name: &str| match args.get(name) {
+        Some(serde_json::Value::String(s)) if s == "$dynamic" => ArgValue::Dynamic,
+        Some(v) => ArgValue::Static(v.clone()),
+        None => ArgValue::Absent,
+    };
+    needs(&task, &lookup, &ctx())
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn every_entry_parses_and_names_its_aws_source() {
+    let catalog = catalog();
+    assert!(catalog.integrations.len() >= 25);
+    assert!(catalog.aws_sdk.source.starts_with("https://docs.aws.amazon.com/"));
+    for entry in &catalog.integrations {
+        assert!(
+            entry.source.starts_with("https://docs.aws.amazon.com/"),
+            "{}:{} has no AWS source",
+            entry.service,
+            entry.api
+        );
+        assert!(!entry.patterns.is_empty());
+        for (pattern, specs) in &entry.patterns {
+            assert!(
+                ["request-response", "sync", "sync:2", "waitForTaskToken"].contains(&pattern.as_str()),
+                "{pattern}"
+            );
+            assert!(specs.iter().all(|s| !s.actions.is_empty()));
+        }
+    }
+}
+
+#[test]
+fn unconfirmed_facts_are_listed_in_the_docs() {
+    let page = include_str!("../../../docs/catalog.md");
+    for entry in catalog().integrations.iter().filter(|e| e.unconfirmed.is_some()) {
+        let name = format!("{}:{}", entry.service, entry.api);
+        assert!(page.contains(&name), "docs/catalog.md does not list {name}");
+    }
+}
+
+#[test]
+fn parses_task_resources() {
+    let r = parse_task_resource("arn:aws:states:::states:startExecution.sync:2");
+    assert_eq!(
+        r.kind,
+        TaskKind::Optimized {
+            service: "states".into(),
+            api: "startExecution".into()
+        }
+    );
+    assert_eq!(r.pattern, Pattern::Sync2);
+    let r = parse_task_resource("arn:${AWS::Partition}:states:us-east-1:123456789012:aws-sdk:s3:getObject");
+    assert_eq!(
+        r.kind,
+        TaskKind::AwsSdk {
+            service: "s3".into(),
+            action: "getObject".into()
+        }
+    );
+    assert_eq!(r.region.as_deref(), Some("us-east-1"));
+    assert_eq!(
+        parse_task_resource("${GenerateBatchJobArn}").kind,
+        TaskKind::Unknown
+    );
+    assert_eq!(
+        parse_task_resource("arn:aws:states:us-east-1:1:activity:Approve").kind,
+        TaskKind::Activity
+    );
+}
+
+#[test]
+fn lambda_names_partial_and_full_arns() {
+    let expected = strings(&[
+        "arn:aws:lambda:us-east-1:123456789012:function:Worker",
+        "arn:aws:lambda:us-east-1:123456789012:function:Worker:*",
+    ]);
+    for name in [
+        "Worker",
+        "Worker:prod",
+        "123456789012:function:Worker",
+        "arn:aws:lambda:us-east-1:123456789012:function:Worker:7",
+    ] {
+        let needs = needs_for("arn:aws:states:::lambda:invoke", json!({"FunctionName": name}));
+        assert_eq!(needs.len(), 1, "{name}");
+        assert_eq!(needs[0].actions, strings(&["lambda:InvokeFunction"]));
+        assert_eq!(needs[0].resources, expected, "{name}");
+        assert_eq!(needs[0].kind, NeedKind::Call);
+        assert!(!needs[0].dynamic);
+        assert_eq!(needs[0].target_argument.as_deref(), Some("FunctionName"));
+        assert_eq!(
+            needs[0].source,
+            "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html"
+        );
+    }
+    let dynamic = needs_for(
+        "arn:aws:states:::lambda:invoke",
+        json!({"FunctionName": "$dynamic"}),
+    );
+    assert_eq!(
+        dynamic[0].resources,
+        strings(&["arn:aws:lambda:us-east-1:123456789012:function:*"])
+    );
+    assert!(dynamic[0].dynamic);
+}
+
+#[test]
+fn ecs_run_task_sync() {
+    let task = parse_task_resource("arn:aws:states:::ecs:runTask.sync");
+    let needs = needs_for(
+        "arn:aws:states:::ecs:runTask.sync",
+        json!({"Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "TaskDefinition": "pack-order"}),
+    );
+    assert_eq!(needs.len(), 3);
+    assert_eq!(needs[0].actions, strings(&["ecs:RunTask"]));
+    assert_eq!(
+        needs[0].resources,
+        strings(&["arn:aws:ecs:us-east-1:123456789012:task-definition/pack-order:*"])
+    );
+    assert_eq!(needs[1].kind, NeedKind::SyncPoll);
+    assert_eq!(needs[1].actions, strings(&["ecs:StopTask", "ecs:DescribeTasks"]));
+    assert_eq!(needs[1].resources, strings(&["*"]));
+    assert_eq!(needs[2].kind, NeedKind::EventsRule);
+    assert_eq!(
+        needs[2].actions,
+        strings(&["events:PutTargets", "events:PutRule", "events:DescribeRule"])
+    );
+    assert_eq!(
+        needs[2].resources,
+        strings(&["arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForECSTaskRule"])
+    );
+    assert_eq!(managed_rule(&task), Some("StepFunctionsGetEventsForECSTaskRule"));
+    assert_eq!(target_arguments(&task), vec!["Cluster", "TaskDefinition"]);
+}
+
+#[test]
+fn sqs_queue_url_becomes_an_arn() {
+    let needs = needs_for(
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        json!({"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/210987654321/orders"}),
+    );
+    assert_eq!(
+        needs[0].resources,
+        strings(&["arn:aws:sqs:eu-west-1:210987654321:orders"])
+    );
+}
+
+#[test]
+fn nested_state_machine_sync2() {
+    let needs = needs_for(
+        "arn:aws:states:::states:startExecution.sync:2",
+        json!({"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child"}),
+    );
+    assert_eq!(
+        needs[0].resources,
+        strings(&["arn:aws:states:us-east-1:123456789012:stateMachine:Child"])
+    );
+    assert_eq!(
+        needs[1].actions,
+        strings(&["states:DescribeExecution", "states:StopExecution"])
+    );
+    assert_eq!(
+        needs[1].resources,
+        strings(&["arn:aws:states:us-east-1:123456789012:execution:Child:*"])
+    );
+    assert_eq!(
+        needs[2].resources,
+        strings(&[
+            "arn:aws:events:us-east-1:123456789012:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
+        ])
+    );
+}
+
+#[test]
+fn aws_sdk_names_and_exceptions() {
+    assert_eq!(
+        aws_sdk_actions("s3", "listObjectsV2"),
+        strings(&["s3:ListBucket"])
+    );
+    assert_eq!(
+        aws_sdk_actions("sfn", "startSyncExecution"),
+        strings(&["states:StartSyncExecution"])
+    );
+    assert_eq!(
+        aws_sdk_actions("cloudwatchlogs", "putLogEvents"),
+        strings(&["logs:PutLogEvents"])
+    );
+    assert_eq!(aws_sdk_actions("dynamodb", "query"), strings(&["dynamodb:Query"]));
+    let needs = needs_for(
+        "arn:aws:states:::aws-sdk:s3:getObject",
+        json!({"Bucket": "b", "Key": "k"}),
+    );
+    assert_eq!(needs[0].actions, strings(&["s3:GetObject"]));
+    assert_eq!(needs[0].resources, strings(&["*"]));
+}
+
+#[test]
+fn activities_need_nothing_and_unknown_is_not_known() {
+    let activity = parse_task_resource("arn:aws:states:us-east-1:123456789012:activity:Approve");
+    assert!(needs(&activity, &|_| ArgValue::Absent, &ctx()).is_empty());
+    assert!(is_known(&activity));
+    let unknown = parse_task_resource("arn:aws:states:::made:up");
+    assert!(!is_known(&unknown));
+    assert!(needs(&unknown, &|_| ArgValue::Absent, &ctx()).is_empty());
+}
+
+#[test]
+fn placeholders_are_unknown_targets() {
+    let needs = needs_for(
+        "arn:aws:states:::lambda:invoke",
+        json!({"FunctionName": "${WorkerArn}"}),
+    );
+    assert!(needs[0].dynamic);
+}
+
+#[test]
+fn event_bus_defaults_and_lists() {
+    let needs = needs_for(
+        "arn:aws:states:::events:putEvents",
+        json!({"Entries": [{"Detail": {}}, {"EventBusName": "orders"}]}),
+    );
+    assert_eq!(
+        needs[0].resources,
+        strings(&[
+            "arn:aws:events:us-east-1:123456789012:event-bus/default",
+            "arn:aws:events:us-east-1:123456789012:event-bus/orders"
+        ])
+    );
+}
