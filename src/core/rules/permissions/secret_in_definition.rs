@@ -23,6 +23,19 @@ const SECRET_WORDS: &[&str] = &[
     "privatekey",
     "token",
 ];
+/// Tokens that are identifiers, not credentials.
+const NOT_SECRET: &[&str] = &[
+    "clienttoken",
+    "nexttoken",
+    "continuationtoken",
+    "idempotencytoken",
+    "tasktoken",
+    "paginationtoken",
+    "tokenizer",
+    "secretarn",
+    "secretid",
+    "secretname",
+];
 const FIELDS: &[&str] = &["Result", "Parameters", "Arguments", "Assign"];
 const MAX_DEPTH: usize = 32;
 
@@ -91,7 +104,8 @@ fn secret_reason(key: &str, value: &str) -> Option<&'static str> {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
     let compact = lowered.replace('_', "");
-    let named = SECRET_WORDS.iter().any(|w| compact.contains(&w.replace('_', "")));
+    let named = SECRET_WORDS.iter().any(|w| compact.contains(&w.replace('_', "")))
+        && !NOT_SECRET.iter().any(|n| compact.ends_with(n));
     let looks_like_reference = value.starts_with("arn:") || value.starts_with("{{resolve:");
     if named
         && !looks_like_reference
