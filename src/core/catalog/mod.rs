@@ -142,6 +142,38 @@ pub fn managed_rule(task: &TaskResource) -> Option<&'static str> {
     })
 }
 
+/// A pattern the *value* of a target argument must match to stay inside the
+/// account and region (for a Choice that validates input): an ARN pattern,
+/// or a queue URL pattern for SQS. `None` where a value cannot carry the
+/// account (plain names).
+pub fn input_pattern(task: &TaskResource, argument: &str, ctx: &ArnContext) -> Option<String> {
+    let TaskKind::Optimized { service, api } = &task.kind else {
+        return None;
+    };
+    let (_, specs) = catalog().lookup(service, api, task.pattern)?;
+    let ctx = effective_context(task, ctx);
+    specs.iter().find_map(|spec| match &spec.resource {
+        ResourceSpec::Target(t) if t.argument == argument => match t.form {
+            data::Form::SqsQueueUrl => Some(fill(
+                "https://sqs.{region}.amazonaws.com/{account}/*",
+                &ctx,
+                None,
+                None,
+            )),
+            data::Form::LambdaFunction
+            | data::Form::ArnOrName
+            | data::Form::EventBus
+            | data::Form::EcsTaskDefinition
+                if t.arn.starts_with("arn:") =>
+            {
+                Some(fill(&t.arn, &ctx, Some("*"), None).replace("**", "*"))
+            }
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 /// Integrations whose facts could not all be confirmed in the AWS
 /// documentation: (`service:api`, what is unconfirmed).
 pub fn unconfirmed() -> Vec<(String, &'static str)> {

@@ -171,10 +171,18 @@ pub fn scope_statement(
             s
         })
         .collect();
-    if let (Some(sid), Some(first)) = (&statement.sid, new_statements.first_mut()) {
-        // The statement keeps its name; split-off statements get new ones.
-        if kept.is_empty() {
-            first["Sid"] = Value::String(sid.clone());
+    if kept.is_empty() {
+        // A rewritten statement keeps its name (or its lack of one);
+        // split-off statements get new ones.
+        if let Some(first) = new_statements.first_mut().and_then(Value::as_object_mut) {
+            match &statement.sid {
+                Some(sid) => {
+                    first.insert("Sid".into(), Value::String(sid.clone()));
+                }
+                None => {
+                    first.shift_remove("Sid");
+                }
+            }
         }
     }
     unique_sids_except_first(

@@ -49,7 +49,7 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                 .iter()
                 .find(|n| n.need.kind == NeedKind::Call && n.need.dynamic)
         });
-    let pattern = call.and_then(|c| c.need.resources.first().cloned());
+    let pattern = catalog::input_pattern(&task.resource, &argument.name, &ctx.arn);
     // Statements that grant the call, and whether any grants it beyond the
     // account- and region-scoped pattern.
     let mut granting: Vec<StatementRef> = Vec::new();
@@ -121,7 +121,7 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
             title: format!(
                 "Scope {} to {}{}",
                 actions.join(", "),
-                pattern.clone().unwrap_or_default(),
+                call.need.resources.join(", "),
                 unknown_segments(ctx)
             ),
             preferred: false,
