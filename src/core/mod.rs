@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod fix;
 pub mod iam;
+pub mod ide;
 pub mod policy;
 pub mod rules;
 pub mod syntax;

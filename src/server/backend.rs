@@ -1,0 +1,420 @@
+//! The `LanguageServer` implementation: each handler a few lines.
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use serde_json::{json, Value};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::documents::{shift_range, Documents, Edit};
+use super::scheduler::{fit_to_client, schedule, uri_for};
+use super::settings::Settings;
+use super::workspace::Workspace;
+use crate::core::files::{normalize, FileSet};
+use crate::protocol::edits::to_changes_map;
+use crate::protocol::uri;
+
+pub struct State {
+    pub client: Client,
+    pub docs: Documents,
+    pub workspace: Workspace,
+    settings: RwLock<Settings>,
+    pub generations: DashMap<String, u64>,
+    pub locks: DashMap<String, Arc<tokio::sync::Mutex<()>>>,
+    /// For each analysed document, the files its last run published.
+    pub covered_by: DashMap<String, Vec<String>>,
+    /// Each file's last diagnostics that were not about syntax, kept (and
+    /// moved through edits) while the file does not parse.
+    pub last_good: DashMap<String, Vec<Value>>,
+    /// Becomes true once the workspace is indexed; runs wait for it so a
+    /// document opened early still finds its policy on disk.
+    pub indexed: tokio::sync::watch::Sender<bool>,
+}
+
+impl State {
+    pub fn settings(&self) -> Settings {
+        self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn generation(&self, path: &str) -> u64 {
+        self.generations.get(path).map(|g| *g).unwrap_or(0)
+    }
+
+    /// While a file has a syntax error its other findings stay (as last
+    /// seen, moved through the edits since); otherwise they are remembered.
+    pub fn with_last_good(&self, path: &str, mut diagnostics: Vec<Value>) -> Vec<Value> {
+        let broken = diagnostics.iter().any(|d| d["code"] == "asl-syntax");
+        if broken {
+            if let Some(previous) = self.last_good.get(path) {
+                diagnostics.extend(previous.iter().cloned());
+            }
+        } else {
+            self.last_good.insert(path.to_string(), diagnostics.clone());
+        }
+        diagnostics
+    }
+
+    pub async fn publish(&self, path: &str, version: Option<i32>, diagnostics: Vec<Value>) {
+        let settings = self.settings();
+        let Ok(uri) = uri_for(self, path).parse::<Uri>() else {
+            return;
+        };
+        let diagnostics: Vec<Diagnostic> = diagnostics
+            .into_iter()
+            .filter_map(|d| serde_json::from_value(fit_to_client(d, &settings)).ok())
+            .collect();
+        self.client.publish_diagnostics(uri, diagnostics, version).await;
+    }
+}
+
+pub struct Backend {
+    state: Arc<State>,
+}
+
+fn path_of(uri: &Uri) -> Option<String> {
+    uri::to_path(uri.as_str()).map(|p| normalize(&p))
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend {
+            state: Arc::new(State {
+                client,
+                docs: Documents::default(),
+                workspace: Workspace::default(),
+                settings: RwLock::new(Settings::default()),
+                generations: DashMap::new(),
+                locks: DashMap::new(),
+                covered_by: DashMap::new(),
+                last_good: DashMap::new(),
+                indexed: tokio::sync::watch::channel(false).0,
+            }),
+        }
+    }
+
+    /// Test-only request `asl-lsp/documentText`: the server's copy of a document.
+    pub async fn document_text(&self, params: Value) -> Result<Value> {
+        let uri = params["uri"]
+            .as_str()
+            .ok_or_else(|| Error::invalid_params("missing \"uri\""))?;
+        let path = uri::to_path(uri)
+            .map(|p| normalize(&p))
+            .ok_or_else(|| Error::invalid_params("not a file URI"))?;
+        let snapshot = self
+            .state
+            .docs
+            .snapshot(&path)
+            .ok_or_else(|| Error::invalid_params("document is not open"))?;
+        Ok(json!({"text": &*snapshot.text, "version": snapshot.version}))
+    }
+
+    fn code_actions(&self, params: &Value) -> Vec<Value> {
+        let settings = self.state.settings();
+        let only: Option<Vec<String>> = params["context"]["only"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect());
+        let wants = |kind: &str| {
+            only.as_ref()
+                .is_none_or(|o| o.iter().any(|k| kind == k || kind.starts_with(&format!("{k}."))))
+        };
+        let mut actions = Vec::new();
+        if wants("quickfix") {
+            for diagnostic in params["context"]["diagnostics"].as_array().into_iter().flatten() {
+                for fix in diagnostic["data"]["fixes"].as_array().into_iter().flatten() {
+                    if !self.is_current(&fix["edit"]) {
+                        continue; // stale: the document changed since the analysis
+                    }
+                    let edit = if settings.document_changes {
+                        fix["edit"].clone()
+                    } else {
+                        to_changes_map(&fix["edit"])
+                    };
+                    actions.push(json!({
+                        "title": fix["title"],
+                        "kind": "quickfix",
+                        "diagnostics": [diagnostic],
+                        "isPreferred": fix["isPreferred"],
+                        "edit": edit,
+                    }));
+                }
+            }
+        }
+        if wants("source") {
+            if let Some(action) = self.generate_policy_action(params, &settings) {
+                actions.push(action);
+            }
+        }
+        actions
+    }
+
+    /// Every versioned document an edit touches still has that version.
+    fn is_current(&self, edit: &Value) -> bool {
+        edit["documentChanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|change| {
+                let Some(uri) = change["textDocument"]["uri"].as_str() else {
+                    return true;
+                };
+                if change.get("kind").is_some() {
+                    return true; // a file creation
+                }
+                let Some(path) = uri::to_path(uri).map(|p| normalize(&p)) else {
+                    return false;
+                };
+                let expected = change["textDocument"]["version"].as_i64().map(|v| v as i32);
+                match (expected, self.state.docs.version(&path)) {
+                    (Some(v), Some(now)) => v == now,
+                    (None, None) => true,
+                    (None, Some(_)) => !self.state.docs.is_open(&path),
+                    (Some(_), None) => false,
+                }
+            })
+    }
+
+    /// "Generate least-privilege policy": creates `<stem>.policy.json`
+    /// beside a definition that has no linked policy.
+    fn generate_policy_action(&self, params: &Value, settings: &Settings) -> Option<Value> {
+        let uri_text = params["textDocument"]["uri"].as_str()?;
+        let path = uri::to_path(uri_text).map(|p| normalize(&p))?;
+        let snapshot = self.state.docs.snapshot(&path)?;
+        let mut files = FileSet::new();
+        for candidate in self.state.workspace.candidates(&path, &self.state.docs.paths()) {
+            if let Some(s) = self.state.docs.snapshot(&candidate) {
+                files.insert(&candidate, s.text, Some(s.version));
+            } else if let Some(t) = self.state.workspace.disk_text(&candidate) {
+                files.insert(&candidate, t, None);
+            }
+        }
+        files.insert(&path, snapshot.text, Some(snapshot.version));
+        let id = files.lookup(&path)?;
+        let workspace = crate::core::analysis::Workspace::new(&files);
+        let unit = workspace.units().into_iter().find(|u| u.definition.file == id)?;
+        if !unit.policies.is_empty() {
+            return None;
+        }
+        let policy = crate::core::policy::least_privilege(&files, id)?;
+        let stem = crate::core::analysis::definition_stem(crate::core::files::file_name(&path)).to_string();
+        let target = crate::core::files::join(
+            crate::core::files::parent_dir(&path),
+            &format!("{stem}.policy.json"),
+        );
+        let target_uri = uri::from_path(&target);
+        let mut text = serde_json::to_string_pretty(&policy).ok()?;
+        text.push('\n');
+        let edit = json!({"documentChanges": [
+            {"kind": "create", "uri": target_uri, "options": {"ignoreIfExists": true}},
+            {"textDocument": {"uri": target_uri, "version": null}, "edits": [
+                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "newText": text}
+            ]},
+        ]});
+        Some(json!({
+            "title": format!("Generate least-privilege policy ({stem}.policy.json)"),
+            "kind": "source",
+            "edit": if settings.document_changes { edit } else { to_changes_map(&edit) },
+        }))
+    }
+}
+
+fn capabilities() -> Value {
+    json!({
+        "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
+        "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
+        "hoverProvider": true,
+    })
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let capabilities_json = serde_json::to_value(&params.capabilities).unwrap_or(Value::Null);
+        let settings = Settings::from_initialize(&capabilities_json, params.initialization_options.as_ref());
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| uri::to_path(f.uri.as_str()))
+            .map(PathBuf::from)
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(root) = params.root_uri.as_ref().and_then(|u| uri::to_path(u.as_str())) {
+                roots.push(PathBuf::from(root));
+            }
+        }
+        self.state.workspace.set_roots(roots);
+        let mut result = json!({
+            "capabilities": capabilities(),
+            "serverInfo": {"name": "asl-lsp", "version": env!("CARGO_PKG_VERSION")},
+        });
+        result["capabilities"]["positionEncoding"] = json!(match settings.encoding {
+            crate::protocol::Encoding::Utf8 => "utf-8",
+            crate::protocol::Encoding::Utf16 => "utf-16",
+        });
+        *self.state.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+        serde_json::from_value(result).map_err(|_| Error::internal_error())
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || state.workspace.index()).await;
+        self.state.indexed.send_replace(true);
+        if self.state.settings().dynamic_watch {
+            let options = json!({"watchers": [
+                {"globPattern": "**/*.{json,yaml,yml,tf,template}"},
+                {"globPattern": "**/.asl-lsp.json"},
+            ]});
+            let registration = Registration {
+                id: "asl-lsp-watch".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: Some(options),
+            };
+            if let Err(err) = self.state.client.register_capability(vec![registration]).await {
+                tracing::warn!(%err, "the client refused the file watcher");
+            }
+        }
+        for path in self.state.docs.paths() {
+            schedule(&self.state, path);
+        }
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let Some(path) = path_of(&doc.uri) else { return };
+        self.state
+            .docs
+            .open(&path, doc.uri.as_str(), doc.version, &doc.text);
+        schedule(&self.state, path);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Mutate first, synchronously: nothing above this line awaits.
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        let changes: Vec<Value> = params
+            .content_changes
+            .iter()
+            .filter_map(|c| serde_json::to_value(c).ok())
+            .collect();
+        let encoding = self.state.settings().encoding;
+        let edits = self
+            .state
+            .docs
+            .apply(&path, params.text_document.version, &changes, encoding);
+        if let Some(mut kept) = self.state.last_good.get_mut(&path) {
+            let mut moved = Vec::new();
+            'diagnostics: for mut d in kept.drain(..) {
+                for edit in &edits {
+                    if *edit == Edit::Whole {
+                        continue 'diagnostics;
+                    }
+                    match shift_range(&d["range"], edit) {
+                        Some(range) => d["range"] = range,
+                        None => continue 'diagnostics,
+                    }
+                }
+                // The fix was computed on the old text: it no longer applies.
+                if let Some(o) = d.as_object_mut() {
+                    o.remove("data");
+                }
+                moved.push(d);
+            }
+            *kept = moved;
+        }
+        schedule(&self.state, path);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        self.state.docs.close(&path);
+        self.state.last_good.remove(&path);
+        // Back to the disk version: re-check what the file is linked to.
+        schedule(&self.state, path);
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in params.changes {
+            let Some(path) = path_of(&change.uri) else {
+                continue;
+            };
+            self.state.workspace.refresh(&path);
+            let affected: Vec<String> = self
+                .state
+                .covered_by
+                .iter()
+                .filter(|e| e.value().contains(&path))
+                .map(|e| e.key().clone())
+                .collect();
+            for origin in affected {
+                schedule(&self.state, origin);
+            }
+            if !self.state.docs.is_open(&path) {
+                schedule(&self.state, path);
+            }
+        }
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let params = serde_json::to_value(&params).map_err(|_| Error::invalid_params("bad params"))?;
+        let actions = self.code_actions(&params);
+        Ok(Some(
+            serde_json::from_value(Value::Array(actions)).map_err(|_| Error::internal_error())?,
+        ))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params;
+        let Some(path) = path_of(&position.text_document.uri) else {
+            return Ok(None);
+        };
+        let Some(snapshot) = self.state.docs.snapshot(&path) else {
+            return Ok(None);
+        };
+        let encoding = self.state.settings().encoding;
+        let index = crate::protocol::LineIndex::new(&snapshot.text);
+        if !index.has_line(position.position.line) {
+            return Err(Error::invalid_params("position is past the end of the document"));
+        }
+        let offset = index.offset(
+            &snapshot.text,
+            position.position.line,
+            position.position.character,
+            encoding,
+        );
+        let mut files = FileSet::new();
+        for candidate in self.state.workspace.candidates(&path, &self.state.docs.paths()) {
+            if let Some(s) = self.state.docs.snapshot(&candidate) {
+                files.insert(&candidate, s.text, Some(s.version));
+            } else if let Some(t) = self.state.workspace.disk_text(&candidate) {
+                files.insert(&candidate, t, None);
+            }
+        }
+        let Some(file) = files.lookup(&path) else {
+            return Ok(None);
+        };
+        let result = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::core::ide::hover(&files, file, offset).map(|(range, text)| {
+                    let positions = crate::protocol::to_lsp::Positions::new(&files, encoding);
+                    (positions.range(file, range), text)
+                })
+            }))
+        })
+        .await;
+        let Ok(Ok(Some((range, text)))) = result else {
+            return Ok(None);
+        };
+        let hover = json!({"contents": {"kind": "markdown", "value": text}, "range": range});
+        Ok(serde_json::from_value(hover).ok())
+    }
+}

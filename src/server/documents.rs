@@ -1,0 +1,267 @@
+//! Open documents: ropes edited in place by the text-sync notifications,
+//! synchronously, before any `.await` (so edits apply in arrival order).
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use ropey::Rope;
+use serde_json::Value;
+
+use crate::protocol::Encoding;
+
+pub struct Document {
+    pub uri: String,
+    pub version: i32,
+    pub rope: Rope,
+}
+
+#[derive(Default)]
+pub struct Documents {
+    /// Keyed by normalized path.
+    docs: DashMap<String, Document>,
+}
+
+/// A snapshot of one open document.
+pub struct Snapshot {
+    pub uri: String,
+    pub version: i32,
+    pub text: Arc<str>,
+}
+
+impl Documents {
+    pub fn open(&self, path: &str, uri: &str, version: i32, text: &str) {
+        self.docs.insert(
+            path.to_string(),
+            Document {
+                uri: uri.to_string(),
+                version,
+                rope: Rope::from_str(text),
+            },
+        );
+    }
+
+    pub fn close(&self, path: &str) -> Option<Document> {
+        self.docs.remove(path).map(|(_, d)| d)
+    }
+
+    pub fn is_open(&self, path: &str) -> bool {
+        self.docs.contains_key(path)
+    }
+
+    pub fn version(&self, path: &str) -> Option<i32> {
+        self.docs.get(path).map(|d| d.version)
+    }
+
+    pub fn snapshot(&self, path: &str) -> Option<Snapshot> {
+        self.docs.get(path).map(|d| Snapshot {
+            uri: d.uri.clone(),
+            version: d.version,
+            text: Arc::from(d.rope.to_string()),
+        })
+    }
+
+    pub fn paths(&self) -> Vec<String> {
+        self.docs.iter().map(|e| e.key().clone()).collect()
+    }
+
+    /// Applies `contentChanges` in order. Returns the edited ranges as
+    /// (start, old end, new end) positions, for shifting stored diagnostics.
+    pub fn apply(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
+        let Some(mut doc) = self.docs.get_mut(path) else {
+            return Vec::new();
+        };
+        let mut edits = Vec::new();
+        for change in changes {
+            let text = change["text"].as_str().unwrap_or("");
+            match change.get("range").filter(|r| !r.is_null()) {
+                None => {
+                    doc.rope = Rope::from_str(text);
+                    edits.push(Edit::Whole);
+                }
+                Some(range) => {
+                    let start = position(&range["start"]);
+                    let end = position(&range["end"]);
+                    let (start, end) = if end < start { (end, start) } else { (start, end) };
+                    let a = char_index(&doc.rope, start, encoding);
+                    let b = char_index(&doc.rope, end, encoding).max(a);
+                    doc.rope.remove(a..b);
+                    doc.rope.insert(a, text);
+                    let new_end = end_after_insert(start, text, encoding);
+                    edits.push(Edit::Range {
+                        start,
+                        old_end: end,
+                        new_end,
+                    });
+                }
+            }
+        }
+        doc.version = version;
+        edits
+    }
+}
+
+/// (line, character) as the client counts them.
+pub type Position = (u32, u32);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edit {
+    Whole,
+    Range {
+        start: Position,
+        old_end: Position,
+        new_end: Position,
+    },
+}
+
+fn position(value: &Value) -> Position {
+    let get = |k: &str| value[k].as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
+    (get("line"), get("character"))
+}
+
+/// The char index of a client position: a line past the end clamps to the
+/// end of the text, a column past the line's end to the line's end (before
+/// its line break), a column inside a character to that character's start.
+pub fn char_index(rope: &Rope, (line, column): Position, encoding: Encoding) -> usize {
+    let line = line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_chars();
+    }
+    let start = rope.line_to_char(line);
+    let slice = rope.line(line);
+    let mut units = 0usize;
+    for (i, ch) in slice.chars().enumerate() {
+        if ch == '\n' || ch == '\r' {
+            return start + i;
+        }
+        let width = match encoding {
+            Encoding::Utf16 => ch.len_utf16(),
+            Encoding::Utf8 => ch.len_utf8(),
+        };
+        if units + width > column as usize {
+            return start + i;
+        }
+        units += width;
+    }
+    start + slice.len_chars()
+}
+
+fn end_after_insert(start: Position, text: &str, encoding: Encoding) -> Position {
+    let mut line = start.0;
+    let mut column = start.1;
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                line += 1;
+                column = 0;
+            }
+            '\n' => {
+                line += 1;
+                column = 0;
+            }
+            ch => {
+                column += match encoding {
+                    Encoding::Utf16 => ch.len_utf16() as u32,
+                    Encoding::Utf8 => ch.len_utf8() as u32,
+                }
+            }
+        }
+    }
+    (line, column)
+}
+
+/// Moves a diagnostic's range through an edit; `None` when the edit
+/// touched it (the finding may no longer hold).
+pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
+    let Edit::Range {
+        start,
+        old_end,
+        new_end,
+    } = *edit
+    else {
+        return None;
+    };
+    let s = position(&range["start"]);
+    let e = position(&range["end"]);
+    if e < start {
+        return Some(range.clone());
+    }
+    if s < old_end || (s == old_end && s == start) {
+        return None;
+    }
+    let shift = |p: Position| -> Position {
+        if p.0 == old_end.0 {
+            (new_end.0, new_end.1 + (p.1 - old_end.1))
+        } else {
+            (p.0 + new_end.0 - old_end.0, p.1)
+        }
+    };
+    let ns = shift(s);
+    let ne = shift(e);
+    Some(serde_json::json!({
+        "start": {"line": ns.0, "character": ns.1},
+        "end": {"line": ne.0, "character": ne.1},
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_clamp_and_round_down() {
+        let rope = Rope::from_str("a😀b\r\nxy");
+        assert_eq!(char_index(&rope, (0, 1), Encoding::Utf16), 1);
+        assert_eq!(
+            char_index(&rope, (0, 2), Encoding::Utf16),
+            1,
+            "inside the surrogate pair"
+        );
+        assert_eq!(char_index(&rope, (0, 3), Encoding::Utf16), 2);
+        assert_eq!(char_index(&rope, (0, 99), Encoding::Utf16), 3, "before the CRLF");
+        assert_eq!(char_index(&rope, (1, 1), Encoding::Utf16), 6);
+        assert_eq!(char_index(&rope, (7, 0), Encoding::Utf16), 7);
+        assert_eq!(char_index(&rope, (0, 5), Encoding::Utf8), 2);
+    }
+
+    #[test]
+    fn incremental_edits_apply_in_order() {
+        let docs = Documents::default();
+        docs.open("/a", "file:///a", 1, "hello\nworld");
+        let changes = vec![
+            serde_json::json!({"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}}, "text": "there"}),
+            serde_json::json!({"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": ",\nout"}),
+        ];
+        docs.apply("/a", 2, &changes, Encoding::Utf16);
+        let snap = docs.snapshot("/a").unwrap();
+        assert_eq!(&*snap.text, "hello,\nout\nthere");
+        assert_eq!(snap.version, 2);
+    }
+
+    #[test]
+    fn diagnostics_shift_past_edits() {
+        let range =
+            serde_json::json!({"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 6}});
+        let insert_line = Edit::Range {
+            start: (1, 0),
+            old_end: (1, 0),
+            new_end: (2, 0),
+        };
+        assert_eq!(shift_range(&range, &insert_line).unwrap()["start"]["line"], 4);
+        let same_line = Edit::Range {
+            start: (3, 0),
+            old_end: (3, 1),
+            new_end: (3, 3),
+        };
+        assert_eq!(shift_range(&range, &same_line).unwrap()["start"]["character"], 4);
+        let touching = Edit::Range {
+            start: (3, 3),
+            old_end: (3, 4),
+            new_end: (3, 3),
+        };
+        assert!(shift_range(&range, &touching).is_none());
+    }
+}

@@ -1,0 +1,166 @@
+//! One analysis run per document at a time, after a debounce, on a
+//! blocking thread with panics caught; results are published only while
+//! they are still current (biome's version checks).
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use super::backend::State;
+use crate::core::analyze;
+use crate::core::files::FileSet;
+use crate::protocol::to_lsp::{diagnostic, Positions};
+use crate::protocol::{uri, Encoding};
+
+/// Diagnostics of one file from one run, with the version they were computed on.
+struct FileResult {
+    path: String,
+    version: Option<i32>,
+    diagnostics: Vec<Value>,
+}
+
+/// Text that makes analysis panic when `ASL_LSP_TEST_PANIC=1`: lets the
+/// end-to-end tests prove a panic is contained.
+const PANIC_MARKER: &str = "ASL_LSP_TEST_PANIC_MARKER";
+
+pub fn schedule(state: &Arc<State>, path: String) {
+    let generation = {
+        let mut g = state.generations.entry(path.clone()).or_insert(0);
+        *g += 1;
+        *g
+    };
+    let state = state.clone();
+    tokio::spawn(async move {
+        let debounce = state.settings().debounce_ms;
+        if debounce > 0 {
+            tokio::time::sleep(Duration::from_millis(debounce)).await;
+        }
+        if state.generation(&path) != generation {
+            return;
+        }
+        let lock = state.locks.entry(path.clone()).or_default().clone();
+        let _running = lock.lock().await;
+        if state.generation(&path) != generation {
+            return;
+        }
+        run(&state, &path, generation).await;
+    });
+}
+
+async fn run(state: &Arc<State>, path: &str, generation: u64) {
+    let mut indexed = state.indexed.subscribe();
+    // A client that never sends `initialized` still gets answers, after a while.
+    let _ = tokio::time::timeout(Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
+    let open = state.docs.paths();
+    let mut files = FileSet::new();
+    for candidate in state.workspace.candidates(path, &open) {
+        if let Some(snapshot) = state.docs.snapshot(&candidate) {
+            files.insert(&candidate, snapshot.text, Some(snapshot.version));
+        } else if let Some(text) = state.workspace.disk_text(&candidate) {
+            files.insert(&candidate, text, None);
+        }
+    }
+    let Some(focus) = files.lookup(path) else {
+        state.publish(path, None, Vec::new()).await;
+        return;
+    };
+    let encoding = state.settings().encoding;
+    let outcome = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && files.text(focus).contains(PANIC_MARKER) {
+                panic!("injected by the test hook");
+            }
+            per_file(&files, focus, encoding)
+        }))
+    })
+    .await;
+    if state.generation(path) != generation {
+        return; // a newer run will publish
+    }
+    let results = match outcome {
+        Ok(Ok(results)) => results,
+        _ => {
+            tracing::error!(path, "asl-lsp internal error: the analysis panicked");
+            let diagnostic = json!({
+                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                "severity": 1,
+                "code": "internal-error",
+                "source": "asl-lsp",
+                "message": "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.",
+            });
+            let version = state.docs.version(path);
+            state.publish(path, version, vec![diagnostic]).await;
+            return;
+        }
+    };
+    let mut covered = Vec::new();
+    for result in results {
+        covered.push(result.path.clone());
+        // Another file's result is stale if that file changed since the snapshot.
+        if state.docs.version(&result.path) != result.version {
+            continue;
+        }
+        let diagnostics = state.with_last_good(&result.path, result.diagnostics);
+        state.publish(&result.path, result.version, diagnostics).await;
+    }
+    let previous = state
+        .covered_by
+        .insert(path.to_string(), covered.clone())
+        .unwrap_or_default();
+    for dropped in previous.into_iter().filter(|p| !covered.contains(p)) {
+        if state.docs.is_open(&dropped) {
+            schedule(state, dropped);
+        } else {
+            state.publish(&dropped, None, Vec::new()).await;
+        }
+    }
+}
+
+fn per_file(files: &FileSet, focus: crate::core::files::FileId, encoding: Encoding) -> Vec<FileResult> {
+    let analysis = analyze(files, Some(&[focus]));
+    let positions = Positions::new(files, encoding);
+    let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
+        analysis.covered.iter().map(|&f| (f, Vec::new())).collect();
+    for finding in &analysis.findings {
+        grouped
+            .entry(finding.location.file)
+            .or_default()
+            .push(diagnostic(finding, &positions));
+    }
+    grouped
+        .into_iter()
+        .map(|(file, diagnostics)| FileResult {
+            path: files.path(file).to_string(),
+            version: files.get(file).version,
+            diagnostics,
+        })
+        .collect()
+}
+
+/// The URI to publish under: the client's own for open documents.
+pub fn uri_for(state: &State, path: &str) -> String {
+    state
+        .docs
+        .snapshot(path)
+        .map(|s| s.uri)
+        .unwrap_or_else(|| uri::from_path(path))
+}
+
+/// Removes what the client did not announce support for.
+pub fn fit_to_client(mut diagnostic: Value, settings: &super::settings::Settings) -> Value {
+    if let Some(object) = diagnostic.as_object_mut() {
+        if !settings.related_information {
+            object.remove("relatedInformation");
+        }
+        if !settings.code_description {
+            object.remove("codeDescription");
+        }
+        if !settings.tags {
+            object.remove("tags");
+        }
+    }
+    diagnostic
+}

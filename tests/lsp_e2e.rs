@@ -1,0 +1,399 @@
+//! End-to-end: the real binary over stdio, driven like an editor.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::lsp::{apply_edit, Server};
+
+const DEFINITION: &str = r#"{
+  "StartAt": "Validate",
+  "States": {
+    "Validate": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {
+        "FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:Worker",
+        "Payload.$": "$"
+      },
+      "Next": "Pack"
+    },
+    "Pack": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::ecs:runTask.sync",
+      "Parameters": {
+        "Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/main",
+        "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
+      },
+      "End": true
+    }
+  }
+}
+"#;
+
+const POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "Invoke",
+      "Effect": "Allow",
+      "Action": "lambda:InvokeFunction",
+      "Resource": "*"
+    },
+    {
+      "Sid": "Run",
+      "Effect": "Allow",
+      "Action": "ecs:RunTask",
+      "Resource": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
+    }
+  ]
+}
+"#;
+
+struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    fn new(files: &[(&str, &str)]) -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Workspace { dir }
+    }
+
+    fn root(&self) -> String {
+        std::fs::canonicalize(self.dir.path())
+            .unwrap()
+            .to_string_lossy()
+            .to_string()
+    }
+
+    fn uri(&self, name: &str) -> String {
+        asl_lsp::protocol::uri::from_path(&format!("{}/{}", self.root(), name))
+    }
+}
+
+fn capabilities(utf8: bool) -> Value {
+    json!({
+        "general": {"positionEncodings": if utf8 { json!(["utf-8", "utf-16"]) } else { json!(["utf-16"]) }},
+        "workspace": {"workspaceEdit": {"documentChanges": true}, "didChangeWatchedFiles": {"dynamicRegistration": true}},
+        "textDocument": {"publishDiagnostics": {"relatedInformation": true, "codeDescriptionSupport": true, "tagSupport": {"valueSet": [1, 2]}}},
+    })
+}
+
+fn start(ws: &Workspace, utf8: bool) -> Server {
+    let mut server = Server::start(&[]);
+    let result = server.initialize(&ws.root(), capabilities(utf8), json!({"debounceMs": 0}));
+    assert_eq!(
+        result["result"]["capabilities"]["positionEncoding"],
+        if utf8 { "utf-8" } else { "utf-16" }
+    );
+    server
+}
+
+fn summary(diagnostics: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}-{}:{}",
+                d["code"].as_str().unwrap_or(""),
+                d["severity"],
+                d["range"]["start"]["line"],
+                d["range"]["start"]["character"],
+                d["range"]["end"]["line"],
+                d["range"]["end"]["character"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn definition_and_policy_get_their_findings_and_fixes_remove_them() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    let pol = ws.uri("flow.policy.json");
+    server.open(&def, DEFINITION, 1);
+    let on_definition = server.diagnostics(&def, Some(1));
+    assert_eq!(
+        summary(&on_definition),
+        vec![
+            "sync-missing-events-permissions 1 14:18-14:53",
+            "unscoped-lambda-invoke 2 5:18-5:50",
+        ]
+    );
+    let lambda = on_definition
+        .iter()
+        .find(|d| d["code"] == "unscoped-lambda-invoke")
+        .unwrap();
+    assert_eq!(lambda["source"], "asl-lsp");
+    assert_eq!(
+        lambda["codeDescription"]["href"],
+        "https://github.com/asl-lsp/asl-lsp/blob/main/docs/rules/unscoped-lambda-invoke.md"
+    );
+    assert_eq!(lambda["relatedInformation"][0]["location"]["uri"], pol);
+    // The policy, not open, is published too (disk contents, no version).
+    let on_policy = server.diagnostics(&pol, None);
+    assert_eq!(
+        summary(&on_policy),
+        vec![
+            "sync-missing-events-permissions 1 2:2-2:13",
+            "unscoped-lambda-invoke 2 7:18-7:21",
+        ]
+    );
+
+    // Open the policy and apply the unscoped-lambda-invoke quick fix.
+    server.open(&pol, POLICY, 1);
+    let on_policy = server.diagnostics(&pol, Some(1));
+    let target = on_policy
+        .iter()
+        .find(|d| d["code"] == "unscoped-lambda-invoke")
+        .unwrap()
+        .clone();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": pol}, "range": target["range"], "context": {"diagnostics": [target], "only": ["quickfix"]}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(
+        action["title"],
+        "Scope lambda:InvokeFunction to the invoked functions"
+    );
+    assert_eq!(action["isPreferred"], true);
+    assert_eq!(action["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    let fixed = apply_edit(POLICY, &pol, &action["edit"], true);
+    assert!(fixed.contains("\"arn:aws:lambda:us-east-1:123456789012:function:Worker:*\""));
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pol, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    server.expect_diagnostics(
+        &pol,
+        Some(2),
+        summary,
+        &["sync-missing-events-permissions 1 2:2-2:13"],
+    );
+    let on_definition = server.expect_diagnostics(
+        &def,
+        Some(1),
+        summary,
+        &["sync-missing-events-permissions 1 14:18-14:53"],
+    );
+
+    // The .sync fix from the definition's diagnostic edits the policy.
+    let sync = on_definition[0].clone();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": def}, "range": sync["range"], "context": {"diagnostics": [sync]}}),
+    );
+    let edit = &actions["result"][0]["edit"];
+    let fixed2 = apply_edit(&fixed, &pol, edit, true);
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": pol, "version": 3}, "contentChanges": [{"text": fixed2}]}),
+    );
+    server.expect_diagnostics(&pol, Some(3), summary, &[]);
+    server.expect_diagnostics(&def, Some(1), summary, &[]);
+}
+
+#[test]
+fn a_stale_fix_is_refused() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let pol = ws.uri("flow.policy.json");
+    server.open(&pol, POLICY, 1);
+    let diagnostics = server.diagnostics(&pol, Some(1));
+    let target = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unscoped-lambda-invoke")
+        .unwrap()
+        .clone();
+    server.change(&pol, 2, json!([{"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}}, "text": " "}]));
+    server.diagnostics(&pol, Some(2));
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": pol}, "range": target["range"], "context": {"diagnostics": [target]}}),
+    );
+    assert_eq!(actions["result"], json!([]));
+}
+
+#[test]
+fn policy_changed_on_disk_rechecks_the_definition() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    assert_eq!(server.diagnostics(&def, Some(1)).len(), 2);
+    let granted = POLICY.replace(
+        "\"Resource\": \"*\"",
+        "\"Resource\": [\"arn:aws:lambda:us-east-1:123456789012:function:Worker\", \"arn:aws:lambda:us-east-1:123456789012:function:Worker:*\"]",
+    );
+    std::fs::write(format!("{}/flow.policy.json", ws.root()), granted).unwrap();
+    server.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": ws.uri("flow.policy.json"), "type": 2}]}),
+    );
+    server.expect_diagnostics(
+        &def,
+        Some(1),
+        summary,
+        &["sync-missing-events-permissions 1 14:18-14:53"],
+    );
+}
+
+#[test]
+fn ranges_count_utf16_or_utf8_as_negotiated() {
+    let text = "{\n  \"StartAt\": \"開始 🚀\",\n  \"States\": {\n    \"開始 🚀\": {\"Type\": \"Pass\", \"Next\": \"終わり\"}\n  }\n}\n";
+    for (utf8, first, last) in [(false, 38, 43), (true, 44, 55)] {
+        let ws = Workspace::new(&[]);
+        let mut server = start(&ws, utf8);
+        let uri = ws.uri("flow.asl.json");
+        server.open(&uri, text, 1);
+        let diagnostics = server.diagnostics(&uri, Some(1));
+        let unknown = diagnostics
+            .iter()
+            .find(|d| d["code"] == "asl-unknown-state")
+            .unwrap();
+        assert_eq!(
+            unknown["range"]["start"],
+            json!({"line": 3, "character": first}),
+            "utf8={utf8}"
+        );
+        assert_eq!(
+            unknown["range"]["end"],
+            json!({"line": 3, "character": last}),
+            "utf8={utf8}"
+        );
+    }
+}
+
+#[test]
+fn five_hundred_edits_back_to_back_keep_the_text_in_step() {
+    let ws = Workspace::new(&[]);
+    let mut server = start(&ws, false);
+    let uri = ws.uri("flow.asl.json");
+    let mut text = String::from(
+        "{\n  \"Comment\": \"\",\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Succeed\"}}\n}\n",
+    );
+    server.open(&uri, &text, 1);
+    let alphabet = ['a', 'é', '😀', '字', 'z'];
+    for i in 0..500 {
+        let ch = alphabet[i % alphabet.len()];
+        // Insert inside the Comment string, at a position that moves.
+        let line1: String = text.lines().nth(1).unwrap().to_string();
+        let utf16_len: usize = line1.chars().map(char::len_utf16).sum();
+        let column = (utf16_len - 2) as u32; // before the closing quote and comma
+        server.change(
+            &uri,
+            i as i32 + 2,
+            json!([{"range": {"start": {"line": 1, "character": column}, "end": {"line": 1, "character": column}}, "text": ch.to_string()}]),
+        );
+        let byte = text.find('\n').unwrap() + 1 + line1.len() - 2;
+        text.insert(byte, ch);
+    }
+    server.expect_diagnostics(&uri, Some(501), summary, &[]);
+    assert_eq!(server.document_text(&uri), text);
+}
+
+#[test]
+fn crlf_policies_stay_crlf_after_a_fix() {
+    let policy = POLICY.replace('\n', "\r\n");
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", &policy)]);
+    let mut server = start(&ws, false);
+    let pol = ws.uri("flow.policy.json");
+    server.open(&pol, &policy, 1);
+    let diagnostics = server.diagnostics(&pol, Some(1));
+    let sync = diagnostics
+        .iter()
+        .find(|d| d["code"] == "sync-missing-events-permissions")
+        .unwrap()
+        .clone();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": pol}, "range": sync["range"], "context": {"diagnostics": [sync]}}),
+    );
+    let fixed = apply_edit(&policy, &pol, &actions["result"][0]["edit"], true);
+    assert!(fixed.len() > policy.len());
+    assert_eq!(
+        fixed.matches('\n').count(),
+        fixed.matches("\r\n").count(),
+        "{fixed}"
+    );
+}
+
+#[test]
+fn a_panic_is_contained_and_other_documents_keep_working() {
+    let ws = Workspace::new(&[]);
+    let mut server = Server::start(&[("ASL_LSP_TEST_PANIC", "1")]);
+    server.initialize(&ws.root(), capabilities(false), json!({"debounceMs": 0}));
+    let bad = ws.uri("bad.asl.json");
+    server.open(
+        &bad,
+        "{\"Comment\": \"ASL_LSP_TEST_PANIC_MARKER\", \"StartAt\": \"A\", \"States\": {}}",
+        1,
+    );
+    let diagnostics = server.diagnostics(&bad, Some(1));
+    assert_eq!(summary(&diagnostics), vec!["internal-error 1 0:0-0:0"]);
+    let good = ws.uri("good.asl.json");
+    server.open(
+        &good,
+        "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}",
+        1,
+    );
+    server.expect_diagnostics(
+        &good,
+        Some(1),
+        summary,
+        &[
+            "asl-no-terminal-state 1 0:27-0:63",
+            "asl-unknown-state 1 0:58-0:61",
+        ],
+    );
+}
+
+#[test]
+fn hostile_input_gets_a_diagnostic_not_a_crash() {
+    let ws = Workspace::new(&[]);
+    let mut server = start(&ws, false);
+    let uri = ws.uri("deep.asl.json");
+    let deep = "[".repeat(100_000);
+    server.open(&uri, &deep, 1);
+    let diagnostics = server.diagnostics(&uri, Some(1));
+    assert_eq!(diagnostics[0]["code"], "asl-syntax");
+    // Positions past the end are clamped for edits...
+    server.change(&uri, 2, json!([{"range": {"start": {"line": 99, "character": 99}, "end": {"line": 120, "character": 0}}, "text": "]"}]));
+    server.diagnostics(&uri, Some(2));
+    // ...and refused for requests.
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 500, "character": 0}}),
+    );
+    assert!(hover["error"].is_object(), "{hover}");
+    let unknown = server.request("asl-lsp/noSuchMethod", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+}
+
+#[test]
+fn hover_shows_what_a_task_needs() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    server.diagnostics(&def, Some(1));
+    let hover = server.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": def}, "position": {"line": 5, "character": 25}}),
+    );
+    let text = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with("**Task `Validate`** — `arn:aws:states:::lambda:invoke`"),
+        "{text}"
+    );
+    assert!(text.contains("- `lambda:InvokeFunction` on `arn:aws:lambda:us-east-1:123456789012:function:Worker` — allowed by flow.policy.json `Invoke`"));
+}
