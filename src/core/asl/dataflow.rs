@@ -627,6 +627,9 @@ impl Flow<'_, '_> {
             // summarised when it is a plain leaf, which keeps this O(1).
             let provenance = match &shape {
                 Shape::Leaf(leaf) => leaf.clone(),
+                Shape::Object(_) if !dynamic_key && is_literal(&member.value, jsonata) => {
+                    Leaf::Literal(Rc::new(member.value.to_json()))
+                }
                 Shape::Object(_) => Leaf::Computed,
             };
             let validated = match &provenance {
@@ -656,6 +659,32 @@ impl Flow<'_, '_> {
         }
         args
     }
+}
+
+/// Whether a template value holds no path, intrinsic or JSONata expression.
+fn is_literal(node: &Node, jsonata: bool) -> bool {
+    let mut stack = vec![(node, 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        if depth > MAX_TEMPLATE_DEPTH {
+            return false;
+        }
+        match &n.kind {
+            crate::core::syntax::NodeKind::Object(members) => {
+                for m in members {
+                    if !jsonata && m.key.ends_with(".$") {
+                        return false;
+                    }
+                    stack.push((&m.value, depth + 1));
+                }
+            }
+            crate::core::syntax::NodeKind::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            crate::core::syntax::NodeKind::String(s) if jsonata && paths::jsonata_body(s).is_some() => {
+                return false
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 struct Ctx<'s> {

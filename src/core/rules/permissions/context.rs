@@ -316,7 +316,11 @@ pub fn grouped_statements(grants: &Grants) -> Vec<Value> {
     groups
         .into_iter()
         .map(|((condition, resources), actions)| {
-            let base = sid_for(&actions);
+            let base = if resources == ["*"] && actions.len() > 1 {
+                "AnyResource".to_string()
+            } else {
+                sid_for(&actions)
+            };
             let mut sid = base.clone();
             let mut n = 2;
             while !sids.insert(sid.clone()) {

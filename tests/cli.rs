@@ -1,0 +1,227 @@
+//! The binary's command line: formats, exit codes, --fix, policy.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn codes(json: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = json
+        .iter()
+        .map(|d| {
+            let uri = d["uri"].as_str().unwrap();
+            let file = uri.rsplit('/').next().unwrap();
+            format!("{file} {} {}", d["code"].as_str().unwrap(), d["severity"])
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn check_reports_the_headline_findings_on_examples() {
+    let output = bin()
+        .args(["check", "--format", "json"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "errors exit 1");
+    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        codes(&json),
+        vec![
+            "dispatch.asl.json unscoped-lambda-invoke 2",
+            "dispatch.asl.json unvalidated-input-target 1",
+            "dispatch.policy.json unscoped-lambda-invoke 2",
+            "dispatch.policy.json unvalidated-input-target 1",
+            "orders.asl.json sync-missing-events-permissions 1",
+            "orders.asl.json unscoped-lambda-invoke 2",
+            "orders.policy.json sync-missing-events-permissions 1",
+            "orders.policy.json unscoped-lambda-invoke 2",
+            "orders.policy.json unused-permission 4",
+            "orders.trust.json trust-policy-confused-deputy 2",
+        ]
+    );
+    // Each finding carries its fixes in LSP WorkspaceEdit form.
+    let sync = json
+        .iter()
+        .find(|d| d["code"] == "sync-missing-events-permissions")
+        .unwrap();
+    assert_eq!(sync["fixes"][0]["isPreferred"], true);
+    assert!(
+        sync["fixes"][0]["edit"]["documentChanges"][0]["edits"][0]["newText"]
+            .as_str()
+            .unwrap()
+            .contains("rule/StepFunctionsGetEventsForECSTaskRule")
+    );
+    assert_eq!(
+        sync["data"]["fixes"], sync["fixes"],
+        "the same fixes the server sends in data"
+    );
+}
+
+#[test]
+fn text_output_looks_like_a_compiler() {
+    let output = bin()
+        .arg("check")
+        .arg(examples().join("dispatch"))
+        .current_dir(examples())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with(
+        "dispatch/dispatch.asl.json:7:19: warning[unscoped-lambda-invoke]: lambda:InvokeFunction is allowed on \"*\""
+    ), "{text}");
+    assert!(text.contains(
+        "  |         \"FunctionName.$\": \"$.handler\",\n  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    ));
+    assert!(
+        text.ends_with("2 error(s), 2 warning(s), 0 other finding(s)\n"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
+}
+
+#[test]
+fn sarif_output_carries_rules_results_and_fixes() {
+    let output = bin()
+        .args(["check", "--format", "sarif"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "utf16CodeUnits");
+    assert!(run["tool"]["driver"]["rules"].as_array().unwrap().len() >= 20);
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 10);
+    let sync = results
+        .iter()
+        .find(|r| r["ruleId"] == "sync-missing-events-permissions")
+        .unwrap();
+    assert_eq!(sync["level"], "error");
+    assert_eq!(
+        sync["locations"][0]["physicalLocation"]["region"]["startLine"],
+        17
+    );
+    assert_eq!(
+        sync["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        19
+    );
+    assert!(
+        sync["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("events:PutRule")
+    );
+}
+
+#[test]
+fn fix_clears_the_findings_on_a_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&examples(), dir.path());
+    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let again = bin()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+    let json: Vec<Value> = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(json.is_empty(), "{json:#?}");
+    // Every edited policy still parses.
+    for name in [
+        "orders/orders.policy.json",
+        "dispatch/dispatch.policy.json",
+        "orders/orders.trust.json",
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        serde_json::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("clean.asl.json"),
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        bin().arg("check").arg(dir.path()).status().unwrap().code(),
+        Some(0)
+    );
+    assert_eq!(
+        bin().args(["check", "/no/such/path"]).status().unwrap().code(),
+        Some(2)
+    );
+    assert_eq!(
+        bin().args(["check", "--format", "xml"]).status().unwrap().code(),
+        Some(2)
+    );
+    std::fs::write(dir.path().join("broken.asl.json"), "{\"StartAt\": ").unwrap();
+    assert_eq!(
+        bin().arg("check").arg(dir.path()).status().unwrap().code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn policy_prints_the_least_privilege_policy() {
+    let output = bin()
+        .arg("policy")
+        .arg(examples().join("orders/orders.asl.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let policy: Value = serde_json::from_slice(&output.stdout).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&policy).unwrap());
+    assert_eq!(
+        bin()
+            .args(["policy", "/no/such.asl.json"])
+            .status()
+            .unwrap()
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn policy_for_every_catalogued_integration() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/all-integrations.asl.json");
+    let output = bin().arg("policy").arg(path).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let policy: Value = serde_json::from_slice(&output.stdout).unwrap();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&policy).unwrap());
+}
