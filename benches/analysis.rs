@@ -12,7 +12,7 @@ const ACCOUNT: &str = "123456789012";
 
 /// A definition of `n` states cycling through Lambda, ECS `.sync`,
 /// DynamoDB, SNS, SQS, a Choice and a Pass, and a policy of `statements`
-/// statements that grants most of what they need.
+/// statements that grants what they need.
 pub fn workspace(n: usize, statements: usize) -> FileSet {
     let mut states = Vec::new();
     for i in 0..n {
@@ -59,26 +59,47 @@ pub fn workspace(n: usize, statements: usize) -> FileSet {
         "{{\n  \"StartAt\": \"S0\",\n  \"States\": {{\n{}\n  }}\n}}\n",
         states.join(",\n")
     );
-    let mut statement_list = Vec::new();
-    for s in 0..statements {
-        let (action, resource) = match s % 5 {
-            0 => (
-                "lambda:InvokeFunction",
-                format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:F{s}*"),
-            ),
-            1 => (
+    // A policy that grants what the tasks use, spread over `statements`
+    // statements, as a role that grew task by task looks.
+    let mut grants: Vec<(&str, String)> = Vec::new();
+    for i in 0..n {
+        match i % 7 {
+            0 => {
+                grants.push((
+                    "lambda:InvokeFunction",
+                    format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:F{i}"),
+                ));
+                grants.push((
+                    "lambda:InvokeFunction",
+                    format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:F{i}:*"),
+                ));
+            }
+            1 => grants.push((
                 "ecs:RunTask",
-                format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/*"),
-            ),
-            2 => (
+                format!("arn:aws:ecs:us-east-1:{ACCOUNT}:task-definition/t{i}:1"),
+            )),
+            2 => grants.push((
                 "dynamodb:PutItem",
-                format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T*"),
-            ),
-            3 => ("sns:Publish", format!("arn:aws:sns:us-east-1:{ACCOUNT}:*")),
-            _ => ("sqs:SendMessage", "*".to_string()),
-        };
+                format!("arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/T{i}"),
+            )),
+            3 => grants.push(("sns:Publish", format!("arn:aws:sns:us-east-1:{ACCOUNT}:topic{i}"))),
+            4 => grants.push(("sqs:SendMessage", format!("arn:aws:sqs:us-east-1:{ACCOUNT}:q{i}"))),
+            _ => {}
+        }
+    }
+    let per_statement = grants.len().div_ceil(statements.saturating_sub(2).max(1)).max(1);
+    let mut statement_list = vec![
+        "    {\"Effect\": \"Allow\", \"Action\": [\"ecs:StopTask\", \"ecs:DescribeTasks\"], \"Resource\": \"*\"}".to_string(),
+        format!("    {{\"Effect\": \"Allow\", \"Action\": [\"events:PutTargets\", \"events:PutRule\", \"events:DescribeRule\"], \"Resource\": \"arn:aws:events:us-east-1:{ACCOUNT}:rule/StepFunctionsGetEventsForECSTaskRule\"}}"),
+    ];
+    for chunk in grants.chunks(per_statement) {
+        let actions: std::collections::BTreeSet<&str> = chunk.iter().map(|(a, _)| *a).collect();
+        let actions: Vec<String> = actions.iter().map(|a| format!("\"{a}\"")).collect();
+        let resources: Vec<String> = chunk.iter().map(|(_, r)| format!("\"{r}\"")).collect();
         statement_list.push(format!(
-            "    {{\"Sid\": \"S{s}\", \"Effect\": \"Allow\", \"Action\": \"{action}\", \"Resource\": \"{resource}\"}}"
+            "    {{\"Effect\": \"Allow\", \"Action\": [{}], \"Resource\": [{}]}}",
+            actions.join(", "),
+            resources.join(", ")
         ));
     }
     let policy = format!(

@@ -22,7 +22,8 @@ impl Style {
         // The smallest non-zero indentation step between consecutive lines.
         let mut unit: Option<String> = None;
         let mut previous = 0usize;
-        for line in text.split(['\n', '\r']) {
+        // The first lines show the style; large files need not be read whole.
+        for line in text.split(['\n', '\r']).take(400) {
             if line.trim().is_empty() {
                 continue;
             }

@@ -114,33 +114,202 @@ fn test(operator: &str, value: &str, condition: &Condition) -> Option<bool> {
     })
 }
 
+/// FNV-1a: policy strings are short and not attacker-chosen for collisions
+/// in a way that matters here; SipHash dominated evaluation time.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type FastSet = std::collections::HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+type FastMap<V> = std::collections::HashMap<String, V, std::hash::BuildHasherDefault<Fnv>>;
+
+/// A statement's Action and Resource prepared for fast matching: literal
+/// values in hash sets, wildcard patterns in lists.
+struct Matcher {
+    actions: Prepared,
+    resources: Option<Prepared>,
+}
+
+struct Prepared {
+    negated: bool,
+    literals: FastSet,
+    /// Each wildcard pattern with its literal prefix, a cheap first test.
+    patterns: Vec<(String, String)>,
+    case_insensitive: bool,
+}
+
+impl Prepared {
+    fn new(negated: bool, items: &[super::model::Spanned<String>], case_insensitive: bool) -> Prepared {
+        let mut literals = FastSet::default();
+        let mut patterns = Vec::new();
+        for item in items {
+            let value = if case_insensitive {
+                item.value.to_ascii_lowercase()
+            } else {
+                item.value.clone()
+            };
+            if let Some(first) = value.find(['*', '?']) {
+                patterns.push((value[..first].to_string(), value));
+            } else {
+                literals.insert(value);
+            }
+        }
+        Prepared {
+            negated,
+            literals,
+            patterns,
+            case_insensitive,
+        }
+    }
+
+    /// `text` must already be lower-case when matching case-insensitively.
+    fn matches(&self, text: &str) -> bool {
+        let any = self.literals.contains(text)
+            || self.patterns.iter().any(|(prefix, p)| {
+                text.starts_with(prefix.as_str()) && glob_match(p, text, self.case_insensitive)
+            });
+        any != self.negated
+    }
+}
+
+/// Statements by the service prefix their actions name, so a request only
+/// looks at the statements that can match it, each prepared for matching.
+pub struct PolicyIndex {
+    /// Statements naming a resource literally, by that resource.
+    by_resource: FastMap<Vec<StatementRef>>,
+    /// Statements with resource patterns, by the pattern's literal prefix
+    /// cut after its last `:` or `/` (`""` for patterns such as `*`).
+    by_pattern: FastMap<Vec<StatementRef>>,
+    /// `NotResource` statements: candidates for every request.
+    negated: Vec<StatementRef>,
+    matchers: Vec<Vec<Option<Matcher>>>,
+}
+
+impl PolicyIndex {
+    pub fn new(policies: &[Policy]) -> PolicyIndex {
+        let mut by_resource: FastMap<Vec<StatementRef>> = FastMap::default();
+        let mut by_pattern: FastMap<Vec<StatementRef>> = FastMap::default();
+        let mut negated = Vec::new();
+        let mut matchers = Vec::new();
+        for (p, policy) in policies.iter().enumerate() {
+            let mut prepared = Vec::new();
+            for (s, statement) in policy.statements.iter().enumerate() {
+                let r = StatementRef {
+                    policy: p,
+                    statement: s,
+                };
+                let (Some(actions), Some(resources)) = (&statement.actions, &statement.resources) else {
+                    prepared.push(None);
+                    continue;
+                };
+                let matcher = Matcher {
+                    actions: Prepared::new(actions.negated, &actions.items, true),
+                    resources: Some(Prepared::new(resources.negated, &resources.items, false)),
+                };
+                let resource = matcher.resources.as_ref().expect("set above");
+                if resources.negated {
+                    negated.push(r);
+                } else {
+                    for (prefix, _) in &resource.patterns {
+                        by_pattern
+                            .entry(cut_at_separator(prefix).to_string())
+                            .or_default()
+                            .push(r);
+                    }
+                    for literal in &resource.literals {
+                        by_resource.entry(literal.clone()).or_default().push(r);
+                    }
+                }
+                prepared.push(Some(matcher));
+            }
+            matchers.push(prepared);
+        }
+        PolicyIndex {
+            by_resource,
+            by_pattern,
+            negated,
+            matchers,
+        }
+    }
+
+    /// The statements that can match a resource, in policy order.
+    fn candidates(&self, resource: &str) -> Vec<StatementRef> {
+        let mut refs: Vec<StatementRef> = self.by_resource.get(resource).cloned().unwrap_or_default();
+        refs.extend(self.negated.iter().copied());
+        // Every prefix of the resource that ends at a separator, and "".
+        let cuts = std::iter::once(0).chain(
+            resource
+                .char_indices()
+                .filter(|(_, c)| *c == ':' || *c == '/')
+                .map(|(i, _)| i + 1),
+        );
+        for cut in cuts {
+            if let Some(list) = self.by_pattern.get(&resource[..cut]) {
+                refs.extend(list.iter().copied());
+            }
+        }
+        refs.sort();
+        refs.dedup();
+        refs
+    }
+}
+
+/// A pattern's literal prefix up to and including its last separator.
+fn cut_at_separator(prefix: &str) -> &str {
+    match prefix.rfind([':', '/']) {
+        Some(i) => &prefix[..=i],
+        None => "",
+    }
+}
+
 pub fn evaluate(policies: &[Policy], request: &Request) -> Decision {
+    evaluate_indexed(policies, &PolicyIndex::new(policies), request)
+}
+
+pub fn evaluate_indexed(policies: &[Policy], index: &PolicyIndex, request: &Request) -> Decision {
     let mut allow = Vec::new();
     let mut deny = Vec::new();
     let mut conditional = Vec::new();
-    for (p, policy) in policies.iter().enumerate() {
-        for (s, statement) in policy.statements.iter().enumerate() {
-            if !statement_allows_action(statement, request.action)
-                || !statement_resource_matches(statement, request.resource)
-            {
-                continue;
-            }
-            let r = StatementRef {
-                policy: p,
-                statement: s,
-            };
-            match (
-                statement.effect,
-                conditions_hold(&statement.conditions, request.context),
-            ) {
-                (_, Outcome::Fails) => {}
-                (Effect::Allow, Outcome::Holds) => allow.push(r),
-                (Effect::Deny, Outcome::Holds) => deny.push(r),
-                (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
-                (Effect::Deny, Outcome::Undecided(text)) => {
-                    conditional.push((r, format!("{text} (may deny)")))
-                }
-            }
+    let action = request.action.to_ascii_lowercase();
+    for r in index.candidates(request.resource) {
+        let Some(matcher) = &index.matchers[r.policy][r.statement] else {
+            continue;
+        };
+        if !matcher.actions.matches(&action) {
+            continue;
+        }
+        match &matcher.resources {
+            Some(resources) if resources.matches(request.resource) => {}
+            _ => continue,
+        }
+        let statement = &policies[r.policy].statements[r.statement];
+        match (
+            statement.effect,
+            conditions_hold(&statement.conditions, request.context),
+        ) {
+            (_, Outcome::Fails) => {}
+            (Effect::Allow, Outcome::Holds) => allow.push(r),
+            (Effect::Deny, Outcome::Holds) => deny.push(r),
+            (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
+            (Effect::Deny, Outcome::Undecided(text)) => conditional.push((r, format!("{text} (may deny)"))),
         }
     }
     if !deny.is_empty() {

@@ -3,17 +3,46 @@
 
 /// Whether `text` matches `pattern`.
 pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        // The common case, without allocating.
+        return glob_units(pattern.as_bytes(), text.as_bytes(), |a, b| {
+            if case_insensitive {
+                a.eq_ignore_ascii_case(b)
+            } else {
+                a == b
+            }
+        });
+    }
     let p: Vec<char> = fold(pattern, case_insensitive);
     let t: Vec<char> = fold(text, case_insensitive);
-    // Classic two-pointer matching with backtracking to the last `*`:
-    // O(len(p) * len(t)) worst case, linear in practice.
+    glob_units(&p, &t, |a, b| a == b)
+}
+
+trait Unit: Copy + PartialEq {
+    const STAR: Self;
+    const ANY: Self;
+}
+
+impl Unit for u8 {
+    const STAR: u8 = b'*';
+    const ANY: u8 = b'?';
+}
+
+impl Unit for char {
+    const STAR: char = '*';
+    const ANY: char = '?';
+}
+
+/// Two-pointer matching with backtracking to the last `*`: O(len(p) *
+/// len(t)) in the worst case, linear in practice.
+fn glob_units<U: Unit>(p: &[U], t: &[U], eq: impl Fn(&U, &U) -> bool) -> bool {
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
+        if pi < p.len() && (p[pi] == U::ANY || (p[pi] != U::STAR && eq(&p[pi], &t[ti]))) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == U::STAR {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -24,10 +53,14 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == U::STAR {
         pi += 1;
     }
     pi == p.len()
+}
+
+fn has_wildcard(text: &str) -> bool {
+    text.contains(['*', '?'])
 }
 
 /// Whether every string `specific` matches is matched by `general` (both
@@ -36,6 +69,12 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 /// Exact for the patterns IAM policies use; above a size limit it answers
 /// `false` (the conservative answer: "not known to be covered").
 pub fn pattern_covers(general: &str, specific: &str, case_insensitive: bool) -> bool {
+    if !has_wildcard(specific) {
+        return glob_match(general, specific, case_insensitive);
+    }
+    if !has_wildcard(general) {
+        return false; // a literal covers no pattern with a wildcard
+    }
     let g: Vec<char> = fold(general, case_insensitive);
     let s: Vec<char> = fold(specific, case_insensitive);
     if g.len().saturating_mul(s.len()) > 4_000_000 {

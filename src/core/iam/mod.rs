@@ -5,7 +5,8 @@ mod glob;
 mod model;
 
 pub use eval::{
-    evaluate, statement_allows_action, statement_resource_matches, Decision, Request, StatementRef,
+    evaluate, evaluate_indexed, statement_allows_action, statement_resource_matches, Decision, PolicyIndex,
+    Request, StatementRef,
 };
 pub use glob::{glob_match, pattern_covers};
 pub use model::{

@@ -57,6 +57,9 @@ pub struct Context<'m, 'a> {
     pub policies: Vec<Policy>,
     pub trust: Option<Policy>,
     pub arn: ArnContext,
+    /// For each statement, what the workflow needs through it (action →
+    /// resources): what a rewrite of that statement must keep.
+    pub grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -65,6 +68,7 @@ impl<'m, 'a> Context<'m, 'a> {
         let policies: Vec<Policy> = unit.policies.iter().map(lower).collect();
         let trust = unit.trust.as_ref().map(lower);
         let arn = arn_context(&unit.arn, machine);
+        let index = iam::PolicyIndex::new(&policies);
         let mut flow = dataflow::analyze(machine);
         let mut tasks = Vec::new();
         for state in machine.tasks() {
@@ -87,7 +91,7 @@ impl<'m, 'a> Context<'m, 'a> {
             };
             let needs = catalog::needs(&resource, &args, &arn)
                 .into_iter()
-                .map(|need| check_need(need, &policies))
+                .map(|need| check_need(need, &policies, &index))
                 .collect();
             tasks.push(Task {
                 state,
@@ -100,6 +104,23 @@ impl<'m, 'a> Context<'m, 'a> {
                 needs,
             });
         }
+        let mut grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>> =
+            std::collections::HashMap::new();
+        for pair in tasks
+            .iter()
+            .flat_map(|t| t.needs.iter().flat_map(|n| n.pairs.iter()))
+        {
+            if let Decision::Allowed { by, conditional } = &pair.decision {
+                for r in by.iter().chain(conditional.iter().map(|(r, _)| r)) {
+                    grants
+                        .entry(*r)
+                        .or_default()
+                        .entry(pair.action.clone())
+                        .or_default()
+                        .insert(pair.resource.clone());
+                }
+            }
+        }
         Context {
             files,
             unit,
@@ -108,6 +129,7 @@ impl<'m, 'a> Context<'m, 'a> {
             policies,
             trust,
             arn,
+            grants,
         }
     }
 
@@ -153,7 +175,7 @@ fn lower(doc: &PolicyDoc) -> Policy {
     iam::lower_policy(doc.file, &doc.root, &|_| None)
 }
 
-fn check_need(need: Need, policies: &[Policy]) -> NeedCheck {
+fn check_need(need: Need, policies: &[Policy], index: &iam::PolicyIndex) -> NeedCheck {
     let context = need
         .condition
         .as_ref()
@@ -162,8 +184,9 @@ fn check_need(need: Need, policies: &[Policy]) -> NeedCheck {
     let mut pairs = Vec::new();
     for action in &need.actions {
         for resource in &need.resources {
-            let mut decision = iam::evaluate(
+            let mut decision = iam::evaluate_indexed(
                 policies,
+                index,
                 &Request {
                     action,
                     resource,
@@ -316,7 +339,11 @@ pub fn grouped_statements(grants: &Grants) -> Vec<Value> {
     groups
         .into_iter()
         .map(|((condition, resources), actions)| {
-            let base = if resources == ["*"] && actions.len() > 1 {
+            let services: BTreeSet<&str> = actions
+                .iter()
+                .map(|a| a.split(':').next().unwrap_or(""))
+                .collect();
+            let base = if resources == ["*"] && services.len() > 1 {
                 "AnyResource".to_string()
             } else {
                 sid_for(&actions)

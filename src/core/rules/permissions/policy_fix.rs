@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::context::{sid_for, statement_json, Context};
 use crate::core::diagnostic::FileEdit;
 use crate::core::fix;
-use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::iam::{self, StatementRef};
 use crate::core::syntax::{Node, NodeKind};
 
 /// The tree node of a statement (the policy's `Statement` array element, or
@@ -83,21 +83,7 @@ fn ctx_text<'c>(ctx: &'c Context, policy: usize) -> &'c str {
 
 /// What a statement grants that the workflow needs: action → resources.
 pub fn needed_through(ctx: &Context, r: StatementRef) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (_, _, pair) in ctx.all_pairs() {
-        let granted = match &pair.decision {
-            Decision::Allowed { by, conditional } => {
-                by.contains(&r) || conditional.iter().any(|(c, _)| *c == r)
-            }
-            _ => false,
-        };
-        if granted {
-            out.entry(pair.action.clone())
-                .or_default()
-                .insert(pair.resource.clone());
-        }
-    }
-    out
+    ctx.grants.get(&r).cloned().unwrap_or_default()
 }
 
 /// Rewrites statement `r` so that the actions the workflow needs through it

@@ -39,6 +39,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if needed.is_empty() {
         return;
     }
+    let mut per_task: std::collections::BTreeMap<crate::core::asl::StateId, Finding> = Default::default();
     let mut names: Vec<String> = needed.iter().filter_map(|arn| function_name(arn)).collect();
     names.dedup();
     for (p, policy) in ctx.policies.iter().enumerate() {
@@ -55,7 +56,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for item in &resources.items {
                 let pattern = item.value.as_str();
-                if !pattern.contains(['*', '?']) || !may_name_a_function(pattern) {
+                if !pattern.contains(['*', '?']) || needed.contains(pattern) || !may_name_a_function(pattern)
+                {
                     continue;
                 }
                 if needed.iter().any(|n| iam::pattern_covers(n, pattern, false)) {
@@ -99,8 +101,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     edits,
                 });
                 let location = statement_location(ctx, r, Some(pattern));
+                // The tasks whose invocations go through this statement.
+                let through: Vec<_> = tasks
+                    .iter()
+                    .filter(|t| {
+                        t.needs.iter().flat_map(|n| n.pairs.iter()).any(|p| {
+                            p.action.eq_ignore_ascii_case(INVOKE)
+                                && matches!(&p.decision, crate::core::iam::Decision::Allowed { by, .. } if by.contains(&r))
+                        })
+                    })
+                    .collect();
                 let mut finding = Finding::new(RULE.id, severity, location, message.clone());
-                for task in &tasks {
+                for task in through.iter().take(20) {
                     finding = finding.with_related(
                         task.resource_location,
                         format!("Invoked by \"{}\"", task.state.name),
@@ -110,18 +122,28 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     finding = finding.with_fix(fix.clone());
                 }
                 out.push(finding);
-                for task in &tasks {
-                    let mut on_task =
-                        Finding::new(RULE.id, severity, task.resource_location, message.clone())
-                            .with_related(location, "The statement that allows it");
-                    if let Some(fix) = &fix {
-                        on_task = on_task.with_fix(fix.clone());
+                for task in &through {
+                    // One finding per task: the first statement's fix speaks for it.
+                    let entry = per_task.entry(task.state.id).or_insert_with(|| {
+                        let mut on_task =
+                            Finding::new(RULE.id, severity, task.resource_location, message.clone());
+                        if let Some(fix) = &fix {
+                            on_task = on_task.with_fix(fix.clone());
+                        }
+                        on_task
+                    });
+                    if entry.related.len() < 20 {
+                        entry.related.push(crate::core::diagnostic::Related {
+                            location,
+                            message: "A statement that allows it".into(),
+                        });
                     }
-                    out.push(on_task);
+                    entry.severity = entry.severity.min(severity);
                 }
             }
         }
     }
+    out.extend(per_task.into_values());
 }
 
 /// Whether a resource pattern can match a Lambda function ARN.

@@ -20,13 +20,13 @@ pub const RULE: RuleMeta = RuleMeta {
 const SERVICE_PREFIXES: &[&str] = &["logs:", "xray:", "kms:", "cloudwatch:"];
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let needed: Vec<&str> = ctx
+    let needed: std::collections::BTreeSet<String> = ctx
         .tasks
         .iter()
         .flat_map(|t| {
             t.needs
                 .iter()
-                .flat_map(|n| n.need.actions.iter().map(String::as_str))
+                .flat_map(|n| n.need.actions.iter().map(|a| a.to_ascii_lowercase()))
         })
         .collect();
     for (p, policy) in ctx.policies.iter().enumerate() {
@@ -47,7 +47,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .filter(|(_, item)| {
                     let written = item.value.to_ascii_lowercase();
                     !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
-                        && !needed.iter().any(|n| iam::glob_match(&item.value, n, true))
+                        && !needed.contains(&written)
+                        && !(written.contains(['*', '?'])
+                            && needed.iter().any(|n| iam::glob_match(&written, n, true)))
                 })
                 .map(|(i, _)| i)
                 .collect();

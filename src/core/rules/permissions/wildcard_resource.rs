@@ -68,6 +68,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    // Policy side: one finding per broad pattern. Definition side: one per
+    // task, however many statements are too broad for it.
+    let mut per_task: BTreeMap<String, (Location, Vec<String>, Vec<Location>, Option<Fix>)> = BTreeMap::new();
     for ((r, written), found) in broad {
         let message = format!(
             "{} {} allowed on \"{written}\", more than the workflow uses",
@@ -85,21 +88,42 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             edits,
         });
         let location = statement_location(ctx, r, Some(&written));
-        let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message.clone());
-        for (name, at) in &found.tasks {
+        let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message);
+        for (name, at) in found.tasks.iter().take(MAX_RELATED) {
             finding = finding.with_related(*at, format!("Used by \"{name}\""));
         }
         if let Some(fix) = &fix {
             finding = finding.with_fix(fix.clone());
         }
         out.push(finding);
-        for (_, at) in &found.tasks {
-            let mut on_task = Finding::new(RULE.id, RULE.default_severity, *at, message.clone())
-                .with_related(location, "The statement that allows it");
-            if let Some(fix) = &fix {
-                on_task = on_task.with_fix(fix.clone());
+        for (name, at) in &found.tasks {
+            let entry = per_task
+                .entry(name.clone())
+                .or_insert_with(|| (*at, Vec::new(), Vec::new(), fix.clone()));
+            for action in &found.actions {
+                if !entry.1.contains(action) {
+                    entry.1.push(action.clone());
+                }
             }
-            out.push(on_task);
+            entry.2.push(location);
         }
     }
+    for (name, (at, actions, statements, fix)) in per_task {
+        let message = format!(
+            "\"{name}\" needs {} only on its own resources, but the role allows {} on wider patterns",
+            list(&actions),
+            if actions.len() == 1 { "it" } else { "them" }
+        );
+        let mut finding = Finding::new(RULE.id, RULE.default_severity, at, message);
+        for location in statements.into_iter().take(MAX_RELATED) {
+            finding = finding.with_related(location, "A statement that allows it");
+        }
+        if let Some(fix) = fix {
+            finding = finding.with_fix(fix);
+        }
+        out.push(finding);
+    }
 }
+
+/// Related locations shown at most per finding.
+const MAX_RELATED: usize = 20;
