@@ -46,10 +46,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .enumerate()
                 .filter(|(_, item)| {
                     let written = item.value.to_ascii_lowercase();
-                    !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
-                        && !needed.contains(&written)
-                        && !(written.contains(['*', '?'])
-                            && needed.iter().any(|n| iam::glob_match(&written, n, true)))
+                    let used = needed.contains(&written)
+                        || (written.contains(['*', '?'])
+                            && needed.iter().any(|n| iam::glob_match(&written, n, true)));
+                    !used && !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
                 })
                 .map(|(i, _)| i)
                 .collect();

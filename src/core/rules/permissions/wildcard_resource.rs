@@ -70,7 +70,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     // Policy side: one finding per broad pattern. Definition side: one per
     // task, however many statements are too broad for it.
-    let mut per_task: BTreeMap<String, (Location, Vec<String>, Vec<Location>, Option<Fix>)> = BTreeMap::new();
+    let mut per_task: BTreeMap<String, TaskSide> = BTreeMap::new();
     for ((r, written), found) in broad {
         let message = format!(
             "{} {} allowed on \"{written}\", more than the workflow uses",
@@ -124,6 +124,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         out.push(finding);
     }
 }
+
+/// A task's finding: where, which actions, which statements, and a fix.
+type TaskSide = (Location, Vec<String>, Vec<Location>, Option<Fix>);
 
 /// Related locations shown at most per finding.
 const MAX_RELATED: usize = 20;
