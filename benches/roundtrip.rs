@@ -1,0 +1,82 @@
+//! LSP round trip: the release server over stdio, a generated 500-state
+//! definition and its policy open, 1,000 single-character edits, each timed
+//! from didChange to the publishDiagnostics for that version (debounce 0).
+//! Prints p50, p99 and the server's resident memory. Budget: p50 ≤ 5 ms,
+//! p99 ≤ 20 ms, ≤ 50 MB. Under `cargo bench --no-run` it only compiles;
+//! `cargo bench --bench roundtrip` runs it.
+
+#[path = "generate.rs"]
+mod generate;
+#[path = "../tests/support/lsp.rs"]
+#[allow(dead_code)]
+mod lsp;
+
+use std::time::Instant;
+
+use serde_json::json;
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let files = generate::workspace(500, 100);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = std::fs::canonicalize(dir.path())
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    for id in files.ids() {
+        let name = files.path(id).rsplit('/').next().unwrap().to_string();
+        std::fs::write(format!("{root}/{name}"), files.text(id)).unwrap();
+    }
+    let definition = files
+        .text(files.lookup("/bench/flow.asl.json").unwrap())
+        .to_string();
+    let mut server = lsp::Server::start(&[]);
+    server.initialize(
+        &root,
+        json!({"general": {"positionEncodings": ["utf-16"]}}),
+        json!({"debounceMs": 0}),
+    );
+    let uri = asl_lsp::protocol::uri::from_path(&format!("{root}/flow.asl.json"));
+    server.open(&uri, &definition, 1);
+    server.diagnostics(&uri, Some(1));
+    // Insert characters into a Comment at the top: the JSON stays valid.
+    let mut text = definition.replacen("{\n", "{\n  \"Comment\": \"\",\n", 1);
+    server.change(&uri, 2, json!([{"text": text}]));
+    server.diagnostics(&uri, Some(2));
+    let mut latencies = Vec::with_capacity(1000);
+    for i in 0..1000 {
+        let version = i + 3;
+        let column = 14 + i as u32;
+        let started = Instant::now();
+        server.change(
+            &uri,
+            version,
+            json!([{"range": {"start": {"line": 1, "character": column}, "end": {"line": 1, "character": column}}, "text": "x"}]),
+        );
+        server.diagnostics(&uri, Some(version));
+        latencies.push(started.elapsed());
+        text.insert(text.find("\"Comment\": \"").unwrap() + 12, 'x');
+    }
+    latencies.sort();
+    let p50 = latencies[latencies.len() / 2];
+    let p99 = latencies[latencies.len() * 99 / 100];
+    let rss = server_rss_kb(&server).unwrap_or(0);
+    println!(
+        "roundtrip 500 states, 1000 edits: p50 {p50:?}, p99 {p99:?}, resident {} MB",
+        rss / 1024
+    );
+}
+
+/// The server's resident set from /proc (a benchmark driver may read it).
+fn server_rss_kb(server: &lsp::Server) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
