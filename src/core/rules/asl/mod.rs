@@ -9,8 +9,10 @@ use crate::core::rules::RuleMeta;
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 
+mod allowed;
 mod fields;
 mod graph;
+mod language;
 
 /// What an ASL rule sees. Ranges in findings are offsets into `text` (the
 /// definition's own text); the driver maps them into the file.
@@ -63,6 +65,12 @@ pub const RULES: &[&RuleMeta] = &[
     &fields::MISSING_FIELD,
     &fields::FIELD_CONFLICT,
     &fields::DUPLICATE_KEY,
+    &allowed::UNKNOWN_FIELD,
+    &allowed::RETRY_CATCH,
+    &allowed::STATE_NAME,
+    &allowed::CREDENTIALS,
+    &language::QUERY_LANGUAGE,
+    &language::UNKNOWN_INTEGRATION,
 ];
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
@@ -76,6 +84,8 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     }
     graph::check(ctx, out);
     fields::check(ctx, out);
+    allowed::check(ctx, out);
+    language::check(ctx, out);
 }
 
 /// Levenshtein distance, bounded to short identifiers (state and field names).

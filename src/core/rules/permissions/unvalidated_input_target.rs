@@ -179,9 +179,6 @@ fn choice_fix(
 
     let mut choice = serde_json::Map::new();
     choice.insert("Type".into(), json!("Choice"));
-    if state.query_language == crate::core::asl::QueryLanguage::Jsonata {
-        choice.insert("QueryLanguage".into(), json!("JSONPath"));
-    }
     choice.insert(
         "Comment".into(),
         json!(format!(
@@ -189,10 +186,12 @@ fn choice_fix(
             argument.name
         )),
     );
-    choice.insert(
-        "Choices".into(),
-        json!([{"Variable": path, "StringMatches": pattern, "Next": state.name}]),
-    );
+    let rule = if state.query_language == crate::core::asl::QueryLanguage::Jsonata {
+        json!({"Condition": format!("{{% $contains({}, /{}/) %}}", jsonata_expression(path)?, anchored_regex(pattern)), "Next": state.name})
+    } else {
+        json!({"Variable": path, "StringMatches": pattern, "Next": state.name})
+    };
+    choice.insert("Choices".into(), json!([rule]));
     choice.insert("Default".into(), json!(fail_name));
     let fail = json!({
         "Type": "Fail",
@@ -232,6 +231,38 @@ fn choice_fix(
         }
     }
     Some(edits)
+}
+
+/// A JSONPath reference written as the JSONata expression for the same value.
+fn jsonata_expression(path: &str) -> Option<String> {
+    if let Some(rest) = path.strip_prefix("$$.") {
+        return Some(format!("$states.context.{rest}"));
+    }
+    if let Some(rest) = path.strip_prefix("$.") {
+        return Some(format!("$states.input.{rest}"));
+    }
+    if path == "$" {
+        return Some("$states.input".into());
+    }
+    path.starts_with('$').then(|| path.to_string())
+}
+
+/// `arn:aws:lambda:us-east-1:1:function:*` → `^arn:aws:lambda:us-east-1:1:function:.*$`.
+fn anchored_regex(pattern: &str) -> String {
+    let mut out = String::from("^");
+    for c in pattern.chars() {
+        match c {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            '.' | '+' | '(' | ')' | '[' | ']' | '{' | '}' | '^' | '$' | '|' | '\\' | '/' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('$');
+    out
 }
 
 /// A state name not yet taken, at most 80 characters (the ASL limit).
