@@ -110,7 +110,7 @@ impl<'f> Workspace<'f> {
             };
             let result = format.and_then(|f| match f {
                 Format::Json => Some(syntax::json::parse(files.text(id))),
-                Format::Yaml => None, // until the YAML front end lands
+                Format::Yaml => Some(syntax::yaml::parse(files.text(id))),
                 Format::Hcl => None,
             });
             let kind = match (by_name, &result, format) {
@@ -306,7 +306,16 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
             let kind = workspace.kind(file);
             let json = classify::format_of(files.path(file)) == Some(Format::Json);
             let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
-            rules::syntax::check(file, parsed, report_comments, &mut findings);
+            // Syntax errors only for files that are ours by name or content:
+            // an unrelated JSON or YAML file in the workspace is not our business.
+            let ours = classify::kind_by_name(files.path(file)).is_some()
+                || matches!(
+                    kind,
+                    FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
+                );
+            if ours {
+                rules::syntax::check(file, parsed, report_comments, &mut findings);
+            }
             if kind == FileKind::Config {
                 if let Some(root) = workspace.root(file) {
                     let config = Config::from_tree(files.path(file), root);

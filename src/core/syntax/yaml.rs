@@ -1,1 +1,392 @@
-//! YAML front end: saphyr-parser events to the spanned tree.
+//! YAML front end: saphyr-parser events built into the spanned tree with
+//! an explicit stack (no recursion). Its marks count characters; spans here
+//! are bytes. CloudFormation tags (`!Sub`, `!GetAtt`, ...) become
+//! `NodeKind::Tagged`; duplicate keys are kept for a rule to report.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+use super::tree::{Member, Node, NodeKind, Parsed, SyntaxError};
+use crate::core::text::TextRange;
+
+const MAX_DEPTH: usize = 512;
+/// Aliases may not expand the document past this many nodes (billion laughs).
+const MAX_NODES: usize = 1_000_000;
+
+enum Frame {
+    Mapping {
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        members: Vec<Member>,
+        key: Option<(String, TextRange)>,
+    },
+    Sequence {
+        start: usize,
+        tag: Option<String>,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+}
+
+/// Char index → byte offset for the whole text.
+struct Offsets(Vec<u32>);
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        let mut v: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
+        v.push(text.len() as u32);
+        Offsets(v)
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        self.0
+            .get(char_index)
+            .copied()
+            .unwrap_or(*self.0.last().unwrap_or(&0)) as usize
+    }
+
+    fn range(&self, span: Span) -> TextRange {
+        TextRange::new(self.byte(span.start.index()), self.byte(span.end.index()))
+    }
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let offsets = Offsets::new(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut nodes = 0usize;
+    let mut errors = Vec::new();
+    let mut seen_document = false;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(err) => {
+                let at = offsets.byte(err.marker().index());
+                let end = text[at.min(text.len())..]
+                    .chars()
+                    .next()
+                    .map(|c| at + c.len_utf8())
+                    .unwrap_or(at);
+                errors.push(SyntaxError {
+                    range: TextRange::new(at, end),
+                    message: format!("YAML: {}", err.info()),
+                });
+                return Parsed {
+                    root: None,
+                    errors,
+                    comments: Vec::new(),
+                };
+            }
+        };
+        let range = offsets.range(span);
+        let node = match event {
+            Event::DocumentStart(_) => {
+                if seen_document {
+                    break; // only the first document is analysed
+                }
+                seen_document = true;
+                continue;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => continue,
+            Event::MappingStart(anchor, tag) | Event::SequenceStart(anchor, tag)
+                if stack.len() >= MAX_DEPTH =>
+            {
+                let _ = (anchor, tag);
+                errors.push(SyntaxError {
+                    range: TextRange::new(range.start(), range.start() + 1),
+                    message: "The document nests mappings and sequences too deeply to analyse (more than 512 levels)"
+                        .into(),
+                });
+                return Parsed {
+                    root: None,
+                    errors,
+                    comments: Vec::new(),
+                };
+            }
+            Event::MappingStart(anchor, tag) => {
+                stack.push(Frame::Mapping {
+                    start: range.start(),
+                    tag: tag.map(|t| tag_text(&t.handle, &t.suffix)),
+                    anchor,
+                    members: Vec::new(),
+                    key: None,
+                });
+                continue;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                stack.push(Frame::Sequence {
+                    start: range.start(),
+                    tag: tag.map(|t| tag_text(&t.handle, &t.suffix)),
+                    anchor,
+                    items: Vec::new(),
+                });
+                continue;
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = stack.pop() else { continue };
+                let (start, tag, anchor, kind, last_end) = match frame {
+                    Frame::Mapping {
+                        start,
+                        tag,
+                        anchor,
+                        members,
+                        ..
+                    } => {
+                        let last = members.last().map(|m| m.value.span.end()).unwrap_or(start);
+                        (start, tag, anchor, NodeKind::Object(members), last)
+                    }
+                    Frame::Sequence {
+                        start,
+                        tag,
+                        anchor,
+                        items,
+                    } => {
+                        let last = items.last().map(|i| i.span.end()).unwrap_or(start);
+                        (start, tag, anchor, NodeKind::Array(items), last)
+                    }
+                };
+                // Flow collections end at their bracket; block ones at their last child.
+                let end = if range.end() > range.start() {
+                    range.end()
+                } else {
+                    last_end
+                };
+                let node = tagged(text, Node::new(TextRange::new(start, end.max(start)), kind), tag);
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| tag_text(&t.handle, &t.suffix));
+                let kind = scalar_kind(&value, style, tag.as_deref());
+                let is_core = tag
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("tag:yaml.org,2002:") || t.starts_with("!!"));
+                let node = tagged(text, Node::new(range, kind), if is_core { None } else { tag });
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(target) => {
+                    nodes += count(target);
+                    if nodes > MAX_NODES {
+                        errors.push(SyntaxError {
+                            range,
+                            message: "Aliases expand this document past the size the analysis accepts".into(),
+                        });
+                        return Parsed {
+                            root: None,
+                            errors,
+                            comments: Vec::new(),
+                        };
+                    }
+                    let mut copy = target.clone();
+                    copy.span = range;
+                    copy
+                }
+                None => Node::new(range, NodeKind::Null),
+            },
+        };
+        nodes += 1;
+        match stack.last_mut() {
+            None => {
+                root = Some(node);
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { members, key, .. }) => match key.take() {
+                None => {
+                    let text_key = match &node.kind {
+                        NodeKind::String(s) | NodeKind::Number(s) => s.clone(),
+                        NodeKind::Bool(b) => b.to_string(),
+                        NodeKind::Null => String::new(),
+                        _ => text[node.span.start()..node.span.end()].to_string(),
+                    };
+                    *key = Some((text_key, node.span));
+                }
+                Some((k, key_span)) => members.push(Member {
+                    key: k,
+                    key_span,
+                    value: node,
+                }),
+            },
+        }
+    }
+    if root.is_none() && errors.is_empty() {
+        errors.push(SyntaxError {
+            range: TextRange::empty(0),
+            message: "Expected a YAML document, but the file is empty".into(),
+        });
+    }
+    Parsed {
+        root,
+        errors,
+        comments: Vec::new(),
+    }
+}
+
+fn tag_text(handle: &str, suffix: &str) -> String {
+    format!("{handle}{suffix}")
+}
+
+/// Wraps a node in its tag. saphyr's span of a tagged scalar starts at
+/// the tag; the tag's own span is cut off the front (or, for collections,
+/// found just before the node).
+fn tagged(text: &str, mut node: Node, tag: Option<String>) -> Node {
+    let Some(tag) = tag else { return node };
+    let start = node.span.start().min(text.len());
+    let tag_span = if text[start..].starts_with(tag.as_str()) {
+        let after = start + tag.len();
+        let skipped = text[after..].len() - text[after..].trim_start_matches([' ', '\t']).len();
+        let inner_start = (after + skipped).min(node.span.end().max(after));
+        node.span = TextRange::new(inner_start, node.span.end().max(inner_start));
+        TextRange::new(start, after)
+    } else {
+        let before = &text[..start];
+        let mut window_start = before.len().saturating_sub(256);
+        while !before.is_char_boundary(window_start) {
+            window_start += 1;
+        }
+        before[window_start..]
+            .rfind(tag.as_str())
+            .map(|i| TextRange::new(window_start + i, window_start + i + tag.len()))
+            .unwrap_or(TextRange::empty(start))
+    };
+    Node::new(
+        tag_span.cover(node.span),
+        NodeKind::Tagged {
+            tag,
+            tag_span,
+            node: Box::new(node),
+        },
+    )
+}
+
+fn scalar_kind(value: &str, style: ScalarStyle, tag: Option<&str>) -> NodeKind {
+    if let Some(t) = tag {
+        if t.ends_with(":str") || t == "!!str" {
+            return NodeKind::String(value.to_string());
+        }
+    }
+    if style != ScalarStyle::Plain {
+        return NodeKind::String(value.to_string());
+    }
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => NodeKind::Null,
+        "true" | "True" | "TRUE" => NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => NodeKind::Bool(false),
+        v if is_number(v) => NodeKind::Number(v.to_string()),
+        v => NodeKind::String(v.to_string()),
+    }
+}
+
+/// YAML 1.2 core schema numbers (decimal ints and floats).
+fn is_number(v: &str) -> bool {
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    if digits.is_empty() {
+        return false;
+    }
+    if digits.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    matches!(digits, ".inf" | ".Inf" | ".INF")
+        || v.parse::<f64>().is_ok()
+            && digits.bytes().any(|b| b.is_ascii_digit())
+            && digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'e' || b == b'E' || b == b'-' || b == b'+')
+}
+
+fn count(node: &Node) -> usize {
+    let mut total = 0;
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        total += 1;
+        match &n.kind {
+            NodeKind::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+            NodeKind::Array(items) => stack.extend(items.iter()),
+            NodeKind::Tagged { node, .. } => stack.push(node),
+            _ => {}
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice<'a>(text: &'a str, range: TextRange) -> &'a str {
+        &text[range.start()..range.end()]
+    }
+
+    #[test]
+    fn state_machine_in_yaml() {
+        let text = "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    End: true\n    Count: 3\n";
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let root = parsed.root.unwrap();
+        let start = root.member("StartAt").unwrap();
+        assert_eq!(slice(text, start.key_span), "StartAt");
+        assert_eq!(slice(text, start.value.span), "Hello");
+        let hello = root.get("States").unwrap().get("Hello").unwrap();
+        assert_eq!(hello.get("End").unwrap().as_bool(), Some(true));
+        assert_eq!(hello.get("Count").unwrap().kind, NodeKind::Number("3".into()));
+    }
+
+    #[test]
+    fn cloudformation_tags_and_unicode() {
+        let text = "Resources:\n  🚀Fn:\n    Arn: !GetAtt Worker.Arn\n    Sub: !Sub \"arn:${AWS::Partition}:x\"\n    Name: 名前\n";
+        let root = parse(text).root.unwrap();
+        let fun = root.get("Resources").unwrap().member("🚀Fn").unwrap();
+        assert_eq!(slice(text, fun.key_span), "🚀Fn");
+        let arn = fun.value.get("Arn").unwrap();
+        match &arn.kind {
+            NodeKind::Tagged { tag, tag_span, node } => {
+                assert_eq!(tag, "!GetAtt");
+                assert_eq!(slice(text, *tag_span), "!GetAtt");
+                assert_eq!(node.as_str(), Some("Worker.Arn"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let sub = fun.value.get("Sub").unwrap().untagged();
+        assert_eq!(slice(text, sub.span), "\"arn:${AWS::Partition}:x\"");
+        assert_eq!(fun.value.get("Name").unwrap().as_str(), Some("名前"));
+    }
+
+    #[test]
+    fn errors_have_positions_and_depth_is_bounded() {
+        let parsed = parse("a: [1, 2\nb: 3\n");
+        assert!(parsed.root.is_none());
+        assert_eq!(parsed.errors.len(), 1);
+        let deep = "[".repeat(100_000);
+        let parsed = parse(&deep);
+        assert!(parsed.root.is_none());
+        assert_eq!(parsed.errors.len(), 1);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n",
+                p = i - 1
+            ));
+        }
+        let parsed = parse(&text);
+        assert!(parsed.root.is_none());
+        assert!(parsed.errors[0].message.contains("Aliases"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_kept() {
+        let root = parse("a: 1\na: 2\n").root.unwrap();
+        assert_eq!(root.members().len(), 2);
+    }
+}
