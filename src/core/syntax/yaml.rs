@@ -321,7 +321,7 @@ fn count(node: &Node) -> usize {
 mod tests {
     use super::*;
 
-    fn slice<'a>(text: &'a str, range: TextRange) -> &'a str {
+    fn slice(text: &str, range: TextRange) -> &str {
         &text[range.start()..range.end()]
     }
 
