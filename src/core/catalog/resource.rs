@@ -36,24 +36,28 @@ pub struct TaskResource {
 }
 
 /// Splits an ARN on `:` without breaking `${AWS::Partition}`-style placeholders.
-fn split_arn(text: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
+fn split_arn(text: &str) -> Vec<&str> {
+    let mut parts = Vec::with_capacity(8);
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '$' if chars.peek() == Some(&'{') => {
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
                 depth += 1;
-                parts.last_mut().unwrap().push(c);
+                i += 1;
             }
-            '}' if depth > 0 => {
-                depth -= 1;
-                parts.last_mut().unwrap().push(c);
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + 1;
             }
-            ':' if depth == 0 => parts.push(String::new()),
-            _ => parts.last_mut().unwrap().push(c),
+            _ => {}
         }
+        i += 1;
     }
+    parts.push(&text[start..]);
     parts
 }
 
@@ -73,9 +77,9 @@ pub fn parse_task_resource(resource: &str) -> TaskResource {
     if parts.len() < 6 || parts[0] != "arn" {
         return unknown;
     }
-    let partition = non_empty(&parts[1]);
-    let region = non_empty(&parts[3]);
-    let account = non_empty(&parts[4]);
+    let partition = non_empty(parts[1]);
+    let region = non_empty(parts[3]);
+    let account = non_empty(parts[4]);
     let with = |kind, pattern| TaskResource {
         kind,
         pattern,
@@ -83,7 +87,7 @@ pub fn parse_task_resource(resource: &str) -> TaskResource {
         region: region.clone(),
         account: account.clone(),
     };
-    match parts[2].as_str() {
+    match parts[2] {
         "lambda" if parts[5] == "function" && parts.len() >= 7 => with(
             TaskKind::LambdaArn {
                 function_arn: resource.trim().to_string(),
@@ -215,12 +219,12 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
             } else if parts.len() >= 3 && parts[1] == "function" {
                 // `123456789012:function:name[:qualifier]`
                 let ctx = ArnContext {
-                    account: Some(parts[0].clone()),
+                    account: Some(parts[0].to_string()),
                     ..ctx.clone()
                 };
-                fill(&target.arn, &ctx, Some(&parts[2]), None)
+                fill(&target.arn, &ctx, Some(parts[2]), None)
             } else {
-                template(&parts[0])
+                template(parts[0])
             };
             vec![unqualified.clone(), format!("{unqualified}:*")]
         }
@@ -261,11 +265,11 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
                     return None;
                 }
                 let ctx = ArnContext {
-                    partition: non_empty(&parts[1]),
-                    region: non_empty(&parts[3]),
-                    account: non_empty(&parts[4]),
+                    partition: non_empty(parts[1]),
+                    region: non_empty(parts[3]),
+                    account: non_empty(parts[4]),
                 };
-                return Some(vec![fill(&target.arn, &ctx, None, Some(&parts[6]))]);
+                return Some(vec![fill(&target.arn, &ctx, None, Some(parts[6]))]);
             } else {
                 value
             };

@@ -40,9 +40,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for item in &resources.items {
                 let written = item.value.as_str();
+                if !written.contains(['*', '?']) {
+                    continue;
+                }
                 let matches = iam::glob_match(written, &pair.resource, false)
                     || iam::pattern_covers(written, &pair.resource, false);
-                if !written.contains(['*', '?']) || !matches {
+                if !matches {
                     continue;
                 }
                 if need
