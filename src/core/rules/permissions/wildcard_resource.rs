@@ -23,6 +23,8 @@ struct Broad {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // (statement, written resource) → what is too broad there.
     let mut broad: BTreeMap<(StatementRef, String), Broad> = BTreeMap::new();
+    // Each statement's wildcard resources, found once.
+    let mut wildcards: std::collections::HashMap<StatementRef, Vec<&str>> = Default::default();
     for (task, need, pair) in ctx.all_pairs() {
         if need.need.dynamic
             || pair.action.eq_ignore_ascii_case("lambda:InvokeFunction")
@@ -35,14 +37,21 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         for r in by {
-            let Some(resources) = ctx.statement(*r).resources.as_ref().filter(|s| !s.negated) else {
-                continue;
-            };
-            for item in &resources.items {
-                let written = item.value.as_str();
-                if !written.contains(['*', '?']) {
-                    continue;
-                }
+            let patterns = wildcards.entry(*r).or_insert_with(|| {
+                ctx.statement(*r)
+                    .resources
+                    .as_ref()
+                    .filter(|s| !s.negated)
+                    .map(|s| {
+                        s.items
+                            .iter()
+                            .map(|i| i.value.as_str())
+                            .filter(|v| v.contains(['*', '?']))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            });
+            for &written in patterns.iter() {
                 let matches = iam::glob_match(written, &pair.resource, false)
                     || iam::pattern_covers(written, &pair.resource, false);
                 if !matches {
