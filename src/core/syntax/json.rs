@@ -25,8 +25,13 @@ fn strict_options() -> ParseOptions {
 /// Parses `text` as JSON. Never panics; a document that does not parse
 /// yields no tree and exactly one error at the place the parser stopped.
 pub fn parse(text: &str) -> Parsed {
+    // Collecting comments costs a third of the parse: only when there are any.
     let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Separate,
+        comments: if has_comment(text) {
+            CommentCollectionStrategy::Separate
+        } else {
+            CommentCollectionStrategy::Off
+        },
         tokens: false,
     };
     match jsonc_parser::parse_to_ast(text, &collect, &strict_options()) {
@@ -79,6 +84,23 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
     }
+}
+
+/// Whether `//` or `/*` appears outside a string.
+fn has_comment(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && matches!(bytes.get(i + 1), Some(b'/' | b'*')) => return true,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// Recursion is bounded: jsonc-parser refuses input nested past 512 levels.
