@@ -57,6 +57,20 @@ impl State {
         diagnostics
     }
 
+    /// The files one analysis of `path` needs: open documents as the
+    /// editor has them, the rest as on disk.
+    pub fn snapshot_files(&self, path: &str) -> FileSet {
+        let mut files = FileSet::new();
+        for candidate in self.workspace.candidates(path, &self.docs.paths()) {
+            if let Some(snapshot) = self.docs.snapshot(&candidate) {
+                files.insert(&candidate, snapshot.text, Some(snapshot.version));
+            } else if let Some(text) = self.workspace.disk_text(&candidate) {
+                files.insert(&candidate, text, None);
+            }
+        }
+        files
+    }
+
     pub async fn publish(&self, path: &str, version: Option<i32>, diagnostics: Vec<Value>) {
         let settings = self.settings();
         let Ok(uri) = uri_for(self, path).parse::<Uri>() else {
@@ -182,14 +196,7 @@ impl Backend {
         let uri_text = params["textDocument"]["uri"].as_str()?;
         let path = uri::to_path(uri_text).map(|p| normalize(&p))?;
         let snapshot = self.state.docs.snapshot(&path)?;
-        let mut files = FileSet::new();
-        for candidate in self.state.workspace.candidates(&path, &self.state.docs.paths()) {
-            if let Some(s) = self.state.docs.snapshot(&candidate) {
-                files.insert(&candidate, s.text, Some(s.version));
-            } else if let Some(t) = self.state.workspace.disk_text(&candidate) {
-                files.insert(&candidate, t, None);
-            }
-        }
+        let mut files = self.state.snapshot_files(&path);
         files.insert(&path, snapshot.text, Some(snapshot.version));
         let id = files.lookup(&path)?;
         let workspace = crate::core::analysis::Workspace::new(&files);
@@ -391,14 +398,7 @@ impl LanguageServer for Backend {
             position.position.character,
             encoding,
         );
-        let mut files = FileSet::new();
-        for candidate in self.state.workspace.candidates(&path, &self.state.docs.paths()) {
-            if let Some(s) = self.state.docs.snapshot(&candidate) {
-                files.insert(&candidate, s.text, Some(s.version));
-            } else if let Some(t) = self.state.workspace.disk_text(&candidate) {
-                files.insert(&candidate, t, None);
-            }
-        }
+        let files = self.state.snapshot_files(&path);
         let Some(file) = files.lookup(&path) else {
             return Ok(None);
         };

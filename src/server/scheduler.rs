@@ -54,15 +54,7 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     let mut indexed = state.indexed.subscribe();
     // A client that never sends `initialized` still gets answers, after a while.
     let _ = tokio::time::timeout(Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
-    let open = state.docs.paths();
-    let mut files = FileSet::new();
-    for candidate in state.workspace.candidates(path, &open) {
-        if let Some(snapshot) = state.docs.snapshot(&candidate) {
-            files.insert(&candidate, snapshot.text, Some(snapshot.version));
-        } else if let Some(text) = state.workspace.disk_text(&candidate) {
-            files.insert(&candidate, text, None);
-        }
-    }
+    let files = state.snapshot_files(path);
     let Some(focus) = files.lookup(path) else {
         state.publish(path, None, Vec::new()).await;
         return;

@@ -82,6 +82,17 @@ pub fn replace(file: FileId, text: &str, node: &Node, value: &Value) -> FileEdit
     }
 }
 
+/// The indentation of a container's children: the first child's when it
+/// starts its own line, else one level in from the container's line.
+fn child_indent(text: &str, container: &Node, first_child: Option<usize>, style: &Style) -> String {
+    match first_child {
+        Some(first) if line_start(text, first) != line_start(text, container.span.start()) => {
+            line_indent(text, first).to_string()
+        }
+        _ => format!("{}{}", line_indent(text, container.span.start()), style.indent),
+    }
+}
+
 /// Appends `values` to a JSON array, one per line at the indentation of
 /// the existing elements (or one level in from the bracket).
 pub fn append_to_array(file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<FileEdit> {
@@ -90,12 +101,7 @@ pub fn append_to_array(file: FileId, text: &str, array: &Node, values: &[Value])
     };
     let style = Style::detect(text);
     let bracket_indent = line_indent(text, array.span.start()).to_string();
-    let element_indent = match items.first() {
-        Some(first) if line_start(text, first.span.start()) != line_start(text, array.span.start()) => {
-            line_indent(text, first.span.start()).to_string()
-        }
-        _ => format!("{bracket_indent}{}", style.indent),
-    };
+    let element_indent = child_indent(text, array, items.first().map(|f| f.span.start()), &style);
     let mut new_text = String::new();
     for (i, value) in values.iter().enumerate() {
         if i > 0 || !items.is_empty() {
@@ -131,12 +137,7 @@ pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Va
     };
     let style = Style::detect(text);
     let brace_indent = line_indent(text, object.span.start()).to_string();
-    let member_indent = match members.first() {
-        Some(first) if line_start(text, first.key_span.start()) != line_start(text, object.span.start()) => {
-            line_indent(text, first.key_span.start()).to_string()
-        }
-        _ => format!("{brace_indent}{}", style.indent),
-    };
+    let member_indent = child_indent(text, object, members.first().map(|m| m.key_span.start()), &style);
     let mut new_text = String::new();
     if !members.is_empty() {
         new_text.push(',');
