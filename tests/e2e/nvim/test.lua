@@ -1,0 +1,113 @@
+-- Headless Neovim 0.11 end-to-end test of asl-lsp, through the user-facing
+-- path: editors/nvim on 'runtimepath', vim.lsp.enable('asl_lsp'), a real
+-- buffer. Exit codes: 0 pass, 1 a failed check, 2 a Lua error, 3 timeout.
+-- Environment: ASL_LSP (the server binary), EXAMPLES (a copy of examples/).
+
+local started = vim.uv.hrtime()
+local failures = 0
+local function log(fmt, ...)
+  io.stdout:write(string.format('[%6d ms] ' .. fmt .. '\n', (vim.uv.hrtime() - started) / 1e6, ...))
+end
+local function check(ok, what, detail)
+  if ok then
+    log('PASS %s', what)
+  else
+    failures = failures + 1
+    log('FAIL %s %s', what, detail and vim.inspect(detail) or '')
+  end
+  return ok
+end
+vim.defer_fn(function()
+  log('FAIL watchdog: 60 s')
+  vim.cmd('cquit 3')
+end, 60000)
+
+local ok, err = pcall(function()
+  vim.cmd('filetype on')
+  local examples = assert(os.getenv('EXAMPLES'), 'EXAMPLES is not set')
+  local server = assert(os.getenv('ASL_LSP'), 'ASL_LSP is not set')
+  -- The shipped configuration, found on the runtimepath as nvim-lspconfig would ship it.
+  vim.opt.runtimepath:prepend(os.getenv('EDITORS_NVIM'))
+  vim.lsp.config('asl_lsp', { cmd = { server }, init_options = { debounceMs = 0 } })
+  vim.lsp.enable('asl_lsp')
+
+  vim.cmd('edit ' .. examples .. '/orders/orders.asl.json')
+  local definition = vim.api.nvim_get_current_buf()
+  check(vim.wait(15000, function()
+    return #vim.lsp.get_clients({ bufnr = definition, name = 'asl_lsp' }) > 0
+  end, 20), 'client attached to the definition')
+
+  local function codes(bufnr)
+    local out = {}
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      out[#out + 1] = string.format('%s %d:%d', d.code, d.lnum, d.col)
+    end
+    table.sort(out)
+    return out
+  end
+  local expected = { 'sync-missing-events-permissions 16:18', 'unscoped-lambda-invoke 6:18' }
+  check(vim.wait(15000, function()
+    return vim.deep_equal(codes(definition), expected)
+  end, 20), 'headline findings on the definition', codes(definition))
+
+  -- Hover on the Lambda task's Resource.
+  local client = vim.lsp.get_clients({ bufnr = definition, name = 'asl_lsp' })[1]
+  local hover = client:request_sync('textDocument/hover', {
+    textDocument = { uri = vim.uri_from_bufnr(definition) },
+    position = { line = 6, character = 25 },
+  }, 5000, definition)
+  local text = hover and hover.result and hover.result.contents and hover.result.contents.value or ''
+  check(text:find('lambda:InvokeFunction', 1, true) ~= nil, 'hover shows what the task needs', text)
+
+  -- The policy gets its findings too; apply the unscoped-lambda-invoke fix there.
+  vim.cmd('edit ' .. examples .. '/orders/orders.policy.json')
+  local policy = vim.api.nvim_get_current_buf()
+  check(vim.wait(15000, function()
+    for _, d in ipairs(vim.diagnostic.get(policy)) do
+      if d.code == 'unscoped-lambda-invoke' then
+        vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+        return true
+      end
+    end
+    return false
+  end, 20), 'headline finding on the policy', codes(policy))
+  local function fixed()
+    local lines = table.concat(vim.api.nvim_buf_get_lines(policy, 0, -1, false), '\n')
+    return lines:find('function:ValidateOrder:*', 1, true) ~= nil
+  end
+  -- Diagnostics published before the buffer was opened carry fixes for the
+  -- file on disk, which the server refuses as stale; the next publish
+  -- carries fixes for this buffer's version.
+  for _ = 1, 20 do
+    for _, d in ipairs(vim.diagnostic.get(policy)) do
+      if d.code == 'unscoped-lambda-invoke' then
+        vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+      end
+    end
+    vim.lsp.buf.code_action({
+      apply = true,
+      filter = function(action)
+        return action.title == 'Scope lambda:InvokeFunction to the invoked functions'
+      end,
+    })
+    if vim.wait(500, fixed, 20) then
+      break
+    end
+  end
+  check(fixed(), 'the quick fix edited the policy buffer')
+  check(vim.wait(15000, function()
+    for _, d in ipairs(vim.diagnostic.get(policy)) do
+      if d.code == 'unscoped-lambda-invoke' then
+        return false
+      end
+    end
+    return true
+  end, 20), 'the finding is gone after the fix', codes(policy))
+end)
+
+if not ok then
+  log('ERROR %s', tostring(err))
+  vim.cmd('cquit 2')
+end
+log('%d failure(s)', failures)
+vim.cmd(failures == 0 and 'qall!' or 'cquit 1')
