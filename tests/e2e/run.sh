@@ -25,3 +25,17 @@ started=$(date +%s)
     timeout 120 "$root/.e2e/venv/bin/nvim" --headless --clean -l "$root/tests/e2e/nvim/test.lua"
 )
 echo "neovim: passed in $(( $(date +%s) - started )) s"
+
+# Emacs 28 + eglot from Debian.
+if ! command -v emacs >/dev/null || [ ! -d /usr/share/emacs/site-lisp/elpa/eglot-1.9 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null
+fi
+rm -rf "$work/examples" && cp -r examples "$work/examples"
+started=$(date +%s)
+(
+  cd "$work/examples"
+  ASL_LSP=$server EXAMPLES=$work/examples EDITORS_EMACS=$root/editors/emacs HOME=$work \
+    timeout 120 emacs -Q --batch -l "$root/tests/e2e/emacs/test.el" < /dev/null
+)
+echo "emacs: passed in $(( $(date +%s) - started )) s"
