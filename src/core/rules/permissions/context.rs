@@ -89,10 +89,24 @@ impl<'m, 'a> Context<'m, 'a> {
                     },
                 }
             };
-            let needs = catalog::needs(&resource, &args, &arn)
-                .into_iter()
-                .map(|need| check_need(need, &policies, &index))
-                .collect();
+            // A task with Credentials calls the service as another role: the
+            // execution role only needs to assume it (that role's own policy
+            // is not in view).
+            let needs = match assumed_role(state.field("Credentials")) {
+                Some(role) => vec![Need {
+                    actions: vec!["sts:AssumeRole".into()],
+                    dynamic: role == "*",
+                    resources: vec![role],
+                    kind: catalog::NeedKind::Other,
+                    target_argument: None,
+                    condition: None,
+                    source: CROSS_ACCOUNT_SOURCE,
+                }],
+                None => catalog::needs(&resource, &args, &arn),
+            }
+            .into_iter()
+            .map(|need| check_need(need, &policies, &index))
+            .collect();
             tasks.push(Task {
                 state,
                 resource,
@@ -169,6 +183,19 @@ impl<'m, 'a> Context<'m, 'a> {
                 .flat_map(move |n| n.pairs.iter().map(move |p| (t, n, p)))
         })
     }
+}
+
+const CROSS_ACCOUNT_SOURCE: &str =
+    "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html";
+
+/// The role a task's `Credentials` names: its ARN, `*` when it comes from
+/// the state's data, `None` without Credentials.
+fn assumed_role(credentials: Option<&Node>) -> Option<String> {
+    let credentials = credentials?;
+    if let Some(arn) = credentials.get("RoleArn").and_then(Node::as_str) {
+        return Some(arn.to_string());
+    }
+    credentials.member("RoleArn.$").map(|_| "*".to_string())
 }
 
 fn lower(doc: &PolicyDoc) -> Policy {
