@@ -116,20 +116,22 @@ pub enum FileEdit {
     Create { path: String, text: String },
 }
 
+/// The `Replace` edits of one file: (range, new text).
+pub fn replacements(edits: &[FileEdit], file: FileId) -> impl Iterator<Item = (TextRange, &str)> {
+    edits.iter().filter_map(move |e| match e {
+        FileEdit::Replace {
+            file: f,
+            range,
+            new_text,
+        } if *f == file => Some((*range, new_text.as_str())),
+        _ => None,
+    })
+}
+
 /// Applies the `Replace` edits for one file to its text. Edits must not
 /// overlap; they are applied back to front so earlier offsets stay valid.
 pub fn apply_edits(text: &str, file: FileId, edits: &[FileEdit]) -> String {
-    let mut mine: Vec<(TextRange, &str)> = edits
-        .iter()
-        .filter_map(|e| match e {
-            FileEdit::Replace {
-                file: f,
-                range,
-                new_text,
-            } if *f == file => Some((*range, new_text.as_str())),
-            _ => None,
-        })
-        .collect();
+    let mut mine: Vec<(TextRange, &str)> = replacements(edits, file).collect();
     mine.sort_by_key(|(r, _)| std::cmp::Reverse((r.start, r.end)));
     let mut out = text.to_string();
     for (range, new_text) in mine {

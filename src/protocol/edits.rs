@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::core::diagnostic::{FileEdit, Fix};
+use crate::core::diagnostic::{replacements, FileEdit, Fix};
 use crate::protocol::to_lsp::Positions;
 use crate::protocol::uri;
 
@@ -40,19 +40,13 @@ pub fn workspace_edit(edits: &[FileEdit], positions: &Positions) -> Value {
         }
     }
     for file in order {
-        let mut text_edits: Vec<(u32, u32, Value)> = edits
-            .iter()
-            .filter_map(|e| match e {
-                FileEdit::Replace {
-                    file: f,
-                    range,
-                    new_text,
-                } if *f == file => Some((
+        let mut text_edits: Vec<(u32, u32, Value)> = replacements(edits, file)
+            .map(|(range, new_text)| {
+                (
                     range.start,
                     range.end,
-                    json!({"range": positions.range(file, *range), "newText": new_text}),
-                )),
-                _ => None,
+                    json!({"range": positions.range(file, range), "newText": new_text}),
+                )
             })
             .collect();
         text_edits.sort_by_key(|(s, e, _)| (*s, *e));
