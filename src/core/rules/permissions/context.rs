@@ -105,7 +105,7 @@ impl<'m, 'a> Context<'m, 'a> {
                 None => catalog::needs(&resource, &args, &arn),
             }
             .into_iter()
-            .map(|need| check_need(need, &policies, &index))
+            .map(|need| check_need(need, &policies, &index, request_context(&args, &arn)))
             .collect();
             tasks.push(Task {
                 state,
@@ -202,12 +202,36 @@ fn lower(doc: &PolicyDoc) -> Policy {
     iam::lower_policy(doc.file, &doc.root, &|_| None)
 }
 
-fn check_need(need: Need, policies: &[Policy], index: &iam::PolicyIndex) -> NeedCheck {
-    let context = need
-        .condition
-        .as_ref()
-        .map(|(k, v)| vec![(k.as_str(), v.as_str())])
-        .unwrap_or_default();
+/// Condition keys the task's own arguments decide: `ecs:cluster` for a
+/// static `Cluster` (a name becomes the cluster's ARN).
+fn request_context(args: &dyn Fn(&str) -> ArgValue, arn: &ArnContext) -> Vec<(String, String)> {
+    let mut context = Vec::new();
+    if let ArgValue::Static(serde_json::Value::String(cluster)) = args("Cluster") {
+        let value = if cluster.starts_with("arn:") {
+            cluster
+        } else {
+            format!(
+                "arn:{}:ecs:{}:{}:cluster/{cluster}",
+                arn.partition.as_deref().unwrap_or("aws"),
+                arn.region.as_deref().unwrap_or("*"),
+                arn.account.as_deref().unwrap_or("*")
+            )
+        };
+        context.push(("ecs:cluster".to_string(), value));
+    }
+    context
+}
+
+fn check_need(
+    need: Need,
+    policies: &[Policy],
+    index: &iam::PolicyIndex,
+    known: Vec<(String, String)>,
+) -> NeedCheck {
+    let mut context: Vec<(&str, &str)> = known.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if let Some((k, v)) = &need.condition {
+        context.push((k.as_str(), v.as_str()));
+    }
     let mut pairs = Vec::new();
     for action in &need.actions {
         for resource in &need.resources {
