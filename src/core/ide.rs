@@ -37,7 +37,7 @@ pub fn hover(files: &FileSet, file: FileId, offset: usize) -> Option<(TextRange,
     for need in &task.needs {
         for pair in &need.pairs {
             let verdict = match &pair.decision {
-                Decision::Allowed { by, conditional } if !by.is_empty() => {
+                Decision::Allowed { by, .. } if !by.is_empty() => {
                     let names: Vec<String> = by
                         .iter()
                         .map(|r| {
@@ -53,7 +53,6 @@ pub fn hover(files: &FileSet, file: FileId, offset: usize) -> Option<(TextRange,
                             )
                         })
                         .collect();
-                    let _ = conditional;
                     format!("allowed by {}", names.join(", "))
                 }
                 Decision::Allowed { conditional, .. } => format!(

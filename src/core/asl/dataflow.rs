@@ -381,14 +381,7 @@ impl Flow<'_, '_> {
             .map(|t| eval_template(t, &ctx, jsonata, 0));
 
         if state.kind == StateType::Task {
-            let args = self.task_arguments(
-                state.node,
-                node.get(template_field),
-                &ctx,
-                &effective,
-                jsonata,
-                env,
-            );
+            let args = self.task_arguments(state.node, node.get(template_field), &ctx, jsonata, env);
             self.out.insert(id, args);
         }
 
@@ -587,11 +580,9 @@ impl Flow<'_, '_> {
         state_node: &Node,
         template: Option<&Node>,
         ctx: &Ctx,
-        effective: &Shape,
         jsonata: bool,
         env: &Env,
     ) -> Vec<Argument> {
-        let _ = effective;
         let input_path = if jsonata {
             None
         } else {

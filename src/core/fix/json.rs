@@ -167,7 +167,7 @@ pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Va
 
 /// Removes element `index` of an array together with one separating comma
 /// (and the line break and indentation before it), leaving the rest as is.
-pub fn remove_element(file: FileId, text: &str, array: &Node, index: usize) -> Option<FileEdit> {
+pub fn remove_element(file: FileId, array: &Node, index: usize) -> Option<FileEdit> {
     let items = array.elements();
     let item = items.get(index)?;
     let range = if index > 0 {
@@ -177,7 +177,6 @@ pub fn remove_element(file: FileId, text: &str, array: &Node, index: usize) -> O
     } else {
         TextRange::new(array.span.start() + 1, array.span.end() - 1)
     };
-    let _ = text;
     Some(FileEdit::Replace {
         file,
         range,
@@ -327,7 +326,8 @@ impl Editor for JsonEditor {
     }
 
     fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
-        remove_element(file, text, array, index).map(|e| vec![e])
+        let _ = text; // the JSON removal needs no layout information
+        remove_element(file, array, index).map(|e| vec![e])
     }
 
     fn set_string(&self, file: FileId, _text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
@@ -401,9 +401,9 @@ mod tests {
     fn removes_elements_with_their_comma() {
         let text = "[\n  \"a\",\n  \"b\",\n  \"c\"\n]";
         let root = parse(text).root.unwrap();
-        let first = remove_element(FileId(0), text, &root, 0).unwrap();
+        let first = remove_element(FileId(0), &root, 0).unwrap();
         assert_eq!(apply_edits(text, FileId(0), &[first]), "[\n  \"b\",\n  \"c\"\n]");
-        let last = remove_element(FileId(0), text, &root, 2).unwrap();
+        let last = remove_element(FileId(0), &root, 2).unwrap();
         assert_eq!(apply_edits(text, FileId(0), &[last]), "[\n  \"a\",\n  \"b\"\n]");
     }
 
