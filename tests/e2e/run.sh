@@ -10,6 +10,9 @@
 # failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
 #
 #   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix]     (default: all)
+# The VS Code test saves a screenshot of the quick-fix menu to
+# $ASL_LSP_SCREENSHOT (default .e2e/vscode.png); the README's is made with
+#   ASL_LSP_SCREENSHOT=docs/screenshots/vscode.png tests/e2e/run.sh vscode
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -173,9 +176,14 @@ vscode() {
   "extensions.autoUpdate": false,
   "git.enabled": false,
   "editor.lightbulb.enabled": "on",
-  "window.commandCenter": false
+  "window.commandCenter": false,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
+  # code-server reads machine-scoped settings (aslLsp.server.path) from the
+  # remote side's settings, as VS Code does over SSH.
+  mkdir -p "$data/user/Machine" && cp "$data/user/User/settings.json" "$data/user/Machine/settings.json"
   # setsid: the server's process group (extension host, watcher, asl-lsp)
   # can be ended as one.
   setsid env PATH="$n24/bin:$PATH" "$cs" --bind-addr "127.0.0.1:$port" --auth none \
@@ -193,10 +201,11 @@ JSON
   PLAYWRIGHT_CORE=$e2e/tools/node_modules/playwright-core \
     run_test vscode node "$root/tests/e2e/vscode/test.cjs" \
     "http://127.0.0.1:$port/?folder=$work/vscode/examples/orders" "$e2e/vscode-shots" \
-    "$root/docs/screenshots/vscode.png" || rc=$?
+    "${ASL_LSP_SCREENSHOT:-$e2e/vscode.png}" || rc=$?
   kill -- "-$cs_pid" 2>/dev/null
   cs_pid=
   if [ $rc -ne 0 ]; then
+    cp -r "$data/user/logs" "$e2e/vscode-shots/logs" 2>/dev/null
     echo "-- screenshots in $e2e/vscode-shots; extension host log:"
     tail -30 "$data"/user/logs/*/exthost1/remoteexthost.log 2>/dev/null
     tail -30 "$data"/user/logs/*/exthost1/output_logging_*/*asl-lsp*.log 2>/dev/null

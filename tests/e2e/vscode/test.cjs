@@ -11,7 +11,7 @@
 const FILE = 'orders.asl.json';
 const EXPECTED_CODES = ['sync-missing-events-permissions', 'unscoped-lambda-invoke'];
 const HOVER_AT = '7:20'; // line:column of the Lambda task's Resource
-const HOVER_TEXT = 'lambda:InvokeFunction';
+const HOVER_TEXT = 'allowed by orders.policy.json'; // the server's hover, not the diagnostic's
 const FIX_AT = '7:20';
 const FIX_CODE = 'unscoped-lambda-invoke';
 const FIX_TITLE = 'Scope lambda:InvokeFunction to the invoked functions';
@@ -57,7 +57,8 @@ async function main() {
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: 10000 });
-    await input.fill(position);
+    await input.fill(`:${position}`); // Ctrl+G opens Quick Open with its ':' prefix
+    await page.waitForTimeout(300);
     await page.keyboard.press('Enter');
   }
 
