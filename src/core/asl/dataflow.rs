@@ -5,7 +5,7 @@
 //! graph: values are shapes of provenance, joined at merge points, with a
 //! must-set of validated input origins.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -244,15 +244,16 @@ fn join_leaf(a: &Leaf, b: &Leaf) -> Leaf {
 #[derive(Clone, Debug, PartialEq)]
 struct Env {
     input: Shape,
-    variables: BTreeMap<String, Shape>,
+    variables: imbl::OrdMap<String, Shape>,
     /// Input origins restricted by a Choice rule on every path to here.
-    validated: BTreeSet<String>,
+    validated: imbl::OrdSet<String>,
 }
 
 impl Env {
     fn join(&self, other: &Env) -> Env {
         let mut variables = self.variables.clone();
-        for (k, v) in &other.variables {
+        let shared = self.variables.ptr_eq(&other.variables);
+        for (k, v) in other.variables.iter().filter(|_| !shared) {
             let joined = match variables.get(k) {
                 Some(mine) => mine.join(v),
                 None => v.clone(),
@@ -262,7 +263,11 @@ impl Env {
         Env {
             input: self.input.join(&other.input),
             variables,
-            validated: self.validated.intersection(&other.validated).cloned().collect(),
+            validated: if self.validated.ptr_eq(&other.validated) {
+                self.validated.clone()
+            } else {
+                self.validated.clone().intersection(other.validated.clone())
+            },
         }
     }
 }
@@ -289,8 +294,8 @@ pub fn analyze(machine: &StateMachine) -> TaskArguments {
     let mut out = TaskArguments::new();
     let entry = Env {
         input: Shape::Leaf(Leaf::Input(Rc::from("$"))),
-        variables: BTreeMap::new(),
-        validated: BTreeSet::new(),
+        variables: imbl::OrdMap::new(),
+        validated: imbl::OrdSet::new(),
     };
     let mut flow = Flow {
         machine,
@@ -521,7 +526,7 @@ impl Flow<'_, '_> {
                 variables.insert(name, value.depth_bounded());
             }
         }
-        let next_env = |validated: BTreeSet<String>| Env {
+        let next_env = |validated: imbl::OrdSet<String>| Env {
             input: output.clone(),
             variables: variables.clone(),
             validated,

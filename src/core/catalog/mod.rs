@@ -228,12 +228,28 @@ fn effective_context(task: &TaskResource, ctx: &ArnContext) -> ArnContext {
 }
 
 fn fill(template: &str, ctx: &ArnContext, value: Option<&str>, name: Option<&str>) -> String {
-    template
-        .replace("{partition}", ctx.partition.as_deref().unwrap_or("aws"))
-        .replace("{region}", ctx.region.as_deref().unwrap_or("*"))
-        .replace("{account}", ctx.account.as_deref().unwrap_or("*"))
-        .replace("{value}", value.unwrap_or("*"))
-        .replace("{name}", name.unwrap_or("*"))
+    let mut out = String::with_capacity(template.len() + 48);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
+        let replacement = match &after[1..close] {
+            "partition" => ctx.partition.as_deref().unwrap_or("aws"),
+            "region" => ctx.region.as_deref().unwrap_or("*"),
+            "account" => ctx.account.as_deref().unwrap_or("*"),
+            "value" => value.unwrap_or("*"),
+            "name" => name.unwrap_or("*"),
+            _ => &after[..=close],
+        };
+        out.push_str(replacement);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn instantiate(

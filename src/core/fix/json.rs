@@ -100,7 +100,6 @@ pub fn append_to_array(file: FileId, text: &str, array: &Node, values: &[Value])
         return None;
     };
     let style = Style::detect(text);
-    let bracket_indent = line_indent(text, array.span.start()).to_string();
     let element_indent = child_indent(text, array, items.first().map(|f| f.span.start()), &style);
     let mut new_text = String::new();
     for (i, value) in values.iter().enumerate() {
@@ -111,23 +110,8 @@ pub fn append_to_array(file: FileId, text: &str, array: &Node, values: &[Value])
         new_text.push_str(&element_indent);
         new_text.push_str(&print(value, &style, &element_indent));
     }
-    match items.last() {
-        Some(last) => Some(FileEdit::Replace {
-            file,
-            range: TextRange::empty(last.span.end()),
-            new_text,
-        }),
-        None => {
-            // `[]` → `[\n  new\n]`
-            new_text.push_str(style.newline);
-            new_text.push_str(&bracket_indent);
-            Some(FileEdit::Replace {
-                file,
-                range: TextRange::new(array.span.start() + 1, array.span.end() - 1),
-                new_text,
-            })
-        }
-    }
+    let last_end = items.last().map(|last| last.span.end());
+    Some(insert_children(file, text, array, last_end, new_text, &style))
 }
 
 /// Adds a member to an object, after its last member.
@@ -136,7 +120,6 @@ pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Va
         return None;
     };
     let style = Style::detect(text);
-    let brace_indent = line_indent(text, object.span.start()).to_string();
     let member_indent = child_indent(text, object, members.first().map(|m| m.key_span.start()), &style);
     let mut new_text = String::new();
     if !members.is_empty() {
@@ -147,20 +130,34 @@ pub fn add_member(file: FileId, text: &str, object: &Node, key: &str, value: &Va
     new_text.push_str(&serde_json::to_string(key).unwrap_or_default());
     new_text.push_str(": ");
     new_text.push_str(&print(value, &style, &member_indent));
-    match members.last() {
-        Some(last) => Some(FileEdit::Replace {
+    let last_end = members.last().map(|last| last.value.span.end());
+    Some(insert_children(file, text, object, last_end, new_text, &style))
+}
+
+/// Places new children after the last one, or fills an empty container
+/// (`[]` → `[\n  new\n]`), closing it at the container's indentation.
+fn insert_children(
+    file: FileId,
+    text: &str,
+    container: &Node,
+    last_end: Option<usize>,
+    mut new_text: String,
+    style: &Style,
+) -> FileEdit {
+    match last_end {
+        Some(end) => FileEdit::Replace {
             file,
-            range: TextRange::empty(last.value.span.end()),
+            range: TextRange::empty(end),
             new_text,
-        }),
+        },
         None => {
             new_text.push_str(style.newline);
-            new_text.push_str(&brace_indent);
-            Some(FileEdit::Replace {
+            new_text.push_str(line_indent(text, container.span.start()));
+            FileEdit::Replace {
                 file,
-                range: TextRange::new(object.span.start() + 1, object.span.end() - 1),
+                range: TextRange::new(container.span.start() + 1, container.span.end() - 1),
                 new_text,
-            })
+            }
         }
     }
 }

@@ -193,9 +193,15 @@ fn duplicate_keys(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         }
         match &node.kind {
             NodeKind::Object(members) => {
+                // Small objects (nearly all of them) are compared pairwise.
                 let mut seen = HashSet::new();
-                for member in members {
-                    if !seen.insert(member.key.as_str()) {
+                for (i, member) in members.iter().enumerate() {
+                    let repeated = if members.len() <= 16 {
+                        members[..i].iter().any(|m| m.key == member.key)
+                    } else {
+                        !seen.insert(member.key.as_str())
+                    };
+                    if repeated {
                         out.push(ctx.finding(
                             &DUPLICATE_KEY,
                             member.key_span,
