@@ -6,7 +6,8 @@
 # Installs what the editors need, pinned, from PyPI, npm and Debian only,
 # into .e2e/ (or $ASL_LSP_E2E_DIR), reusing what an earlier run left there.
 # Every test runs under `timeout`; every driver also has its own deadlines.
-# Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
+# First checks that the README's editor snippets are the files the tests
+# load. Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
 # failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
 #
 #   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix]     (default: all)
@@ -68,6 +69,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+run_test readme python3 "$root/tests/e2e/readme/check.py"
 
 step "build the server"
 t0=$(date +%s)
