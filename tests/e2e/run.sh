@@ -28,7 +28,7 @@ PLAYWRIGHT=playwright-core@1.65.1
 # the mirror's current point release, which is all the mirror keeps).
 APT_PACKAGES=(emacs-nox elpa-eglot chromium libkrb5-dev tmux)
 # Helix is not in bookworm: trixie's `hx` (25.01) and its libc, unpacked, not installed.
-HELIX_SUITE=trixie
+HELIX_SUITE=${ASL_LSP_HELIX_SUITE:-trixie}
 
 TEST_TIMEOUT=300
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
@@ -225,7 +225,16 @@ helix_install() {
   local apt=$e2e/helix/apt o
   [ -x "$e2e/helix/root/usr/lib/hx/hx" ] && return 0
   rm -rf "$e2e/helix" && mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
-  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $HELIX_SUITE main" \
+  # The machine's own Debian mirror (the first archive URI its apt uses).
+  local mirror
+  mirror=$(
+    {
+      grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+      grep -hs '^deb ' /etc/apt/sources.list | sed 's/\[[^]]*\]//' | awk '{print $2}'
+    } | grep -v -- '-security' | head -1
+  )
+  [ -n "$mirror" ] || return 1
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $HELIX_SUITE main" \
     > "$apt/sources.list"
   o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
     -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
