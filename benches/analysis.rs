@@ -7,7 +7,7 @@ use std::hint::black_box;
 use asl_lsp::core::analyze;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-#[path = "generate.rs"]
+#[path = "support/generate.rs"]
 mod generate;
 use generate::workspace;
 

@@ -5,7 +5,7 @@
 //! p99 ≤ 20 ms, ≤ 50 MB. Under `cargo bench --no-run` it only compiles;
 //! `cargo bench --bench roundtrip` runs it.
 
-#[path = "generate.rs"]
+#[path = "support/generate.rs"]
 mod generate;
 #[path = "../tests/support/lsp.rs"]
 #[allow(dead_code)]
