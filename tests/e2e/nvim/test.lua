@@ -1,7 +1,18 @@
 -- Headless Neovim 0.11 end-to-end test of asl-lsp, through the user-facing
 -- path: editors/nvim on 'runtimepath', vim.lsp.enable('asl_lsp'), a real
 -- buffer. Exit codes: 0 pass, 1 a failed check, 2 a Lua error, 3 timeout.
--- Environment: ASL_LSP (the server binary), EXAMPLES (a copy of examples/).
+-- Environment: EXAMPLES (a copy of examples/), EDITORS_NVIM (editors/nvim);
+-- `asl-lsp` is found on PATH, as the shipped configuration expects.
+
+-- What the test expects (0-based line:column, as vim.diagnostic has them).
+local FILE = 'orders/orders.asl.json'
+local EXPECTED = { 'sync-missing-events-permissions 16:18', 'unscoped-lambda-invoke 6:18' }
+local HOVER_AT = { line = 6, character = 25 } -- the Lambda task's Resource
+local HOVER_TEXT = 'allowed by orders.policy.json'
+local FIX_FILE = 'orders/orders.policy.json' -- the fix is applied where the policy is
+local FIX_CODE = 'unscoped-lambda-invoke'
+local FIX_TITLE = 'Scope lambda:InvokeFunction to the invoked functions'
+local FIXED_TEXT = 'function:ValidateOrder:*'
 
 local started = vim.uv.hrtime()
 local failures = 0
@@ -25,13 +36,11 @@ end, 60000)
 local ok, err = pcall(function()
   vim.cmd('filetype on')
   local examples = assert(os.getenv('EXAMPLES'), 'EXAMPLES is not set')
-  local server = assert(os.getenv('ASL_LSP'), 'ASL_LSP is not set')
   -- The shipped configuration, found on the runtimepath as nvim-lspconfig would ship it.
   vim.opt.runtimepath:prepend(os.getenv('EDITORS_NVIM'))
-  vim.lsp.config('asl_lsp', { cmd = { server }, init_options = { debounceMs = 0 } })
   vim.lsp.enable('asl_lsp')
 
-  vim.cmd('edit ' .. examples .. '/orders/orders.asl.json')
+  vim.cmd('edit ' .. examples .. '/' .. FILE)
   local definition = vim.api.nvim_get_current_buf()
   check(vim.wait(15000, function()
     return #vim.lsp.get_clients({ bufnr = definition, name = 'asl_lsp' }) > 0
@@ -45,26 +54,25 @@ local ok, err = pcall(function()
     table.sort(out)
     return out
   end
-  local expected = { 'sync-missing-events-permissions 16:18', 'unscoped-lambda-invoke 6:18' }
   check(vim.wait(15000, function()
-    return vim.deep_equal(codes(definition), expected)
+    return vim.deep_equal(codes(definition), EXPECTED)
   end, 20), 'headline findings on the definition', codes(definition))
 
   -- Hover on the Lambda task's Resource.
   local client = vim.lsp.get_clients({ bufnr = definition, name = 'asl_lsp' })[1]
   local hover = client:request_sync('textDocument/hover', {
     textDocument = { uri = vim.uri_from_bufnr(definition) },
-    position = { line = 6, character = 25 },
+    position = HOVER_AT,
   }, 5000, definition)
   local text = hover and hover.result and hover.result.contents and hover.result.contents.value or ''
-  check(text:find('lambda:InvokeFunction', 1, true) ~= nil, 'hover shows what the task needs', text)
+  check(text:find(HOVER_TEXT, 1, true) ~= nil, 'hover shows what the task needs', text)
 
   -- The policy gets its findings too; apply the unscoped-lambda-invoke fix there.
-  vim.cmd('edit ' .. examples .. '/orders/orders.policy.json')
+  vim.cmd('edit ' .. examples .. '/' .. FIX_FILE)
   local policy = vim.api.nvim_get_current_buf()
   check(vim.wait(15000, function()
     for _, d in ipairs(vim.diagnostic.get(policy)) do
-      if d.code == 'unscoped-lambda-invoke' then
+      if d.code == FIX_CODE then
         vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
         return true
       end
@@ -73,21 +81,21 @@ local ok, err = pcall(function()
   end, 20), 'headline finding on the policy', codes(policy))
   local function fixed()
     local lines = table.concat(vim.api.nvim_buf_get_lines(policy, 0, -1, false), '\n')
-    return lines:find('function:ValidateOrder:*', 1, true) ~= nil
+    return lines:find(FIXED_TEXT, 1, true) ~= nil
   end
   -- Diagnostics published before the buffer was opened carry fixes for the
   -- file on disk, which the server refuses as stale; the next publish
   -- carries fixes for this buffer's version.
   for _ = 1, 20 do
     for _, d in ipairs(vim.diagnostic.get(policy)) do
-      if d.code == 'unscoped-lambda-invoke' then
+      if d.code == FIX_CODE then
         vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
       end
     end
     vim.lsp.buf.code_action({
       apply = true,
       filter = function(action)
-        return action.title == 'Scope lambda:InvokeFunction to the invoked functions'
+        return action.title == FIX_TITLE
       end,
     })
     if vim.wait(500, fixed, 20) then
@@ -97,12 +105,20 @@ local ok, err = pcall(function()
   check(fixed(), 'the quick fix edited the policy buffer')
   check(vim.wait(15000, function()
     for _, d in ipairs(vim.diagnostic.get(policy)) do
-      if d.code == 'unscoped-lambda-invoke' then
+      if d.code == FIX_CODE then
         return false
       end
     end
     return true
-  end, 20), 'the finding is gone after the fix', codes(policy))
+  end, 20), 'the finding is gone from the policy after the fix', codes(policy))
+  check(vim.wait(15000, function()
+    for _, d in ipairs(vim.diagnostic.get(definition)) do
+      if d.code == FIX_CODE then
+        return false
+      end
+    end
+    return #vim.diagnostic.get(definition) > 0
+  end, 20), 'and from the definition, whose other finding stays', codes(definition))
 end)
 
 if not ok then
