@@ -49,7 +49,7 @@ const RESOURCES: &[&str] = &[
 /// Every needed pair that the role in `files` allows.
 fn allowed_pairs(files: &FileSet) -> Vec<(String, String)> {
     let workspace = Workspace::new(files);
-    let units = workspace.units();
+    let (units, _) = workspace.units();
     let unit = units.first().expect("the definition is a unit");
     let machine = StateMachine::lower(&unit.definition.root);
     let ctx = Context::new(files, unit, &machine);

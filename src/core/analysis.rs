@@ -8,9 +8,10 @@ use crate::core::classify::{self, FileKind, Format};
 use crate::core::config::Config;
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{file_name, join, parent_dir, FileId, FileSet};
-use crate::core::fix::Dialect;
+use crate::core::fix::{Dialect, Editor};
 use crate::core::rules;
 use crate::core::syntax::{self, Node, Parsed};
+use crate::core::template::{self, Encoder, MachineResource};
 use crate::core::text::TextRange;
 
 /// Maps an offset in an embedded definition's own text to the file's.
@@ -39,13 +40,31 @@ impl DefinitionDoc {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PolicyDoc {
     pub file: FileId,
     /// The policy document (`{"Version", "Statement"}`).
     pub root: Arc<Node>,
     /// How fixes to the policy are written.
     pub dialect: Dialect,
+    /// For a policy in a template: writes ARNs as the template's references.
+    pub encoder: Option<Arc<Encoder>>,
+}
+
+/// Identifies one policy document: its file and where it starts there
+/// (a template holds many).
+pub type PolicyKey = (FileId, usize);
+
+impl PolicyDoc {
+    pub fn key(&self) -> PolicyKey {
+        (self.file, self.root.span.start())
+    }
+
+    /// The editor for fixes to this policy, `None` when it cannot be edited
+    /// (a policy SAM or AWS generates).
+    pub fn editor(&self) -> Option<Box<dyn Editor + '_>> {
+        crate::core::fix::editor_with(self.dialect, self.encoder.as_deref())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,8 +91,11 @@ pub struct Unit {
     pub trust: Option<PolicyDoc>,
     pub arn: ArnDefaults,
     pub link: LinkKind,
-    /// Policy files this unit shares with other state machines.
-    pub shared_policies: BTreeSet<FileId>,
+    /// Policies this unit shares with other state machines (or, in a
+    /// template, with other resources using the same role).
+    pub shared_policies: BTreeSet<PolicyKey>,
+    /// The template resource, for a state machine defined in a template.
+    pub machine: Option<MachineResource>,
 }
 
 impl Unit {
@@ -149,7 +171,7 @@ impl<'f> Workspace<'f> {
         self.roots[file.0 as usize].as_deref()
     }
 
-    fn shared_root(&self, file: FileId) -> Option<Arc<Node>> {
+    pub fn shared_root(&self, file: FileId) -> Option<Arc<Node>> {
         self.roots[file.0 as usize].clone()
     }
 
@@ -181,34 +203,41 @@ impl<'f> Workspace<'f> {
             file: id,
             root: self.shared_root(id)?,
             dialect: Dialect::Json,
+            encoder: None,
         })
     }
 
-    /// Every state machine in the file set, linked to its role.
-    pub fn units(&self) -> Vec<Unit> {
-        let mut units = Vec::new();
+    /// Every state machine in the file set, linked to its role, and the
+    /// problems found while reading templates.
+    pub fn units(&self) -> (Vec<Unit>, Vec<Finding>) {
+        let scan = template::scan(self);
+        let mut units = scan.units;
         for id in self.files.ids() {
+            if scan.claimed.contains(&id) {
+                continue;
+            }
             if let FileKind::Definition(format) = self.kind(id) {
                 if let Some(root) = self.shared_root(id) {
                     units.push(self.link_standalone(id, format, root));
                 }
             }
         }
-        let mut users: HashMap<FileId, usize> = HashMap::new();
+        let mut users: HashMap<PolicyKey, usize> = HashMap::new();
         for unit in &units {
             for policy in &unit.policies {
-                *users.entry(policy.file).or_default() += 1;
+                *users.entry(policy.key()).or_default() += 1;
             }
         }
         for unit in &mut units {
-            unit.shared_policies = unit
+            let shared: Vec<PolicyKey> = unit
                 .policies
                 .iter()
-                .map(|p| p.file)
-                .filter(|f| users.get(f).copied().unwrap_or(0) > 1)
+                .map(PolicyDoc::key)
+                .filter(|k| users.get(k).copied().unwrap_or(0) > 1)
                 .collect();
+            unit.shared_policies.extend(shared);
         }
-        units
+        (units, scan.findings)
     }
 
     fn link_standalone(&self, id: FileId, format: Format, root: Arc<Node>) -> Unit {
@@ -238,6 +267,7 @@ impl<'f> Workspace<'f> {
                     },
                     link: LinkKind::Config,
                     shared_policies: BTreeSet::new(),
+                    machine: None,
                 };
             }
         }
@@ -261,6 +291,7 @@ impl<'f> Workspace<'f> {
             arn: ArnDefaults::default(),
             link,
             shared_policies: BTreeSet::new(),
+            machine: None,
         }
     }
 }
@@ -288,7 +319,7 @@ pub struct Analysis {
 /// are complete).
 pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
     let workspace = Workspace::new(files);
-    let units = workspace.units();
+    let (units, template_findings) = workspace.units();
     let selected: Vec<&Unit> = match focus {
         None => units.iter().collect(),
         Some(focus) => connected_units(&units, focus),
@@ -300,7 +331,7 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
     for unit in &selected {
         covered.extend(unit.files());
     }
-    let mut findings = Vec::new();
+    let mut findings = template_findings;
     for &file in &covered {
         if let Some(parsed) = workspace.parsed(file) {
             let kind = workspace.kind(file);

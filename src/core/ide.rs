@@ -16,6 +16,7 @@ pub fn hover(files: &FileSet, file: FileId, offset: usize) -> Option<(TextRange,
     let workspace = Workspace::new(files);
     let unit = workspace
         .units()
+        .0
         .into_iter()
         .find(|u| u.definition.file == file)?;
     if unit.definition.map.is_some() {

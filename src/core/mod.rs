@@ -14,6 +14,7 @@ pub mod ide;
 pub mod policy;
 pub mod rules;
 pub mod syntax;
+pub mod template;
 pub mod text;
 
 pub use analysis::{analyze, Analysis};

@@ -15,6 +15,7 @@ pub fn least_privilege(files: &FileSet, definition: FileId) -> Option<Value> {
     let workspace = Workspace::new(files);
     let unit = workspace
         .units()
+        .0
         .into_iter()
         .find(|u| u.definition.file == definition)?;
     let machine = StateMachine::lower(&unit.definition.root);

@@ -200,7 +200,11 @@ impl Backend {
         files.insert(&path, snapshot.text, Some(snapshot.version));
         let id = files.lookup(&path)?;
         let workspace = crate::core::analysis::Workspace::new(&files);
-        let unit = workspace.units().into_iter().find(|u| u.definition.file == id)?;
+        let unit = workspace
+            .units()
+            .0
+            .into_iter()
+            .find(|u| u.definition.file == id)?;
         if !unit.policies.is_empty() {
             return None;
         }

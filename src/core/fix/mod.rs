@@ -7,9 +7,11 @@ use serde_json::Value;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
 use crate::core::syntax::Node;
+use crate::core::template::Encoder;
 
 pub mod json;
 pub mod style;
+pub mod yaml;
 
 /// The language a document's edits are written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +24,9 @@ pub enum Dialect {
     CfnYaml,
     /// Terraform.
     Hcl,
+    /// Statements SAM or AWS generates (policy templates, managed policies,
+    /// connectors) and definitions inside strings: read, never edited.
+    Generated,
 }
 
 /// Structural edits. Every method edits only the bytes it must, keeps the
@@ -72,7 +77,90 @@ pub trait Editor {
 /// The editor for a dialect, when one exists.
 pub fn editor(dialect: Dialect) -> Option<&'static dyn Editor> {
     match dialect {
-        Dialect::Json => Some(&json::JsonEditor),
-        _ => None,
+        Dialect::Json | Dialect::CfnJson => Some(&json::JsonEditor),
+        Dialect::Yaml | Dialect::CfnYaml => Some(&yaml::YamlEditor),
+        Dialect::Hcl | Dialect::Generated => None,
+    }
+}
+
+/// The editor for a dialect whose values are first written as a template's
+/// references (`!GetAtt Worker.Arn` rather than the ARN it stands for).
+pub fn editor_with<'e>(dialect: Dialect, encoder: Option<&'e Encoder>) -> Option<Box<dyn Editor + 'e>> {
+    let inner = editor(dialect)?;
+    Some(match encoder {
+        None => Box::new(Plain(inner)),
+        Some(encoder) => Box::new(Encoding { inner, encoder }),
+    })
+}
+
+struct Plain(&'static dyn Editor);
+
+struct Encoding<'e> {
+    inner: &'static dyn Editor,
+    encoder: &'e Encoder,
+}
+
+macro_rules! delegate {
+    ($self:ident, $wrap:expr) => {
+        fn replace(&$self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            $self.inner().replace(file, text, node, &wrap(value))
+        }
+        fn append(&$self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            let values: Vec<Value> = values.iter().map(wrap).collect();
+            $self.inner().append(file, text, array, &values)
+        }
+        fn insert_after(&$self, file: FileId, text: &str, array: &Node, index: usize, values: &[Value]) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            let values: Vec<Value> = values.iter().map(wrap).collect();
+            $self.inner().insert_after(file, text, array, index, &values)
+        }
+        fn replace_element(&$self, file: FileId, text: &str, array: &Node, index: usize, values: &[Value]) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            let values: Vec<Value> = values.iter().map(wrap).collect();
+            $self.inner().replace_element(file, text, array, index, &values)
+        }
+        fn add_member(&$self, file: FileId, text: &str, object: &Node, key: &str, value: &Value) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            $self.inner().add_member(file, text, object, key, &wrap(value))
+        }
+        fn insert_members_before(&$self, file: FileId, text: &str, object: &Node, before: usize, members: &[(String, Value)]) -> Option<Vec<FileEdit>> {
+            let wrap = $wrap;
+            let members: Vec<(String, Value)> = members.iter().map(|(k, v)| (k.clone(), wrap(v))).collect();
+            $self.inner().insert_members_before(file, text, object, before, &members)
+        }
+        fn remove_element(&$self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+            $self.inner().remove_element(file, text, array, index)
+        }
+    };
+}
+
+impl Plain {
+    fn inner(&self) -> &'static dyn Editor {
+        self.0
+    }
+}
+
+impl Editor for Plain {
+    delegate!(self, |v: &Value| v.clone());
+    fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
+        self.0.set_string(file, text, node, value)
+    }
+}
+
+impl Encoding<'_> {
+    fn inner(&self) -> &'static dyn Editor {
+        self.inner
+    }
+}
+
+impl Editor for Encoding<'_> {
+    delegate!(self, |v: &Value| self.encoder.encode(v));
+    fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
+        match self.encoder.encode_str(value) {
+            Value::String(s) => self.inner.set_string(file, text, node, &s),
+            other => self.inner.replace(file, text, node, &other),
+        }
     }
 }

@@ -24,7 +24,13 @@ pub const CONFIG: RuleMeta = RuleMeta {
     summary: "An .asl-lsp.json entry that cannot be used",
 };
 
-pub const RULES: &[&RuleMeta] = &[&SYNTAX, &COMMENT, &CONFIG];
+pub const RULES: &[&RuleMeta] = &[&SYNTAX, &COMMENT, &CONFIG, &DEFINITION_URI];
+
+pub const DEFINITION_URI: RuleMeta = RuleMeta {
+    id: "definition-uri-not-found",
+    default_severity: Severity::Error,
+    summary: "A template's DefinitionUri names no file (or one that differs in letter case)",
+};
 
 pub fn check(file: FileId, parsed: &Parsed, report_comments: bool, out: &mut Vec<Finding>) {
     for error in &parsed.errors {

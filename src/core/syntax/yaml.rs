@@ -150,7 +150,7 @@ pub fn parse(text: &str) -> Parsed {
                 };
                 // Flow collections end at their bracket; block ones at their last child.
                 let end = if range.end() > range.start() {
-                    range.end()
+                    flow_end(text, start, range.end())
                 } else {
                     last_end
                 };
@@ -161,6 +161,10 @@ pub fn parse(text: &str) -> Parsed {
                 node
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let range = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => quoted_range(text, range),
+                    _ => range,
+                };
                 let tag = tag.map(|t| tag_text(&t.handle, &t.suffix));
                 let kind = scalar_kind(&value, style, tag.as_deref());
                 let is_core = tag
@@ -228,6 +232,73 @@ pub fn parse(text: &str) -> Parsed {
         errors,
         comments: Vec::new(),
     }
+}
+
+/// saphyr's span of a quoted scalar runs on over a trailing comment; the
+/// scalar ends at its closing quote.
+fn quoted_range(text: &str, range: TextRange) -> TextRange {
+    let bytes = text.as_bytes();
+    let start = range.start();
+    // A tagged scalar's span starts at its tag (`!Sub 'x'`).
+    let mut open = start;
+    if bytes.get(open) == Some(&b'!') {
+        while open < bytes.len() && !matches!(bytes[open], b' ' | b'\t') {
+            open += 1;
+        }
+        while open < bytes.len() && matches!(bytes[open], b' ' | b'\t') {
+            open += 1;
+        }
+    }
+    let Some(&quote) = bytes.get(open).filter(|b| matches!(b, b'\'' | b'"')) else {
+        return range;
+    };
+    let mut i = open + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return TextRange::new(start, i + 1),
+            _ => i += 1,
+        }
+    }
+    range
+}
+
+/// The end of a flow collection starting at `start`: just past its closing
+/// bracket (saphyr's span may run on over a trailing comment).
+fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(start), Some(b'[' | b'{')) {
+        return fallback;
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = start;
+    while i < bytes.len().min(fallback.max(start) + 1) {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' && q == b'"' {
+                    i += 1;
+                } else if b == q {
+                    quote = None;
+                }
+            }
+            None => match b {
+                b'\'' | b'"' => quote = Some(b),
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    fallback
 }
 
 fn tag_text(handle: &str, suffix: &str) -> String {
@@ -323,6 +394,18 @@ mod tests {
 
     fn slice(text: &str, range: TextRange) -> &str {
         &text[range.start()..range.end()]
+    }
+
+    #[test]
+    fn spans_stop_before_trailing_comments() {
+        let text = "a: 'x' # c\nb: \"y\\\"\" # c\nc: z # c\ne: [1, ']'] # c ]\nf: !Sub 'x''s' # c\n";
+        let root = parse(text).root.unwrap();
+        let written: Vec<&str> = root
+            .members()
+            .iter()
+            .map(|m| &text[m.value.span.start()..m.value.span.end()])
+            .collect();
+        assert_eq!(written, ["'x'", "\"y\\\"\"", "z", "[1, ']']", "!Sub 'x''s'"]);
     }
 
     #[test]

@@ -8,7 +8,6 @@ use serde_json::Value;
 
 use super::context::{sid_for, statement_json, Context};
 use crate::core::diagnostic::FileEdit;
-use crate::core::fix;
 use crate::core::iam::{self, StatementRef};
 use crate::core::syntax::{Node, NodeKind};
 
@@ -55,15 +54,16 @@ fn unique_sids(ctx: &Context, policy: usize, statements: &mut [Value]) {
     }
 }
 
-/// Adds statements to the first policy of the role.
+/// Adds statements to the first policy of the role that a fix can edit.
 pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Vec<FileEdit>> {
-    if statements.is_empty() || ctx.policies.is_empty() {
+    if statements.is_empty() {
         return None;
     }
-    unique_sids(ctx, 0, &mut statements);
-    let doc = ctx.policy_root(0);
-    let editor = fix::editor(doc.dialect)?;
-    let text = ctx_text(ctx, 0);
+    let index = (0..ctx.unit.policies.len()).find(|&i| ctx.policy_root(i).editor().is_some())?;
+    unique_sids(ctx, index, &mut statements);
+    let doc = ctx.policy_root(index);
+    let editor = doc.editor()?;
+    let text = ctx_text(ctx, index);
     let root = &doc.root;
     match root.get("Statement") {
         Some(node) if matches!(node.kind, NodeKind::Array(_) | NodeKind::Object(_)) => {
@@ -178,7 +178,7 @@ pub fn scope_statement(
         kept.is_empty() && statement.sid.is_some(),
     );
     let doc = ctx.policy_root(r.policy);
-    let editor = fix::editor(doc.dialect)?;
+    let editor = doc.editor()?;
     let text = ctx_text(ctx, r.policy);
     let statements = doc.root.get("Statement")?;
     if kept.is_empty() {

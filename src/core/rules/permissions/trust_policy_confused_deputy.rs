@@ -7,7 +7,6 @@ use serde_json::json;
 
 use super::context::Context;
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
-use crate::core::fix;
 use crate::core::iam::Effect;
 use crate::core::rules::RuleMeta;
 
@@ -94,7 +93,9 @@ fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: u
         "ArnLike": {"aws:SourceArn": format!("arn:{partition}:states:{region}:{account}:stateMachine:*")},
     });
     let text = ctx.unit_text(doc.file);
-    let edits = fix::editor(doc.dialect)?.add_member(doc.file, text, node, "Condition", &condition)?;
+    let edits = doc
+        .editor()?
+        .add_member(doc.file, text, node, "Condition", &condition)?;
     Some(Fix {
         title: format!(
             "Require aws:SourceAccount {account} and aws:SourceArn of its state machines{}",

@@ -30,7 +30,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         })
         .collect();
     for (p, policy) in ctx.policies.iter().enumerate() {
-        if ctx.unit.shared_policies.contains(&policy.file) {
+        let doc = ctx.policy_root(p);
+        // A policy AWS or SAM writes is not the user's to trim.
+        if ctx.unit.shared_policies.contains(&doc.key()) || doc.dialect == fix::Dialect::Generated {
             continue;
         }
         for (s, statement) in policy.statements.iter().enumerate() {
@@ -87,7 +89,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// (if other statements remain).
 fn removal(ctx: &Context, r: StatementRef, index: usize, whole: bool) -> Option<Vec<FileEdit>> {
     let doc = ctx.policy_root(r.policy);
-    let editor = fix::editor(doc.dialect)?;
+    let editor = doc.editor()?;
     let text = ctx.unit_text(doc.file);
     let node = statement_node(ctx, r)?;
     if whole {

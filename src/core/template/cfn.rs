@@ -1,0 +1,290 @@
+//! CloudFormation and SAM: state machine resources, their definitions and
+//! the policies of their roles.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::intrinsics::{call, Encoder, Resource, Template};
+use super::{embedded, sam, MachineResource, Scan};
+use crate::core::analysis::{ArnDefaults, DefinitionDoc, LinkKind, PolicyDoc, Unit, Workspace};
+use crate::core::classify::{FileKind, Format};
+use crate::core::diagnostic::{Finding, Location};
+use crate::core::files::{join, parent_dir, FileId};
+use crate::core::fix::Dialect;
+use crate::core::rules::syntax::{DEFINITION_URI, SYNTAX};
+use crate::core::syntax::Node;
+
+const STATE_MACHINE: &str = "AWS::StepFunctions::StateMachine";
+const SAM_STATE_MACHINE: &str = "AWS::Serverless::StateMachine";
+
+/// Pseudo parameters stay symbolic in the ARNs a fix writes.
+pub fn template_arn_defaults() -> ArnDefaults {
+    ArnDefaults {
+        partition: None,
+        region: Some("${AWS::Region}".into()),
+        account: Some("${AWS::AccountId}".into()),
+    }
+}
+
+pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: Arc<Node>, scan: &mut Scan) {
+    let template = Template::new(&root);
+    let encoder = Arc::new(Encoder::new(&template));
+    let dialect = match format {
+        Format::Json => Dialect::CfnJson,
+        _ => Dialect::CfnYaml,
+    };
+    let doc = |node: &Node| PolicyDoc {
+        file,
+        root: Arc::new(template.resolve_tree(node, &HashMap::new())),
+        dialect,
+        encoder: Some(encoder.clone()),
+    };
+    for resource in template.resources.values() {
+        if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
+            continue;
+        }
+        let substitutions = substitutions(&template, resource);
+        let Some(definition) = definition(workspace, file, format, &template, resource, &substitutions, scan)
+        else {
+            continue;
+        };
+        let (policies, trust) = if resource.kind == SAM_STATE_MACHINE && resource.property("Role").is_none() {
+            let mut policies = sam::policies(&template, resource, file, dialect, &encoder);
+            policies.extend(sam::connector_policies(&template, resource, file));
+            (policies, None)
+        } else {
+            let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));
+            match role_node.and_then(|n| role_resource(&template, n)) {
+                Some(role) => {
+                    let mut policies = role_policies(&template, role, file, &doc);
+                    policies.extend(sam::connector_policies(&template, resource, file));
+                    let trust = role.property("AssumeRolePolicyDocument").map(&doc);
+                    (policies, trust)
+                }
+                None => (sam::connector_policies(&template, resource, file), None),
+            }
+        };
+        scan.units.push(Unit {
+            definition,
+            policies,
+            trust,
+            arn: template_arn_defaults(),
+            link: LinkKind::Template,
+            shared_policies: BTreeSet::new(),
+            machine: Some(MachineResource {
+                file,
+                root: root.clone(),
+                logical_id: resource.id.to_string(),
+                encoder: encoder.clone(),
+            }),
+        });
+    }
+}
+
+/// `DefinitionSubstitutions`: each `${Name}` of the definition stands for
+/// the canonical value of its entry.
+fn substitutions(template: &Template, resource: &Resource) -> HashMap<String, String> {
+    resource
+        .property("DefinitionSubstitutions")
+        .map(Node::members)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| Some((m.key.clone(), template.eval(&m.value)?)))
+        .collect()
+}
+
+fn definition(
+    workspace: &Workspace,
+    file: FileId,
+    format: Format,
+    template: &Template,
+    resource: &Resource,
+    substitutions: &HashMap<String, String>,
+    scan: &mut Scan,
+) -> Option<DefinitionDoc> {
+    let files = workspace.files;
+    if let Some(node) = resource.property("Definition") {
+        let root = template.resolve_tree(node, substitutions);
+        return Some(DefinitionDoc {
+            file,
+            root: Arc::new(root),
+            format,
+            dialect: if format == Format::Json {
+                Dialect::Json
+            } else {
+                Dialect::Yaml
+            },
+            map: None,
+            text: files.get(file).text.clone(),
+        });
+    }
+    if let Some(node) = resource.property("DefinitionString") {
+        let (doc, errors) = embedded::definition_string(files, file, template, node, substitutions)?;
+        for error in errors {
+            scan.findings.push(Finding::new(
+                SYNTAX.id,
+                SYNTAX.default_severity,
+                Location {
+                    file,
+                    range: error.range,
+                },
+                format!("DefinitionString: {}", error.message),
+            ));
+        }
+        return Some(doc);
+    }
+    let uri_node = resource.property("DefinitionUri")?;
+    let uri = uri_node.untagged().as_str()?;
+    if uri.starts_with("s3://") {
+        return None;
+    }
+    let path = join(parent_dir(files.path(file)), uri);
+    let Some(id) = files.lookup(&path) else {
+        let location = Location {
+            file,
+            range: uri_node.span,
+        };
+        let lower = path.to_lowercase();
+        let message = match files.ids().find(|&i| files.path(i).to_lowercase() == lower) {
+            Some(other) => format!(
+                "DefinitionUri \"{uri}\" differs in letter case from the file {}: deployment from a case-sensitive file system fails",
+                crate::core::files::file_name(files.path(other))
+            ),
+            None => format!("DefinitionUri \"{uri}\" names no file in the workspace"),
+        };
+        scan.findings.push(Finding::new(
+            DEFINITION_URI.id,
+            DEFINITION_URI.default_severity,
+            location,
+            message,
+        ));
+        return None;
+    };
+    let root = workspace.shared_root(id)?;
+    let def_format = match workspace.kind(id) {
+        FileKind::Definition(f) => f,
+        _ => crate::core::classify::format_of(files.path(id)).unwrap_or(Format::Json),
+    };
+    scan.claimed.insert(id);
+    let root = if substitutions.is_empty() {
+        root
+    } else {
+        Arc::new(super::intrinsics::substitute_tree(&root, substitutions))
+    };
+    Some(DefinitionDoc {
+        file: id,
+        root,
+        format: def_format,
+        dialect: if def_format == Format::Json {
+            Dialect::Json
+        } else {
+            Dialect::Yaml
+        },
+        map: None,
+        text: files.get(id).text.clone(),
+    })
+}
+
+/// The `AWS::IAM::Role` of the template a role reference names.
+fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a Resource<'t>> {
+    // `!GetAtt Role.Arn` and `!Ref Role` name the resource directly; any
+    // other form is compared by value.
+    if let Some(call) = call(node) {
+        let direct = match (call.name.as_str(), &call.argument.untagged().kind) {
+            ("Fn::GetAtt", crate::core::syntax::NodeKind::String(s)) => s.split('.').next(),
+            ("Fn::GetAtt", crate::core::syntax::NodeKind::Array(items)) => {
+                items.first().and_then(Node::as_str)
+            }
+            ("Ref", crate::core::syntax::NodeKind::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(role) = direct.and_then(|id| template.resources.get(id)) {
+            if role.kind == "AWS::IAM::Role" {
+                return Some(role);
+            }
+        }
+    }
+    let value = template.eval(node)?;
+    template.resources.values().find(|r| {
+        r.kind == "AWS::IAM::Role" && template.attribute(r.id, "Arn").as_deref() == Some(value.as_str())
+    })
+}
+
+/// Whether `node` (an element of a policy's `Roles`) names `role`.
+fn names_role(template: &Template, node: &Node, role: &Resource) -> bool {
+    if let Some(call) = call(node) {
+        if call.name == "Ref" && call.argument.untagged().as_str() == Some(role.id) {
+            return true;
+        }
+    }
+    match (template.eval(node), template.reference(role.id)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Every policy the template attaches to `role`: inline `Policies` first
+/// (a fix adds statements to the first policy it can edit), then
+/// `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources, then
+/// `ManagedPolicyArns`.
+fn role_policies(
+    template: &Template,
+    role: &Resource,
+    file: FileId,
+    doc: &dyn Fn(&Node) -> PolicyDoc,
+) -> Vec<PolicyDoc> {
+    let mut out = Vec::new();
+    for policy in role.property("Policies").map(Node::elements).unwrap_or(&[]) {
+        if let Some(document) = policy.get("PolicyDocument") {
+            out.push(doc(document));
+        }
+    }
+    for other in template.resources.values() {
+        if !matches!(other.kind, "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy") {
+            continue;
+        }
+        let attached = other
+            .property("Roles")
+            .map(|r| r.untagged().elements())
+            .unwrap_or(&[])
+            .iter()
+            .any(|r| names_role(template, r, role));
+        if attached {
+            if let Some(document) = other.property("PolicyDocument") {
+                out.push(doc(document));
+            }
+        }
+    }
+    for arn in role
+        .property("ManagedPolicyArns")
+        .map(|r| r.untagged().elements())
+        .unwrap_or(&[])
+    {
+        if let Some(call) = call(arn) {
+            if call.name == "Ref" {
+                let id = call.argument.untagged().as_str().unwrap_or("");
+                if let Some(managed) = template.resources.get(id) {
+                    if managed.kind == "AWS::IAM::ManagedPolicy" {
+                        // Attached through its own `Roles` as well: count it once.
+                        let twice = managed
+                            .property("Roles")
+                            .map(|r| r.untagged().elements())
+                            .unwrap_or(&[])
+                            .iter()
+                            .any(|r| names_role(template, r, role));
+                        if !twice {
+                            if let Some(document) = managed.property("PolicyDocument") {
+                                out.push(doc(document));
+                            }
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        if let Some(value) = template.eval(arn) {
+            out.extend(sam::managed_policy(&value, arn, file));
+        }
+    }
+    out
+}

@@ -1,0 +1,696 @@
+//! CloudFormation values: intrinsic functions in their long (`Fn::Sub`)
+//! and short (`!Sub`) forms, evaluated to one canonical string.
+//!
+//! The canonical string of a value is the `Fn::Sub` text that means the
+//! same, with two normalisations so both sides of a comparison agree: the
+//! partition is `aws`, and a reference to a resource of a known type is
+//! expanded to the ARN (or URL, or name) that resource has, with the
+//! region and account left as `${AWS::Region}` and `${AWS::AccountId}`.
+//! `!GetAtt Worker.Arn` and `!Sub arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}`
+//! both become `arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}`,
+//! which the permission catalog and the IAM matcher read like any ARN.
+//! [`Encoder`] turns canonical strings back into the template's own
+//! references when a fix writes them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{json, Value};
+
+use crate::core::syntax::{Member, Node, NodeKind};
+
+/// Bounds the work on hostile templates (deep `Fn::Join` chains).
+const MAX_DEPTH: usize = 32;
+
+/// A resource of the template: its logical id, type and properties.
+#[derive(Clone, Copy)]
+pub struct Resource<'t> {
+    pub id: &'t str,
+    pub kind: &'t str,
+    pub properties: Option<&'t Node>,
+    pub member: &'t Member,
+}
+
+impl<'t> Resource<'t> {
+    pub fn property(&self, key: &str) -> Option<&'t Node> {
+        self.properties?.get(key)
+    }
+}
+
+/// An intrinsic function call, whichever form it was written in.
+pub struct Call<'n> {
+    /// `Ref`, `Fn::Sub`, `Fn::GetAtt`, ... (short tags are mapped to these).
+    pub name: String,
+    pub argument: &'n Node,
+}
+
+/// The intrinsic call `node` is, if it is one.
+pub fn call(node: &Node) -> Option<Call<'_>> {
+    match &node.kind {
+        NodeKind::Tagged { tag, node: inner, .. } => {
+            let bare = tag.strip_prefix('!')?;
+            let name = if bare == "Ref" || bare == "Condition" {
+                bare.to_string()
+            } else {
+                format!("Fn::{bare}")
+            };
+            Some(Call {
+                name,
+                argument: inner,
+            })
+        }
+        NodeKind::Object(members) if members.len() == 1 => {
+            let member = &members[0];
+            (member.key == "Ref" || member.key.starts_with("Fn::")).then(|| Call {
+                name: member.key.clone(),
+                argument: &member.value,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// What the evaluator knows about a template.
+pub struct Template<'t> {
+    pub root: &'t Node,
+    pub resources: BTreeMap<&'t str, Resource<'t>>,
+    pub parameters: BTreeMap<&'t str, &'t Node>,
+}
+
+impl<'t> Template<'t> {
+    pub fn new(root: &'t Node) -> Self {
+        let mut resources = BTreeMap::new();
+        for member in root.get("Resources").map(Node::members).unwrap_or(&[]) {
+            let Some(kind) = member.value.get("Type").and_then(Node::as_str) else {
+                continue;
+            };
+            resources.insert(
+                member.key.as_str(),
+                Resource {
+                    id: &member.key,
+                    kind,
+                    properties: member.value.get("Properties"),
+                    member,
+                },
+            );
+        }
+        let parameters = root
+            .get("Parameters")
+            .map(Node::members)
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| (m.key.as_str(), &m.value))
+            .collect();
+        Template {
+            root,
+            resources,
+            parameters,
+        }
+    }
+
+    pub fn resource(&self, id: &str) -> Option<&Resource<'t>> {
+        self.resources.get(id)
+    }
+
+    /// The canonical string of a value; `None` when it cannot be known
+    /// statically (a condition, an import, a list).
+    pub fn eval(&self, node: &Node) -> Option<String> {
+        self.eval_with(node, &HashMap::new(), 0)
+    }
+
+    fn eval_with(&self, node: &Node, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(call) = call(node) {
+            return self.eval_call(&call, vars, depth + 1);
+        }
+        match &node.kind {
+            NodeKind::String(s) => Some(s.clone()),
+            NodeKind::Number(n) => Some(n.clone()),
+            NodeKind::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    fn eval_call(&self, invocation: &Call, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
+        let arg = invocation.argument.untagged();
+        match invocation.name.as_str() {
+            "Ref" => self.reference(arg.as_str()?),
+            "Fn::GetAtt" => {
+                let (id, attribute) = match &arg.kind {
+                    NodeKind::String(s) => s.split_once('.')?,
+                    NodeKind::Array(items) if items.len() == 2 => (items[0].as_str()?, items[1].as_str()?),
+                    _ => return None,
+                };
+                self.attribute(id, attribute)
+            }
+            "Fn::Sub" => {
+                let (text, bindings) = match &arg.kind {
+                    NodeKind::String(s) => (s.as_str(), None),
+                    NodeKind::Array(items) if !items.is_empty() => (items[0].as_str()?, items.get(1)),
+                    _ => return None,
+                };
+                let mut local = vars.clone();
+                for member in bindings.map(Node::members).unwrap_or(&[]) {
+                    let value = self
+                        .eval_with(&member.value, vars, depth + 1)
+                        .unwrap_or_else(|| format!("${{{}}}", member.key));
+                    local.insert(member.key.clone(), value);
+                }
+                Some(self.substitute(text, &local))
+            }
+            "Fn::Join" => {
+                let items = arg.elements();
+                let delimiter = items.first()?.as_str()?;
+                let parts = items.get(1)?.untagged().elements();
+                let mut out = Vec::with_capacity(parts.len());
+                for part in parts {
+                    out.push(self.eval_with(part, vars, depth + 1)?);
+                }
+                Some(out.join(delimiter))
+            }
+            "Fn::Select" => {
+                let items = arg.elements();
+                let index: usize = self.eval_with(items.first()?, vars, depth + 1)?.parse().ok()?;
+                let list = items.get(1)?.untagged();
+                match &list.kind {
+                    NodeKind::Array(values) => self.eval_with(values.get(index)?, vars, depth + 1),
+                    _ => {
+                        let call = call(list)?;
+                        if call.name != "Fn::Split" {
+                            return None;
+                        }
+                        let split = call.argument.untagged().elements();
+                        let delimiter = split.first()?.as_str()?;
+                        let whole = self.eval_with(split.get(1)?, vars, depth + 1)?;
+                        whole.split(delimiter).nth(index).map(str::to_string)
+                    }
+                }
+            }
+            "Fn::Base64" => self.eval_with(arg, vars, depth + 1),
+            _ => None,
+        }
+    }
+
+    /// `${Name}` in a `Fn::Sub` text: a binding, a pseudo parameter, a
+    /// template parameter or resource (`Ref`), or `Resource.Attribute`.
+    /// `${!Literal}` stays `${Literal}` in the result, as AWS writes it.
+    pub fn substitute(&self, text: &str, vars: &HashMap<String, String>) -> String {
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut rest = text;
+        while let Some(open) = rest.find("${") {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 2..];
+            let Some(close) = after.find('}') else {
+                out.push_str(&rest[open..]);
+                return out;
+            };
+            let name = after[..close].trim();
+            let replacement = if let Some(literal) = name.strip_prefix('!') {
+                format!("${{{literal}}}")
+            } else if let Some(value) = vars.get(name) {
+                value.clone()
+            } else if let Some((id, attribute)) = name.split_once('.') {
+                self.attribute(id, attribute)
+                    .unwrap_or_else(|| format!("${{{name}}}"))
+            } else {
+                self.reference(name).unwrap_or_else(|| format!("${{{name}}}"))
+            };
+            out.push_str(&replacement);
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// `Ref` of a pseudo parameter, a parameter or a resource.
+    pub fn reference(&self, name: &str) -> Option<String> {
+        match name {
+            "AWS::Partition" => return Some("aws".into()),
+            "AWS::URLSuffix" => return Some("amazonaws.com".into()),
+            "AWS::NoValue" | "AWS::NotificationARNs" => return None,
+            _ if name.starts_with("AWS::") => return Some(format!("${{{name}}}")),
+            _ => {}
+        }
+        if self.parameters.contains_key(name) {
+            return Some(format!("${{{name}}}"));
+        }
+        let resource = self.resource(name)?;
+        Some(match shape(resource.kind) {
+            Some(shape) => self.expand(resource, shape.reference),
+            None => format!("${{{name}}}"),
+        })
+    }
+
+    /// `Fn::GetAtt` of a resource's attribute.
+    pub fn attribute(&self, id: &str, attribute: &str) -> Option<String> {
+        let resource = self.resource(id)?;
+        let expanded = shape(resource.kind).and_then(|shape| {
+            shape
+                .attributes
+                .iter()
+                .find(|(name, _)| *name == attribute)
+                .map(|(_, form)| self.expand(resource, form))
+        });
+        Some(expanded.unwrap_or_else(|| format!("${{{id}.{attribute}}}")))
+    }
+
+    /// Fills a shape's form: `{name}` is the physical name (the literal
+    /// name property, else the reference that yields it at deploy time).
+    fn expand(&self, resource: &Resource, form: &str) -> String {
+        let shape = shape(resource.kind);
+        let literal = shape
+            .and_then(|s| s.name_property)
+            .and_then(|p| resource.property(p))
+            .and_then(|n| self.eval(n))
+            .filter(|n| !n.is_empty());
+        let name = literal.unwrap_or_else(|| {
+            let token = shape.map(|s| s.name_token).unwrap_or("");
+            if token.is_empty() {
+                format!("${{{}}}", resource.id)
+            } else {
+                format!("${{{}.{token}}}", resource.id)
+            }
+        });
+        form.replace("{name}", &name)
+    }
+
+    /// Every canonical form a resource reference can take, longest first,
+    /// with the reference that writes it (`Worker.Arn`, or `Worker` for a Ref).
+    pub fn references(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for resource in self.resources.values() {
+            let Some(shape) = shape(resource.kind) else {
+                continue;
+            };
+            for (attribute, form) in shape.attributes {
+                out.push((
+                    self.expand(resource, form),
+                    format!("{}.{attribute}", resource.id),
+                ));
+            }
+            out.push((self.expand(resource, shape.reference), resource.id.to_string()));
+        }
+        out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+
+    /// Resolves every intrinsic in a tree to a string node with the same
+    /// span, and substitutes `${Name}` placeholders in strings from
+    /// `substitutions` (a state machine's `DefinitionSubstitutions`).
+    /// What cannot be resolved stays as written.
+    pub fn resolve_tree(&self, node: &Node, substitutions: &HashMap<String, String>) -> Node {
+        self.resolve_at(node, substitutions, 0)
+    }
+
+    fn resolve_at(&self, node: &Node, subs: &HashMap<String, String>, depth: usize) -> Node {
+        // Trees are at most 512 deep (the parsers' cap); this bounds the
+        // recursion even for a tree built some other way.
+        if depth > 600 {
+            return node.clone();
+        }
+        if call(node).is_some() {
+            return match self.eval(node) {
+                Some(value) => Node::new(node.span, NodeKind::String(value)),
+                None => node.clone(),
+            };
+        }
+        let kind = match &node.kind {
+            NodeKind::Object(members) => NodeKind::Object(
+                members
+                    .iter()
+                    .map(|m| Member {
+                        key: m.key.clone(),
+                        key_span: m.key_span,
+                        value: self.resolve_at(&m.value, subs, depth + 1),
+                    })
+                    .collect(),
+            ),
+            NodeKind::Array(items) => NodeKind::Array(
+                items
+                    .iter()
+                    .map(|i| self.resolve_at(i, subs, depth + 1))
+                    .collect(),
+            ),
+            NodeKind::String(s) if !subs.is_empty() && s.contains("${") => {
+                NodeKind::String(substitute_only(s, subs))
+            }
+            NodeKind::Tagged { node: inner, .. } => return self.resolve_at(inner, subs, depth + 1),
+            other => other.clone(),
+        };
+        Node::new(node.span, kind)
+    }
+}
+
+/// Substitutes `${Name}` placeholders in every string of a definition
+/// file (`DefinitionUri`), touching nothing else.
+pub fn substitute_tree(node: &Node, subs: &HashMap<String, String>) -> Node {
+    let mut root = node.clone();
+    let mut stack: Vec<&mut Node> = vec![&mut root];
+    while let Some(n) = stack.pop() {
+        match &mut n.kind {
+            NodeKind::String(s) if s.contains("${") => *s = substitute_only(s, subs),
+            NodeKind::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
+            NodeKind::Array(items) => stack.extend(items.iter_mut()),
+            NodeKind::Tagged { node, .. } => stack.push(node),
+            _ => {}
+        }
+    }
+    root
+}
+
+/// Replaces `${Name}` placeholders that `subs` defines; leaves the rest.
+pub fn substitute_only(text: &str, subs: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        match subs.get(after[..close].trim()) {
+            Some(value) => out.push_str(value),
+            None => out.push_str(&rest[open..open + 2 + close + 1]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// How a resource type's references read. `{name}` is its physical name.
+struct Shape {
+    /// The property that sets the physical name, if the type has one.
+    name_property: Option<&'static str>,
+    /// The attribute that yields the name when no literal name is set
+    /// (empty: `Ref` yields it).
+    name_token: &'static str,
+    /// What `Ref` returns.
+    reference: &'static str,
+    attributes: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! arn {
+    ($service:literal, $rest:literal) => {
+        concat!("arn:aws:", $service, ":${AWS::Region}:${AWS::AccountId}:", $rest)
+    };
+}
+
+/// The resource types whose ARNs the permission catalog works with. The
+/// forms are those the CloudFormation resource reference documents for
+/// `Ref` and `Fn::GetAtt`.
+fn shape(kind: &str) -> Option<&'static Shape> {
+    const LAMBDA: Shape = Shape {
+        name_property: Some("FunctionName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("lambda", "function:{name}"))],
+    };
+    const TABLE: Shape = Shape {
+        name_property: Some("TableName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("dynamodb", "table/{name}"))],
+    };
+    const QUEUE: Shape = Shape {
+        name_property: Some("QueueName"),
+        name_token: "QueueName",
+        reference: "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
+        attributes: &[
+            ("Arn", arn!("sqs", "{name}")),
+            ("QueueName", "{name}"),
+            (
+                "QueueUrl",
+                "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
+            ),
+        ],
+    };
+    const TOPIC: Shape = Shape {
+        name_property: Some("TopicName"),
+        name_token: "TopicName",
+        reference: arn!("sns", "{name}"),
+        attributes: &[("TopicArn", arn!("sns", "{name}")), ("TopicName", "{name}")],
+    };
+    const STATE_MACHINE: Shape = Shape {
+        name_property: Some("StateMachineName"),
+        name_token: "Name",
+        reference: arn!("states", "stateMachine:{name}"),
+        attributes: &[("Arn", arn!("states", "stateMachine:{name}")), ("Name", "{name}")],
+    };
+    const SAM_STATE_MACHINE: Shape = Shape {
+        name_property: Some("Name"),
+        ..STATE_MACHINE
+    };
+    const ACTIVITY: Shape = Shape {
+        name_property: Some("Name"),
+        name_token: "Name",
+        reference: arn!("states", "activity:{name}"),
+        attributes: &[("Name", "{name}")],
+    };
+    const BUCKET: Shape = Shape {
+        name_property: Some("BucketName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", "arn:aws:s3:::{name}")],
+    };
+    const EVENT_BUS: Shape = Shape {
+        name_property: Some("Name"),
+        name_token: "Name",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("events", "event-bus/{name}")), ("Name", "{name}")],
+    };
+    const ROLE: Shape = Shape {
+        name_property: Some("RoleName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", "arn:aws:iam::${AWS::AccountId}:role/{name}")],
+    };
+    const CLUSTER: Shape = Shape {
+        name_property: Some("ClusterName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("ecs", "cluster/{name}"))],
+    };
+    const LOG_GROUP: Shape = Shape {
+        name_property: Some("LogGroupName"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("logs", "log-group:{name}:*"))],
+    };
+    const CODEBUILD: Shape = Shape {
+        name_property: Some("Name"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("codebuild", "project/{name}"))],
+    };
+    const GLUE_JOB: Shape = Shape {
+        name_property: Some("Name"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[],
+    };
+    const STREAM: Shape = Shape {
+        name_property: Some("Name"),
+        name_token: "",
+        reference: "{name}",
+        attributes: &[("Arn", arn!("kinesis", "stream/{name}"))],
+    };
+    Some(match kind {
+        "AWS::Lambda::Function" | "AWS::Serverless::Function" => &LAMBDA,
+        "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => &TABLE,
+        "AWS::SQS::Queue" => &QUEUE,
+        "AWS::SNS::Topic" => &TOPIC,
+        "AWS::StepFunctions::StateMachine" => &STATE_MACHINE,
+        "AWS::Serverless::StateMachine" => &SAM_STATE_MACHINE,
+        "AWS::StepFunctions::Activity" => &ACTIVITY,
+        "AWS::S3::Bucket" => &BUCKET,
+        "AWS::Events::EventBus" => &EVENT_BUS,
+        "AWS::IAM::Role" => &ROLE,
+        "AWS::ECS::Cluster" => &CLUSTER,
+        "AWS::Logs::LogGroup" => &LOG_GROUP,
+        "AWS::CodeBuild::Project" => &CODEBUILD,
+        "AWS::Glue::Job" => &GLUE_JOB,
+        "AWS::Kinesis::Stream" => &STREAM,
+        _ => return None,
+    })
+}
+
+/// Writes canonical strings back as the template's own references: the
+/// exact form of a resource attribute becomes `{"Fn::GetAtt": [Id, Attr]}`,
+/// of a `Ref` becomes `{"Ref": Id}`, and anything else with a placeholder
+/// becomes `{"Fn::Sub": ...}` with `${AWS::Partition}` for the partition.
+/// (The YAML editor prints these as `!GetAtt`, `!Ref` and `!Sub`.)
+pub struct Encoder {
+    references: Vec<(String, String)>,
+}
+
+impl Encoder {
+    pub fn new(template: &Template) -> Self {
+        Encoder {
+            references: template.references(),
+        }
+    }
+
+    pub fn encode(&self, value: &Value) -> Value {
+        match value {
+            Value::String(s) => self.encode_str(s),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.encode(v)).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), self.encode(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// A reference is only recognised as a whole segment: a bare name
+    /// (`orders`) must not match inside `orders-archive` or `preorders`.
+    fn bounded(&self, before: &str, form: &str, after: &str) -> bool {
+        let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        let after_ok = !after.chars().next().is_some_and(word);
+        let qualified = form.starts_with("arn:") || form.starts_with("https:");
+        let before_ok = qualified || !before.chars().next_back().is_some_and(word);
+        after_ok && before_ok
+    }
+
+    pub fn encode_str(&self, text: &str) -> Value {
+        let mut sub = String::with_capacity(text.len());
+        let mut rest = text;
+        'outer: while !rest.is_empty() {
+            for (form, reference) in &self.references {
+                if !form.is_empty()
+                    && rest.starts_with(form.as_str())
+                    && self.bounded(&sub, form, &rest[form.len()..])
+                {
+                    sub.push_str("${");
+                    sub.push_str(reference);
+                    sub.push('}');
+                    rest = &rest[form.len()..];
+                    continue 'outer;
+                }
+            }
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                sub.push(c);
+            }
+            rest = chars.as_str();
+        }
+        if !sub.contains("${") {
+            return Value::String(text.to_string());
+        }
+        if let Some(reference) = sub.strip_prefix("${").and_then(|s| s.strip_suffix('}')) {
+            if !reference.contains(['$', '{', '}', ':']) {
+                return match reference.split_once('.') {
+                    Some((id, attribute)) => json!({"Fn::GetAtt": [id, attribute]}),
+                    None => json!({"Ref": reference}),
+                };
+            }
+        }
+        let sub = match sub.strip_prefix("arn:aws:") {
+            Some(tail) => format!("arn:${{AWS::Partition}}:{tail}"),
+            None => sub,
+        };
+        json!({"Fn::Sub": sub})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::syntax::yaml::parse;
+
+    const TEMPLATE: &str = "\
+Parameters:
+  Stage:
+    Type: String
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+  Named:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: !Sub ${Stage}-named
+  Jobs:
+    Type: AWS::SQS::Queue
+  Orders:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: orders
+";
+
+    fn value(template: &Template, text: &str) -> Option<String> {
+        let root = parse(text).root.unwrap();
+        template.eval(root.get("v").unwrap())
+    }
+
+    #[test]
+    fn references_expand_to_arns() {
+        let root = parse(TEMPLATE).root.unwrap();
+        let t = Template::new(&root);
+        let worker = "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}";
+        assert_eq!(value(&t, "v: !GetAtt Worker.Arn").as_deref(), Some(worker));
+        assert_eq!(
+            value(&t, "v: {'Fn::GetAtt': [Worker, Arn]}").as_deref(),
+            Some(worker)
+        );
+        assert_eq!(
+            value(
+                &t,
+                "v: !Sub 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}'"
+            )
+            .as_deref(),
+            Some(worker)
+        );
+        assert_eq!(
+            value(&t, "v: !Sub '${Worker.Arn}:*'"),
+            Some(format!("{worker}:*"))
+        );
+        assert_eq!(value(&t, "v: !Ref Worker").as_deref(), Some("${Worker}"));
+        assert_eq!(
+            value(&t, "v: !GetAtt Named.Arn").as_deref(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Stage}-named")
+        );
+        assert_eq!(
+            value(&t, "v: !Ref Jobs").as_deref(),
+            Some("https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/${Jobs.QueueName}")
+        );
+        assert_eq!(
+            value(
+                &t,
+                "v: !Join ['', ['arn:', !Ref AWS::Partition, ':dynamodb:*:*:table/', !Ref Orders]]"
+            )
+            .as_deref(),
+            Some("arn:aws:dynamodb:*:*:table/orders")
+        );
+        assert_eq!(
+            value(&t, "v: !Sub ['${A}/x', {A: !GetAtt Orders.Arn}]").as_deref(),
+            Some("arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders/x")
+        );
+        assert_eq!(value(&t, "v: !If [C, a, b]"), None);
+        assert_eq!(value(&t, "v: !Sub '${!Literal}'").as_deref(), Some("${Literal}"));
+    }
+
+    #[test]
+    fn encoder_writes_the_templates_references() {
+        let root = parse(TEMPLATE).root.unwrap();
+        let t = Template::new(&root);
+        let e = Encoder::new(&t);
+        let worker = "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${Worker}";
+        assert_eq!(e.encode_str(worker), json!({"Fn::GetAtt": ["Worker", "Arn"]}));
+        assert_eq!(
+            e.encode_str(&format!("{worker}:*")),
+            json!({"Fn::Sub": "${Worker.Arn}:*"})
+        );
+        assert_eq!(
+            e.encode_str("arn:aws:events:${AWS::Region}:${AWS::AccountId}:rule/R"),
+            json!({"Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/R"})
+        );
+        assert_eq!(
+            e.encode_str("arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders"),
+            json!({"Fn::GetAtt": ["Orders", "Arn"]})
+        );
+        assert_eq!(e.encode_str("arn:aws:s3:::b/*"), json!("arn:aws:s3:::b/*"));
+    }
+}

@@ -1,0 +1,52 @@
+//! State machines where users keep them: CloudFormation and SAM templates
+//! (JSON and YAML). Each `AWS::StepFunctions::StateMachine` or
+//! `AWS::Serverless::StateMachine` becomes a [`Unit`]: its definition (inline,
+//! a string, or a `DefinitionUri` file) with `DefinitionSubstitutions`
+//! applied, and the policies of the role the template gives it.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::core::analysis::{Unit, Workspace};
+use crate::core::diagnostic::Finding;
+use crate::core::files::FileId;
+
+pub mod cfn;
+pub mod embedded;
+pub mod intrinsics;
+pub mod sam;
+
+pub use intrinsics::{Encoder, Template};
+
+/// What the templates of a workspace hold.
+#[derive(Default)]
+pub struct Scan {
+    pub units: Vec<Unit>,
+    /// Definition files a template owns through `DefinitionUri`: they are
+    /// analysed with the template's substitutions and role, not alone.
+    pub claimed: BTreeSet<FileId>,
+    /// Problems with the templates themselves (a missing `DefinitionUri`).
+    pub findings: Vec<Finding>,
+}
+
+/// The state machine resource a unit came from, for the rules that look at
+/// the resource itself (logging, tracing, type).
+#[derive(Clone)]
+pub struct MachineResource {
+    pub file: FileId,
+    pub root: Arc<crate::core::syntax::Node>,
+    pub logical_id: String,
+    pub encoder: Arc<Encoder>,
+}
+
+pub fn scan(workspace: &Workspace) -> Scan {
+    let mut scan = Scan::default();
+    for id in workspace.files.ids() {
+        if let crate::core::classify::FileKind::Template(format) = workspace.kind(id) {
+            if let Some(root) = workspace.shared_root(id) {
+                cfn::scan_template(workspace, id, format, root, &mut scan);
+            }
+        }
+    }
+    scan
+}
