@@ -1,0 +1,146 @@
+//! The real-world corpus (`../shared/corpus/realworld`): every example
+//! folder is loaded as one workspace; for every state machine found we
+//! record where its definition is, how it was linked to its role, how many
+//! policies that role has, and the findings (rule and place). The listing
+//! is compared with `tests/realworld.expected`, reviewed by hand, so any
+//! change in behaviour shows as a diff. Set `UPDATE_REALWORLD=1` to
+//! rewrite the expectation after reviewing the change.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use asl_lsp::core::analysis::{LinkKind, Workspace};
+use asl_lsp::core::analyze;
+use asl_lsp::core::diagnostic::Severity;
+use asl_lsp::core::files::FileSet;
+
+const ROOT: &str = "/corpus";
+
+fn load(dir: &Path, rel: &str) -> FileSet {
+    let mut files = FileSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut paths: Vec<PathBuf> = Vec::new();
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                paths.push(path);
+            }
+        }
+    }
+    paths.sort();
+    for path in paths {
+        let name = path.to_string_lossy().to_lowercase();
+        let wanted = [".json", ".yaml", ".yml", ".tf", ".asl", ".template"]
+            .iter()
+            .any(|e| name.ends_with(e));
+        if !wanted {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let inner = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        files.insert(&format!("{ROOT}/{rel}/{inner}"), text, None);
+    }
+    files
+}
+
+fn short(path: &str, rel: &str) -> String {
+    path.strip_prefix(&format!("{ROOT}/{rel}/")).unwrap_or(path).to_string()
+}
+
+#[test]
+fn realworld_corpus() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/realworld");
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("the real-world corpus is beside the project");
+    let mut report = String::new();
+    let mut machines = 0usize;
+    let mut linked = 0usize;
+    let mut totals: BTreeMap<String, usize> = BTreeMap::new();
+    let mut examples = 0usize;
+    for line in manifest.lines().skip(1) {
+        let folder = line.split('\t').next().unwrap_or("");
+        let dir = corpus.join(folder);
+        if folder.is_empty() || !dir.is_dir() {
+            continue;
+        }
+        examples += 1;
+        let files = load(&dir, folder);
+        let workspace = Workspace::new(&files);
+        let (units, _) = workspace.units();
+        let analysis = analyze(&files, None);
+        writeln!(report, "## {folder}").unwrap();
+        for unit in &units {
+            machines += 1;
+            let link = match unit.link {
+                LinkKind::Template => "template",
+                LinkKind::Config => "config",
+                LinkKind::Convention => "convention",
+                LinkKind::Unlinked => "unlinked",
+            };
+            if !unit.policies.is_empty() {
+                linked += 1;
+            }
+            let name = unit
+                .machine
+                .as_ref()
+                .map(|m| format!(" ({} in {})", m.logical_id, short(files.path(m.file), folder)))
+                .unwrap_or_default();
+            writeln!(
+                report,
+                "machine {}{name}: {link}, {} policies{}",
+                short(files.path(unit.definition.file), folder),
+                unit.policies.len(),
+                if unit.trust.is_some() { ", trust policy" } else { "" }
+            )
+            .unwrap();
+        }
+        for finding in &analysis.findings {
+            let text = files.text(finding.location.file);
+            let line_no = text[..finding.location.range.start().min(text.len())].matches('\n').count() + 1;
+            let severity = match finding.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+                Severity::Hint => "hint",
+            };
+            *totals.entry(format!("{} {severity}", finding.rule)).or_default() += 1;
+            writeln!(
+                report,
+                "  {}:{line_no} {severity} {}: {}",
+                short(files.path(finding.location.file), folder),
+                finding.rule,
+                finding.message
+            )
+            .unwrap();
+        }
+    }
+    writeln!(report, "\n## totals").unwrap();
+    writeln!(report, "examples {examples}, state machines {machines}, linked to role policies {linked}").unwrap();
+    for (rule, count) in &totals {
+        writeln!(report, "{rule}: {count}").unwrap();
+    }
+    println!(
+        "real-world corpus: {examples} examples, {machines} state machines, {linked} linked to their role's policies ({:.1}%)",
+        100.0 * linked as f64 / machines.max(1) as f64
+    );
+    assert!(examples > 100, "the real-world corpus was not found");
+    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/realworld.expected");
+    if std::env::var_os("UPDATE_REALWORLD").is_some() {
+        std::fs::write(&expected_path, &report).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+    if expected != report {
+        let diff = similar::TextDiff::from_lines(&expected, &report);
+        let mut shown = String::new();
+        for change in diff.iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).take(80) {
+            write!(shown, "{}{}", change.tag(), change).unwrap();
+        }
+        panic!("the real-world listing changed (review, then UPDATE_REALWORLD=1):\n{shown}");
+    }
+}
