@@ -53,6 +53,66 @@ impl Offsets {
 }
 
 pub fn parse(text: &str) -> Parsed {
+    let first = parse_strict(text);
+    if first.root.is_some() || !first.errors.iter().any(|e| e.message.contains("indentation")) {
+        return first;
+    }
+    // CloudFormation (like libyaml) accepts a flow collection whose closing
+    // bracket sits left of its key (`Key: {` ... `    }`); saphyr does not.
+    // Retry with such brackets moved to the end of the line before them,
+    // which keeps every other byte where it was.
+    let mut patched = text.to_string();
+    let mut tries = 0;
+    let mut result = first;
+    while tries < 64 && result.root.is_none() {
+        let Some(at) = result.errors.first().map(|e| e.range.start()) else {
+            break;
+        };
+        if !move_closing_brackets(&mut patched, at) {
+            break;
+        }
+        tries += 1;
+        result = parse_strict(&patched);
+    }
+    match result.root {
+        Some(_) => result,
+        None => parse_strict(text),
+    }
+}
+
+/// Moves the last line before `before` that holds only closing brackets
+/// (`    }`, `  ]}`) up to the end of the line above it, if that line has no
+/// comment. Returns whether it changed anything.
+fn move_closing_brackets(text: &mut String, before: usize) -> bool {
+    let before = before.min(text.len());
+    // From the line holding the error upwards.
+    let mut line_end = text[before..].find('\n').map(|i| before + i).unwrap_or(text.len());
+    while line_end > 0 {
+        let line_start = text[..line_end].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line = &text[line_start..line_end];
+        let trimmed = line.trim();
+        if !trimmed.is_empty() && trimmed.chars().all(|c| matches!(c, '}' | ']' | ',')) && line_start > 0 {
+            let previous_start = text[..line_start - 1].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            if text[previous_start..line_start - 1].contains('#') {
+                return false;
+            }
+            // "\n" + spaces + closers  →  closers + "\n" + spaces
+            let spaces = line.len() - line.trim_start().len();
+            let closers = trimmed.to_string();
+            let rest = &line[spaces + closers.len()..];
+            let replacement = format!("{closers}\n{}{rest}", " ".repeat(spaces));
+            text.replace_range(line_start - 1..line_end, &replacement);
+            return true;
+        }
+        line_end = line_start.saturating_sub(1);
+        if line_start == 0 {
+            break;
+        }
+    }
+    false
+}
+
+fn parse_strict(text: &str) -> Parsed {
     let offsets = Offsets::new(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
@@ -394,6 +454,18 @@ mod tests {
 
     fn slice(text: &str, range: TextRange) -> &str {
         &text[range.start()..range.end()]
+    }
+
+    #[test]
+    fn accepts_closing_brackets_left_of_their_key() {
+        let text = "A:\n  Doc: {\n      \"k\": [1,\n        2]\n    }\nB: 1\n";
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let root = parsed.root.unwrap();
+        let doc = root.get("A").unwrap().get("Doc").unwrap();
+        assert_eq!(doc.get("k").unwrap().elements().len(), 2);
+        let b = root.get("B").unwrap();
+        assert_eq!(&text[b.span.start()..b.span.end()], "1");
     }
 
     #[test]
