@@ -35,13 +35,17 @@ pub struct PairCheck {
     pub action: String,
     pub resource: String,
     pub decision: Decision,
+    /// Granted by the least-privilege policy but not required by the call:
+    /// a Lambda function's `:*` form (its versions and aliases) when the
+    /// task invokes the unqualified function.
+    pub optional: bool,
 }
 
 impl NeedCheck {
     pub fn missing(&self) -> impl Iterator<Item = &PairCheck> {
         self.pairs
             .iter()
-            .filter(|p| !matches!(p.decision, Decision::Allowed { .. }))
+            .filter(|p| !p.optional && !matches!(p.decision, Decision::Allowed { .. }))
     }
 
     pub fn is_met(&self) -> bool {
@@ -247,10 +251,14 @@ fn check_need(
             if need.dynamic && decision == Decision::ImplicitDeny {
                 decision = overlapping_allow(policies, action, resource);
             }
+            let optional = resource
+                .strip_suffix(":*")
+                .is_some_and(|base| base.contains(":function:") && need.resources.iter().any(|r| r == base));
             pairs.push(PairCheck {
                 action: action.clone(),
                 resource: resource.clone(),
                 decision,
+                optional,
             });
         }
     }
