@@ -87,7 +87,9 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             resources: vec![catalog().aws_sdk.resource.clone()],
             kind: NeedKind::Call,
             target_argument: None,
-            dynamic: false,
+            // The catalog does not know which resource an SDK call names:
+            // any grant of the action on some resource counts.
+            dynamic: true,
             condition: None,
             source: catalog().aws_sdk.source.as_str(),
         }],
