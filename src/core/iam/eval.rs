@@ -166,7 +166,14 @@ impl Prepared {
             } else {
                 item.value.clone()
             };
-            if let Some(first) = value.find(['*', '?']) {
+            // A resource written with a deploy-time placeholder is matched
+            // as a pattern (see `glob_match_placeholders`).
+            let bytes = value.as_bytes();
+            let first = (0..bytes.len()).find(|&i| {
+                matches!(bytes[i], b'*' | b'?')
+                    || (!case_insensitive && bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{'))
+            });
+            if let Some(first) = first {
                 patterns.push((value[..first].to_string(), value));
             } else {
                 literals.insert(value);
@@ -184,7 +191,12 @@ impl Prepared {
     fn matches(&self, text: &str) -> bool {
         let any = self.literals.contains(text)
             || self.patterns.iter().any(|(prefix, p)| {
-                text.starts_with(prefix.as_str()) && glob_match(p, text, self.case_insensitive)
+                text.starts_with(prefix.as_str())
+                    && if !self.case_insensitive && p.contains("${") {
+                        super::glob::glob_match_placeholders(p, text)
+                    } else {
+                        glob_match(p, text, self.case_insensitive)
+                    }
             });
         any != self.negated
     }

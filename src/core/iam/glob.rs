@@ -18,6 +18,47 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
     glob_units(&p, &t, |a, b| a == b)
 }
 
+/// Like [`glob_match`] (case-sensitive), where the pattern may hold
+/// placeholders known only at deploy time (`${AWS::Region}`,
+/// `${AWS::AccountId}`, a template parameter, an IAM policy variable): each
+/// matches itself, or any non-empty run of characters without `:` (the
+/// value it may take).
+pub fn glob_match_placeholders(pattern: &str, text: &str) -> bool {
+    glob_match_placeholders_at(pattern, text, 0)
+}
+
+fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
+    let Some(open) = pattern.find("${") else {
+        return glob_match(pattern, text, false);
+    };
+    let Some(close) = pattern[open..].find('}').map(|i| open + i + 1) else {
+        return glob_match(pattern, text, false);
+    };
+    // Hostile patterns with many placeholders: compare literally.
+    if depth > 8 {
+        return glob_match(pattern, text, false);
+    }
+    let (head, token, tail) = (&pattern[..open], &pattern[open..close], &pattern[close..]);
+    for (start, _) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if !glob_match(head, &text[..start], false) {
+            continue;
+        }
+        let rest = &text[start..];
+        if rest.starts_with(token) && glob_match_placeholders_at(tail, &rest[token.len()..], depth + 1) {
+            return true;
+        }
+        for (end, c) in rest.char_indices().skip(1).chain(std::iter::once((rest.len(), ' '))) {
+            if rest[..end].contains(':') || (c == ':' && end == 0) {
+                break;
+            }
+            if glob_match_placeholders_at(tail, &rest[end..], depth + 1) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 trait Unit: Copy + PartialEq {
     const STAR: Self;
     const ANY: Self;
@@ -125,6 +166,17 @@ fn fold(text: &str, case_insensitive: bool) -> Vec<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_match_what_they_may_stand_for() {
+        let p = "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn*";
+        assert!(glob_match_placeholders(p, "arn:aws:lambda:us-east-1:123456789012:function:Fn"));
+        assert!(glob_match_placeholders(p, "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:*"));
+        assert!(!glob_match_placeholders(p, "arn:aws:lambda:us-east-1:123456789012:function:Other"));
+        assert!(!glob_match_placeholders(p, "arn:aws:lambda::123456789012:function:Fn"));
+        assert!(!glob_match_placeholders(p, "arn:aws:lambda:a:b:c:function:Fn"));
+        assert!(glob_match_placeholders("arn:aws:s3:::${Bucket}/*", "arn:aws:s3:::data/x"));
+    }
     use proptest::prelude::*;
 
     #[test]
