@@ -43,20 +43,27 @@ fn load(dir: &Path, rel: &str) -> FileSet {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let inner = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+        let inner = path
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         files.insert(&format!("{ROOT}/{rel}/{inner}"), text, None);
     }
     files
 }
 
 fn short(path: &str, rel: &str) -> String {
-    path.strip_prefix(&format!("{ROOT}/{rel}/")).unwrap_or(path).to_string()
+    path.strip_prefix(&format!("{ROOT}/{rel}/"))
+        .unwrap_or(path)
+        .to_string()
 }
 
 #[test]
 fn realworld_corpus() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/realworld");
-    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("the real-world corpus is beside the project");
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv"))
+        .expect("the real-world corpus is beside the project");
     let mut report = String::new();
     let mut machines = 0usize;
     let mut linked = 0usize;
@@ -95,13 +102,20 @@ fn realworld_corpus() {
                 "machine {}{name}: {link}, {} policies{}",
                 short(files.path(unit.definition.file), folder),
                 unit.policies.len(),
-                if unit.trust.is_some() { ", trust policy" } else { "" }
+                if unit.trust.is_some() {
+                    ", trust policy"
+                } else {
+                    ""
+                }
             )
             .unwrap();
         }
         for finding in &analysis.findings {
             let text = files.text(finding.location.file);
-            let line_no = text[..finding.location.range.start().min(text.len())].matches('\n').count() + 1;
+            let line_no = text[..finding.location.range.start().min(text.len())]
+                .matches('\n')
+                .count()
+                + 1;
             let severity = match finding.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
@@ -120,7 +134,11 @@ fn realworld_corpus() {
         }
     }
     writeln!(report, "\n## totals").unwrap();
-    writeln!(report, "examples {examples}, state machines {machines}, linked to role policies {linked}").unwrap();
+    writeln!(
+        report,
+        "examples {examples}, state machines {machines}, linked to role policies {linked}"
+    )
+    .unwrap();
     for (rule, count) in &totals {
         writeln!(report, "{rule}: {count}").unwrap();
     }
@@ -138,7 +156,11 @@ fn realworld_corpus() {
     if expected != report {
         let diff = similar::TextDiff::from_lines(&expected, &report);
         let mut shown = String::new();
-        for change in diff.iter_all_changes().filter(|c| c.tag() != similar::ChangeTag::Equal).take(80) {
+        for change in diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .take(80)
+        {
             write!(shown, "{}{}", change.tag(), change).unwrap();
         }
         panic!("the real-world listing changed (review, then UPDATE_REALWORLD=1):\n{shown}");

@@ -20,6 +20,9 @@ pub struct AwsSdk {
     #[serde(rename = "servicePrefixes")]
     pub service_prefixes: HashMap<String, String>,
     pub actions: HashMap<String, Vec<String>>,
+    /// The page behind an action exception, where it is not `source`.
+    #[serde(rename = "actionSources", default)]
+    pub action_sources: HashMap<String, String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -52,6 +55,14 @@ pub struct NeedSpec {
     pub resource: ResourceSpec,
     #[serde(default)]
     pub condition: Option<(String, String)>,
+    /// Which of these actions a call uses depends on its data (an Athena
+    /// query's tables): the need is met when any of them is granted.
+    #[serde(rename = "anyOf", default)]
+    pub any_of: bool,
+    /// Needed only in some setups (Lake Formation governing the data):
+    /// written into generated policies, never reported missing.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 #[derive(Deserialize, Debug)]

@@ -57,6 +57,11 @@ pub struct Need {
     pub dynamic: bool,
     /// An IAM condition AWS's policy attaches, e.g. `iam:PassedToService`.
     pub condition: Option<(String, String)>,
+    /// Met when any one of `actions` is granted (which the call uses
+    /// depends on its data).
+    pub any_of: bool,
+    /// Written into generated policies but never reported missing.
+    pub optional: bool,
     /// The AWS documentation page.
     pub source: &'static str,
 }
@@ -91,6 +96,8 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             // any grant of the action on some resource counts.
             dynamic: true,
             condition: None,
+            any_of: false,
+            optional: false,
             source: catalog().aws_sdk.source.as_str(),
         }],
         TaskKind::LambdaArn { function_arn } => {
@@ -102,6 +109,8 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
                 target_argument: None,
                 dynamic: false,
                 condition: None,
+                any_of: false,
+                optional: false,
                 source: catalog().lambda_source(),
             }]
         }
@@ -281,7 +290,10 @@ fn instantiate(
         resources,
         kind,
         target_argument,
-        dynamic,
+        // Data-dependent needs name no exact resource either.
+        dynamic: dynamic || spec.any_of,
+        any_of: spec.any_of,
+        optional: spec.optional,
         condition,
         source,
     }

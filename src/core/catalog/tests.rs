@@ -244,3 +244,20 @@ fn event_bus_defaults_and_lists() {
         ])
     );
 }
+
+#[test]
+fn action_exception_sources_name_their_exception() {
+    let sdk = &super::catalog().aws_sdk;
+    for (key, url) in &sdk.action_sources {
+        assert!(
+            sdk.actions.contains_key(key),
+            "{key} has a source but no exception"
+        );
+        assert!(url.starts_with("https://docs.aws.amazon.com/"), "{key}: {url}");
+    }
+    assert_eq!(
+        super::aws_sdk_actions("s3", "copyObject"),
+        ["s3:GetObject", "s3:PutObject"]
+    );
+    assert!(super::aws_sdk_actions("dynamodb", "transactWriteItems").is_empty());
+}

@@ -47,7 +47,11 @@ fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
         if rest.starts_with(token) && glob_match_placeholders_at(tail, &rest[token.len()..], depth + 1) {
             return true;
         }
-        for (end, c) in rest.char_indices().skip(1).chain(std::iter::once((rest.len(), ' '))) {
+        for (end, c) in rest
+            .char_indices()
+            .skip(1)
+            .chain(std::iter::once((rest.len(), ' ')))
+        {
             if rest[..end].contains(':') || (c == ':' && end == 0) {
                 break;
             }
@@ -170,12 +174,27 @@ mod tests {
     #[test]
     fn placeholders_match_what_they_may_stand_for() {
         let p = "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn*";
-        assert!(glob_match_placeholders(p, "arn:aws:lambda:us-east-1:123456789012:function:Fn"));
-        assert!(glob_match_placeholders(p, "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:*"));
-        assert!(!glob_match_placeholders(p, "arn:aws:lambda:us-east-1:123456789012:function:Other"));
-        assert!(!glob_match_placeholders(p, "arn:aws:lambda::123456789012:function:Fn"));
+        assert!(glob_match_placeholders(
+            p,
+            "arn:aws:lambda:us-east-1:123456789012:function:Fn"
+        ));
+        assert!(glob_match_placeholders(
+            p,
+            "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:Fn:*"
+        ));
+        assert!(!glob_match_placeholders(
+            p,
+            "arn:aws:lambda:us-east-1:123456789012:function:Other"
+        ));
+        assert!(!glob_match_placeholders(
+            p,
+            "arn:aws:lambda::123456789012:function:Fn"
+        ));
         assert!(!glob_match_placeholders(p, "arn:aws:lambda:a:b:c:function:Fn"));
-        assert!(glob_match_placeholders("arn:aws:s3:::${Bucket}/*", "arn:aws:s3:::data/x"));
+        assert!(glob_match_placeholders(
+            "arn:aws:s3:::${Bucket}/*",
+            "arn:aws:s3:::data/x"
+        ));
     }
     use proptest::prelude::*;
 

@@ -86,7 +86,10 @@ pub fn parse(text: &str) -> Parsed {
 fn move_closing_brackets(text: &mut String, before: usize) -> bool {
     let before = before.min(text.len());
     // From the line holding the error upwards.
-    let mut line_end = text[before..].find('\n').map(|i| before + i).unwrap_or(text.len());
+    let mut line_end = text[before..]
+        .find('\n')
+        .map(|i| before + i)
+        .unwrap_or(text.len());
     while line_end > 0 {
         let line_start = text[..line_end].rfind('\n').map(|i| i + 1).unwrap_or(0);
         let line = &text[line_start..line_end];

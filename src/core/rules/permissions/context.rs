@@ -104,6 +104,8 @@ impl<'m, 'a> Context<'m, 'a> {
                     kind: catalog::NeedKind::Other,
                     target_argument: None,
                     condition: None,
+                    any_of: false,
+                    optional: false,
                     source: CROSS_ACCOUNT_SOURCE,
                 }],
                 None => catalog::needs(&resource, &args, &arn),
@@ -260,6 +262,16 @@ fn check_need(
                 decision,
                 optional,
             });
+        }
+    }
+    if need.optional
+        || (need.any_of
+            && pairs
+                .iter()
+                .any(|p| matches!(p.decision, Decision::Allowed { .. })))
+    {
+        for pair in &mut pairs {
+            pair.optional = true;
         }
     }
     NeedCheck { need, pairs }

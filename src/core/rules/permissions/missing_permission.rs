@@ -40,10 +40,11 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
             // The fix also grants what comes with a missing pair (a
             // function's versions and aliases), as the AWS policy does.
             let missing_bases: Vec<String> = need.missing().map(|p| format!("{}:*", p.resource)).collect();
-            let companions = need
-                .pairs
-                .iter()
-                .filter(|p| p.optional && !matches!(p.decision, Decision::Allowed { .. }) && missing_bases.contains(&p.resource));
+            let companions = need.pairs.iter().filter(|p| {
+                p.optional
+                    && !matches!(p.decision, Decision::Allowed { .. })
+                    && missing_bases.contains(&p.resource)
+            });
             for pair in need.missing().chain(companions) {
                 missing
                     .entry((need.need.condition.clone(), pair.action.clone()))
