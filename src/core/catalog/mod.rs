@@ -285,13 +285,15 @@ fn instantiate(
             (resources, Some(top), dynamic)
         }
     };
+    // Data-dependent needs, and those AWS documents only as `*`, name no
+    // exact resource either.
+    let dynamic = dynamic || spec.any_of || resources.iter().all(|r| r == "*");
     Need {
         actions: spec.actions.clone(),
         resources,
         kind,
         target_argument,
-        // Data-dependent needs name no exact resource either.
-        dynamic: dynamic || spec.any_of,
+        dynamic,
         any_of: spec.any_of,
         optional: spec.optional,
         condition,
