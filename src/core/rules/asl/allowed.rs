@@ -141,6 +141,28 @@ fn allowed(kind: StateType, language: QueryLanguage) -> &'static [&'static str] 
     }
 }
 
+/// The errors Step Functions raises (developer guide, "Handling errors in
+/// Step Functions workflows", Error names).
+const ERROR_NAMES: &[&str] = &[
+    "States.ALL",
+    "States.BranchFailed",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+];
+
 /// Pairs of fields a state may not have together.
 const EXCLUSIVE: &[(&str, &str)] = &[
     ("Error", "ErrorPath"),
@@ -298,6 +320,20 @@ fn retry_catch(ctx: &DefinitionContext, field: &str, list: &Node, out: &mut Vec<
                 "\"ErrorEquals\" is a non-empty array of error names",
             ));
             continue;
+        }
+        for name in names {
+            let Some(text) = name.as_str() else { continue };
+            if text.starts_with("States.") && !ERROR_NAMES.contains(&text) {
+                let hint = closest(text, ERROR_NAMES.iter().copied())
+                    .map(|s| format!("; did you mean \"{s}\"?"))
+                    .unwrap_or_default();
+                out.push(ctx.finding_at(
+                    &RETRY_CATCH,
+                    Severity::Warning,
+                    name.span,
+                    format!("Step Functions raises no error \"{text}\", and other errors cannot use the \"States.\" prefix, so this never matches{hint}"),
+                ));
+            }
         }
         if let Some(all) = names.iter().find(|n| n.as_str() == Some("States.ALL")) {
             if names.len() > 1 || i + 1 != rules.len() {
