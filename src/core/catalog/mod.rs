@@ -98,7 +98,12 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             condition: None,
             any_of: false,
             optional: false,
-            source: catalog().aws_sdk.source.as_str(),
+            source: catalog()
+                .aws_sdk
+                .action_sources
+                .get(&format!("{service}:{action}"))
+                .unwrap_or(&catalog().aws_sdk.source)
+                .as_str(),
         }],
         TaskKind::LambdaArn { function_arn } => {
             let unqualified = resource::unqualified_function_arn(function_arn);
