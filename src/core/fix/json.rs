@@ -21,6 +21,10 @@ pub fn print(value: &Value, style: &Style, base: &str) -> String {
 }
 
 fn write_value(out: &mut String, value: &Value, style: &Style, indent: &str) {
+    if let Some(call) = inline_intrinsic(value) {
+        out.push_str(&call);
+        return;
+    }
     match value {
         Value::Object(map) if !map.is_empty() => {
             let inner = format!("{indent}{}", style.indent);
@@ -69,6 +73,35 @@ fn write_value(out: &mut String, value: &Value, style: &Style, indent: &str) {
         }
         other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
     }
+}
+
+/// A CloudFormation intrinsic over scalars (`{"Ref": "Topic"}`,
+/// `{"Fn::GetAtt": ["Worker", "Arn"]}`) on one line, as templates write them.
+fn inline_intrinsic(value: &Value) -> Option<String> {
+    let map = value.as_object().filter(|m| m.len() == 1)?;
+    let (key, argument) = map.iter().next()?;
+    if key != "Ref" && !key.starts_with("Fn::") {
+        return None;
+    }
+    let scalar = |v: &Value| !v.is_object() && !v.is_array();
+    let flat = scalar(argument) || argument.as_array().is_some_and(|items| items.iter().all(scalar));
+    flat.then(|| {
+        let printed = match argument {
+            Value::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|v| serde_json::to_string(v).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        };
+        format!(
+            "{{{}: {printed}}}",
+            serde_json::to_string(key).unwrap_or_default()
+        )
+    })
 }
 
 /// Replaces `node` with `value`, printed at the node's indentation.

@@ -53,12 +53,14 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         format: definition.format,
     };
     asl::check(&ctx, &mut found);
-    permissions::check(workspace.files, unit, &machine, &mut found);
+    // The validity rules speak in the definition's own coordinates; the
+    // permission rules already place their findings in the files.
     for finding in &mut found {
         if finding.location.file == definition.file {
             finding.location.range = definition.to_file(finding.location.range);
         }
     }
+    permissions::check(workspace.files, unit, &machine, &mut found);
     let suppressions = suppressions(&machine);
     found.retain(|f| {
         f.location.file != definition.file

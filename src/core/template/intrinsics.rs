@@ -581,6 +581,10 @@ impl Encoder {
             return Value::String(text.to_string());
         }
         if let Some(reference) = sub.strip_prefix("${").and_then(|s| s.strip_suffix('}')) {
+            let pseudo = reference.starts_with("AWS::") && !reference[5..].contains([':', '$', '{', '}']);
+            if pseudo {
+                return json!({"Ref": reference});
+            }
             if !reference.contains(['$', '{', '}', ':']) {
                 return match reference.split_once('.') {
                     Some((id, attribute)) => json!({"Fn::GetAtt": [id, attribute]}),
