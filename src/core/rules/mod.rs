@@ -9,6 +9,7 @@ use crate::core::text::TextRange;
 pub mod asl;
 pub mod permissions;
 pub mod syntax;
+pub mod template;
 
 /// Where a rule's documentation page lives; `codeDescription.href` and
 /// SARIF `helpUri` point here.
@@ -32,6 +33,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     rules.extend(syntax::RULES);
     rules.extend(asl::RULES);
     rules.extend(permissions::RULES);
+    rules.extend(template::RULES);
     rules.sort_by_key(|r| r.id);
     rules
 }
@@ -61,6 +63,7 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         }
     }
     permissions::check(workspace.files, unit, &machine, &mut found);
+    template::check(workspace.files, unit, &mut found);
     let suppressions = suppressions(&machine);
     found.retain(|f| {
         f.location.file != definition.file

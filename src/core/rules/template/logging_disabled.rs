@@ -1,0 +1,188 @@
+//! `logging-disabled`: a template state machine that keeps no execution
+//! log (no logging configuration, level `OFF`), most costly for Express
+//! workflows, whose executions leave no history at all; and, at `info`,
+//! execution data logged to a log group without a KMS key.
+
+use serde_json::{json, Value};
+
+use crate::core::analysis::Unit;
+use crate::core::diagnostic::{Finding, Fix, Location, Severity};
+use crate::core::files::FileSet;
+use crate::core::fix;
+use crate::core::rules::RuleMeta;
+use crate::core::syntax::Node;
+use crate::core::template::intrinsics::{call, Template};
+
+pub const RULE: RuleMeta = RuleMeta {
+    id: "logging-disabled",
+    default_severity: Severity::Warning,
+    summary: "A template state machine that keeps no execution log",
+};
+
+pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
+    let Some(machine) = &unit.machine else {
+        return;
+    };
+    let template = Template::new(&machine.root);
+    let Some(resource) = template.resource(&machine.logical_id) else {
+        return;
+    };
+    let sam = resource.kind == "AWS::Serverless::StateMachine";
+    let (logging_key, type_key) = if sam {
+        ("Logging", "Type")
+    } else {
+        ("LoggingConfiguration", "StateMachineType")
+    };
+    let express = resource
+        .property(type_key)
+        .and_then(|t| t.untagged().as_str())
+        .is_some_and(|t| t.eq_ignore_ascii_case("EXPRESS"));
+    let file = machine.file;
+    let text = files.text(file);
+    let dialect = match text.trim_start().starts_with('{') {
+        true => fix::Dialect::Json,
+        false => fix::Dialect::Yaml,
+    };
+    let kind_note = if express {
+        "an Express workflow keeps no execution history, so without logging nothing records what its executions did"
+    } else {
+        "failed executions leave only the console history, which expires after 90 days"
+    };
+    match resource.property(logging_key) {
+        None => {
+            let location = Location {
+                file,
+                range: resource.member.key_span,
+            };
+            let message = format!(
+                "State machine \"{}\" has no {logging_key}: {kind_note}",
+                resource.id
+            );
+            let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message);
+            if let Some(fix) = insert_logging(text, file, dialect, &template, resource, logging_key) {
+                finding.fixes.push(fix);
+            }
+            out.push(finding);
+        }
+        Some(logging) => {
+            let level = logging.get("Level");
+            if let Some(level) = level.filter(|l| l.untagged().as_str() == Some("OFF")) {
+                let location = Location {
+                    file,
+                    range: level.span,
+                };
+                let message = format!("Logging of \"{}\" is OFF: {kind_note}", resource.id);
+                let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message);
+                let has_destination = logging
+                    .get("Destinations")
+                    .is_some_and(|d| !d.untagged().elements().is_empty());
+                if has_destination {
+                    if let Some(edits) = fix::editor(dialect)
+                        .and_then(|e| e.set_string(file, text, level.untagged(), "ERROR"))
+                    {
+                        finding.fixes.push(Fix {
+                            title: "Log errors (Level: ERROR)".into(),
+                            preferred: true,
+                            edits,
+                        });
+                    }
+                }
+                out.push(finding);
+            }
+            let includes_data = logging
+                .get("IncludeExecutionData")
+                .and_then(|v| v.untagged().as_bool())
+                .unwrap_or(false);
+            if includes_data {
+                if let Some((node, group)) = unencrypted_group(&template, logging) {
+                    let message = format!(
+                        "\"{}\" logs execution data (inputs and outputs) to log group \"{}\", which has no KmsKeyId: the data is stored with the default encryption only",
+                        resource.id, group
+                    );
+                    out.push(Finding::new(
+                        RULE.id,
+                        Severity::Info,
+                        Location {
+                            file,
+                            range: node.span,
+                        },
+                        message,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The first destination log group of the template that has no `KmsKeyId`.
+fn unencrypted_group<'t>(template: &Template<'t>, logging: &'t Node) -> Option<(&'t Node, &'t str)> {
+    let destinations = logging.get("Destinations")?.untagged().elements();
+    for destination in destinations {
+        let Some(arn) = destination.get("CloudWatchLogsLogGroup").and_then(|g| g.get("LogGroupArn")) else {
+            continue;
+        };
+        let Some(c) = call(arn) else { continue };
+        let id = match &c.argument.untagged().kind {
+            crate::core::syntax::NodeKind::String(s) => s.split('.').next().unwrap_or(""),
+            crate::core::syntax::NodeKind::Array(items) => items.first().and_then(Node::as_str).unwrap_or(""),
+            _ => "",
+        };
+        if let Some(group) = template.resource(id) {
+            if group.kind == "AWS::Logs::LogGroup" && group.property("KmsKeyId").is_none() {
+                return Some((arn, group.id));
+            }
+        }
+    }
+    None
+}
+
+/// Inserts a logging configuration that sends errors to the template's log
+/// group, or to a new one when the template has none.
+fn insert_logging(
+    text: &str,
+    file: crate::core::files::FileId,
+    dialect: fix::Dialect,
+    template: &Template,
+    resource: &crate::core::template::intrinsics::Resource,
+    logging_key: &str,
+) -> Option<Fix> {
+    let editor = fix::editor(dialect)?;
+    let properties = resource.properties?;
+    let groups: Vec<&str> = template
+        .resources
+        .values()
+        .filter(|r| r.kind == "AWS::Logs::LogGroup")
+        .map(|r| r.id)
+        .collect();
+    let mut edits = Vec::new();
+    let (group, title) = match groups.as_slice() {
+        [one] => (one.to_string(), format!("Log errors to the log group {one}")),
+        _ => {
+            let mut name = format!("{}Logs", resource.id);
+            while template.resource(&name).is_some() {
+                name.push('X');
+            }
+            let resources = template.root.get("Resources")?;
+            let new_group: Value = json!({
+                "Type": "AWS::Logs::LogGroup",
+                "Properties": {"RetentionInDays": 90}
+            });
+            edits.extend(editor.add_member(file, text, resources, &name, &new_group)?);
+            let title = format!("Log errors to a new log group {name}");
+            (name, title)
+        }
+    };
+    let configuration = json!({
+        "Level": "ERROR",
+        "IncludeExecutionData": false,
+        "Destinations": [
+            {"CloudWatchLogsLogGroup": {"LogGroupArn": {"Fn::GetAtt": [group, "Arn"]}}}
+        ]
+    });
+    edits.extend(editor.add_member(file, text, properties, logging_key, &configuration)?);
+    Some(Fix {
+        title,
+        preferred: true,
+        edits,
+    })
+}
