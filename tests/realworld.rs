@@ -166,3 +166,48 @@ fn realworld_corpus() {
         panic!("the real-world listing changed (review, then UPDATE_REALWORLD=1):\n{shown}");
     }
 }
+
+/// `check --fix` over every example: each file a fix touches still parses.
+/// (A fix may uncover new findings — a created policy links a definition
+/// that was checked alone — so the totals are printed, not compared.)
+#[test]
+fn realworld_fixes_leave_files_that_parse() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/realworld");
+    let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv"))
+        .expect("the real-world corpus is beside the project");
+    let mut total_before = 0usize;
+    let mut total_after = 0usize;
+    let mut applied_total = 0usize;
+    for line in manifest.lines().skip(1) {
+        let folder = line.split('\t').next().unwrap_or("");
+        let dir = corpus.join(folder);
+        if folder.is_empty() || !dir.is_dir() {
+            continue;
+        }
+        let mut files = load(&dir, folder);
+        let fixable = |files: &FileSet| {
+            analyze(files, None)
+                .findings
+                .iter()
+                .filter(|f| f.fixes.iter().any(|x| x.preferred))
+                .count()
+        };
+        let syntax_errors = |files: &FileSet, paths: &std::collections::BTreeSet<String>| -> Vec<String> {
+            analyze(files, None)
+                .findings
+                .iter()
+                .filter(|f| f.rule == "asl-syntax" && paths.contains(files.path(f.location.file)))
+                .map(|f| format!("{}: {}", files.path(f.location.file), f.message))
+                .collect()
+        };
+        let before = fixable(&files);
+        let (applied, changed) = asl_lsp::core::autofix::apply_preferred(&mut files, 8);
+        let after = fixable(&files);
+        let broken = syntax_errors(&files, &changed);
+        assert!(broken.is_empty(), "{folder}: a fix broke the syntax: {broken:?}");
+        total_before += before;
+        total_after += after;
+        applied_total += applied;
+    }
+    println!("real-world fixes: {applied_total} applied; fixable findings {total_before} → {total_after}");
+}

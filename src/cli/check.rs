@@ -1,14 +1,12 @@
 //! `asl-lsp check`.
 
-use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::cli::{load, output, CheckArgs, Format, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::core::analyze;
-use crate::core::diagnostic::{apply_edits, FileEdit, Severity};
-use crate::core::files::{FileId, FileSet};
-use crate::core::text::TextRange;
+use crate::core::diagnostic::Severity;
+use crate::core::files::FileSet;
 
 /// How many rounds `--fix` runs: one fix can make room for another.
 const FIX_ROUNDS: usize = 8;
@@ -77,63 +75,10 @@ pub fn check(args: &CheckArgs) -> u8 {
     }
 }
 
-/// Applies preferred fixes round by round (non-overlapping edits only in one
-/// round), writes the changed files, and returns how many fixes it applied.
+/// Applies preferred fixes (see `core::autofix`), writes the changed files,
+/// and returns how many fixes it applied.
 fn fix_all(files: &mut FileSet) -> Result<usize, String> {
-    let mut applied = 0;
-    let mut changed: BTreeSet<String> = BTreeSet::new();
-    for _ in 0..FIX_ROUNDS {
-        let analysis = analyze(files, None);
-        let mut taken: Vec<(FileId, TextRange)> = Vec::new();
-        let mut edits: Vec<FileEdit> = Vec::new();
-        let mut created = BTreeSet::new();
-        for finding in &analysis.findings {
-            let Some(fix) = finding.fixes.iter().find(|f| f.preferred) else {
-                continue;
-            };
-            let overlaps = fix.edits.iter().any(|e| match e {
-                FileEdit::Replace { file, range, .. } => taken
-                    .iter()
-                    .any(|(f, r)| f == file && r.start <= range.end && range.start <= r.end),
-                FileEdit::Create { path, .. } => created.contains(path) || files.lookup(path).is_some(),
-            });
-            if overlaps {
-                continue;
-            }
-            for edit in &fix.edits {
-                match edit {
-                    FileEdit::Replace { file, range, .. } => taken.push((*file, *range)),
-                    FileEdit::Create { path, .. } => {
-                        created.insert(path.clone());
-                    }
-                }
-            }
-            edits.extend(fix.edits.iter().cloned());
-            applied += 1;
-        }
-        if edits.is_empty() {
-            break;
-        }
-        let touched: BTreeSet<FileId> = edits
-            .iter()
-            .filter_map(|e| match e {
-                FileEdit::Replace { file, .. } => Some(*file),
-                FileEdit::Create { .. } => None,
-            })
-            .collect();
-        for file in touched {
-            let text = apply_edits(files.text(file), file, &edits);
-            let path = files.path(file).to_string();
-            files.insert(&path, text, None);
-            changed.insert(path);
-        }
-        for edit in &edits {
-            if let FileEdit::Create { path, text } = edit {
-                files.insert(path, text.clone(), None);
-                changed.insert(path.clone());
-            }
-        }
-    }
+    let (applied, changed) = crate::core::autofix::apply_preferred(files, FIX_ROUNDS);
     for path in changed {
         let id = files.lookup(&path).expect("changed files are in the set");
         std::fs::write(&path, files.text(id).as_bytes()).map_err(|e| format!("cannot write {path}: {e}"))?;

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod asl;
+pub mod autofix;
 pub mod catalog;
 pub mod classify;
 pub mod config;

@@ -297,14 +297,12 @@ fn edit(file: FileId, range: TextRange, new_text: String) -> FileEdit {
     }
 }
 
-/// The column of a block sequence's dashes.
+/// The column of a block sequence's dashes: the `-` before its first item,
+/// on the item's line or alone on a line above it.
 fn dash_column(text: &str, array: &Node) -> Option<usize> {
     let first = array.elements().first()?;
-    let start = line_start(text, first.span.start());
-    let line = &text[start..first.span.start()];
-    // The item's `- ` is the last dash before the item on its line.
-    line.rfind("- ")
-        .or_else(|| (line.trim_end() == "-").then(|| line.find('-').unwrap_or(0)))
+    let before = text[..first.span.start()].trim_end_matches([' ', '\t', '\n', '\r']);
+    before.ends_with('-').then(|| column(text, before.len() - 1))
 }
 
 impl Editor for YamlEditor {
@@ -329,8 +327,19 @@ impl Editor for YamlEditor {
                 layout.member_value(value, key),
             )]);
         }
-        let col = column(text, node.span.start());
-        Some(vec![edit(file, node.span, layout.item(value, col))])
+        // A block sequence's span starts at its first item, after the `- `:
+        // the replacement starts at that dash.
+        let mut range = node.span;
+        if matches!(node.untagged().kind, NodeKind::Array(_)) && !is_flow(text, node) {
+            if let Some(dash) = text[..node.span.start()]
+                .trim_end_matches([' ', '\t'])
+                .strip_suffix('-')
+            {
+                range = TextRange::new(dash.len(), node.span.end());
+            }
+        }
+        let col = column(text, range.start());
+        Some(vec![edit(file, range, layout.item(value, col))])
     }
 
     fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
@@ -674,6 +683,38 @@ Outputs: {}
             .replace_element(FileId(0), text, list, 1, &[json!({"x": "1"}), json!("z")])
             .unwrap();
         assert_eq!(apply(text, edits), "L:\n  - a\n  - x: \"1\"\n  - z\n  - d\n");
+    }
+
+    #[test]
+    fn replaces_a_block_sequence_from_its_first_dash() {
+        let text = "A:\n  Action:\n  - a:B\n  - a:C\n  Effect: Allow\n";
+        let root = parse(text).root.unwrap();
+        let action = root.get("A").unwrap().get("Action").unwrap();
+        let edits = YamlEditor
+            .replace(FileId(0), text, action, &json!(["a:D", "a:E"]))
+            .unwrap();
+        assert_eq!(
+            apply(text, edits),
+            "A:\n  Action:\n  - a:D\n  - a:E\n  Effect: Allow\n"
+        );
+    }
+
+    #[test]
+    fn items_whose_dash_stands_alone() {
+        let text = "S:\n  -\n    Effect: Allow\n    Action: a:B\n";
+        let root = parse(text).root.unwrap();
+        let edits = YamlEditor
+            .append(
+                FileId(0),
+                text,
+                root.get("S").unwrap(),
+                &[json!({"Effect": "Deny"})],
+            )
+            .unwrap();
+        assert_eq!(
+            apply(text, edits),
+            "S:\n  -\n    Effect: Allow\n    Action: a:B\n  - Effect: Deny\n"
+        );
     }
 
     #[test]

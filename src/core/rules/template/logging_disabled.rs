@@ -77,8 +77,8 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
                     .get("Destinations")
                     .is_some_and(|d| !d.untagged().elements().is_empty());
                 if has_destination {
-                    if let Some(edits) = fix::editor(dialect)
-                        .and_then(|e| e.set_string(file, text, level.untagged(), "ERROR"))
+                    if let Some(edits) =
+                        fix::editor(dialect).and_then(|e| e.set_string(file, text, level.untagged(), "ERROR"))
                     {
                         finding.fixes.push(Fix {
                             title: "Log errors (Level: ERROR)".into(),
@@ -118,7 +118,10 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
 fn unencrypted_group<'t>(template: &Template<'t>, logging: &'t Node) -> Option<(&'t Node, &'t str)> {
     let destinations = logging.get("Destinations")?.untagged().elements();
     for destination in destinations {
-        let Some(arn) = destination.get("CloudWatchLogsLogGroup").and_then(|g| g.get("LogGroupArn")) else {
+        let Some(arn) = destination
+            .get("CloudWatchLogsLogGroup")
+            .and_then(|g| g.get("LogGroupArn"))
+        else {
             continue;
         };
         let Some(c) = call(arn) else { continue };
