@@ -225,3 +225,51 @@ fn policy_for_every_catalogued_integration() {
     let policy: Value = serde_json::from_slice(&output.stdout).unwrap();
     insta::assert_snapshot!(serde_json::to_string_pretty(&policy).unwrap());
 }
+
+/// A SAM project from the real-world corpus: its findings, then `--fix`
+/// leaves a template that parses (tags and all) and reports nothing.
+#[test]
+fn check_and_fix_a_sam_project() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/realworld/aws-stepfunctions-examples/sam/util-sfntoolkit");
+    assert!(source.is_dir(), "the real-world corpus is beside the project");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&source, dir.path());
+    let output = bin()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let mut found = codes(&json);
+    found.dedup();
+    assert_eq!(
+        found,
+        vec![
+            "template.yaml logging-disabled 2",
+            "template.yaml missing-permission 1",
+            "template.yaml sync-missing-events-permissions 1",
+            "template.yaml unused-permission 4",
+            "template.yaml wildcard-resource 2",
+        ]
+    );
+    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let again = bin()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: Vec<Value> = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(json.is_empty(), "{json:#?}");
+    let text = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
+    let parsed = asl_lsp::core::syntax::yaml::parse(&text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert!(text.contains("- !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"));
+}

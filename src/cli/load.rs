@@ -87,6 +87,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Whether a file is a template or Terraform file that declares a state
+/// machine (read cheaply, by text).
+fn declares_state_machine(path: &Path) -> bool {
+    let text = path_string(path).to_ascii_lowercase();
+    let template_like = [".yaml", ".yml", ".json", ".template", ".tf"]
+        .iter()
+        .any(|e| text.ends_with(e));
+    template_like
+        && std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES)
+        && std::fs::read_to_string(path).is_ok_and(|t| {
+            t.contains("AWS::StepFunctions::StateMachine")
+                || t.contains("AWS::Serverless::StateMachine")
+                || t.contains("aws_sfn_state_machine")
+        })
+}
+
 /// Loads the named paths (absolute). Errors name the path that failed.
 pub fn load(paths: &[PathBuf], config: Option<&Path>) -> Result<Loaded, String> {
     let mut files = FileSet::new();
@@ -98,13 +114,26 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>) -> Result<Loaded, String> 
             walk(path, &mut found);
         } else {
             found.push(path.clone());
-            // Convention links a definition to files beside it.
-            if let Some(parent) = path.parent() {
-                if let Ok(entries) = std::fs::read_dir(parent) {
-                    for entry in entries.filter_map(Result::ok) {
-                        let p = entry.path();
-                        if p.is_file() && wanted(&p) {
-                            found.push(p);
+            if declares_state_machine(path) {
+                // A template's definitions (`DefinitionUri`, `file()`) live
+                // in folders below it.
+                if let Some(parent) = path.parent() {
+                    walk(parent, &mut found);
+                }
+            } else {
+                // Convention links a definition to files beside it; a
+                // template one folder up may own it (`statemachine/*.asl.json`).
+                for dir in path
+                    .parent()
+                    .into_iter()
+                    .chain(path.parent().and_then(Path::parent))
+                {
+                    if let Ok(entries) = std::fs::read_dir(dir) {
+                        for entry in entries.filter_map(Result::ok) {
+                            let p = entry.path();
+                            if p.is_file() && wanted(&p) {
+                                found.push(p);
+                            }
                         }
                     }
                 }
