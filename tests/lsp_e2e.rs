@@ -397,3 +397,82 @@ fn hover_shows_what_a_task_needs() {
     );
     assert!(text.contains("- `lambda:InvokeFunction` on `arn:aws:lambda:us-east-1:123456789012:function:Worker` — allowed by flow.policy.json `Invoke`"));
 }
+
+const SAM_TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      DefinitionUri: statemachine/flow.asl.json
+      DefinitionSubstitutions:
+        WorkerArn: !GetAtt Worker.Arn
+      Logging:
+        Level: ERROR
+        Destinations:
+          - CloudWatchLogsLogGroup:
+              LogGroupArn: !GetAtt Logs.Arn
+      Policies:
+        - Statement:
+            - Effect: Allow
+              Action: lambda:InvokeFunction
+              Resource: '*'
+  Worker:
+    Type: AWS::Serverless::Function
+  Logs:
+    Type: AWS::Logs::LogGroup
+";
+
+const SAM_DEFINITION: &str = r#"{
+  "StartAt": "Work",
+  "States": {
+    "Work": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": { "FunctionName": "${WorkerArn}" },
+      "End": true
+    }
+  }
+}
+"#;
+
+/// A definition opened alone finds the SAM template that owns it on disk;
+/// the fix from the definition's diagnostic edits the template in YAML with
+/// the template's own references.
+#[test]
+fn a_sam_template_and_its_definition_uri() {
+    let ws = Workspace::new(&[
+        ("template.yaml", SAM_TEMPLATE),
+        ("statemachine/flow.asl.json", SAM_DEFINITION),
+    ]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("statemachine/flow.asl.json");
+    let template = ws.uri("template.yaml");
+    server.open(&def, SAM_DEFINITION, 1);
+    let on_definition = server.diagnostics(&def, Some(1));
+    assert_eq!(
+        summary(&on_definition),
+        vec!["unscoped-lambda-invoke 2 5:18-5:50"]
+    );
+    assert_eq!(
+        on_definition[0]["relatedInformation"][0]["location"]["uri"],
+        template
+    );
+    let on_template = server.diagnostics(&template, None);
+    assert_eq!(
+        summary(&on_template),
+        vec!["unscoped-lambda-invoke 2 17:24-17:27"]
+    );
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": def}, "range": on_definition[0]["range"], "context": {"diagnostics": [on_definition[0].clone()]}}),
+    );
+    let edit = &actions["result"][0]["edit"];
+    let fixed = apply_edit(SAM_TEMPLATE, &template, edit, true);
+    assert!(
+        fixed.contains("              Resource:\n                - !GetAtt Worker.Arn\n                - !Sub ${Worker.Arn}:*\n"),
+        "{fixed}"
+    );
+    server.open(&template, &fixed, 1);
+    server.expect_diagnostics(&template, Some(1), summary, &[]);
+    server.expect_diagnostics(&def, Some(1), summary, &[]);
+}

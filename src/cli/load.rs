@@ -96,11 +96,7 @@ fn declares_state_machine(path: &Path) -> bool {
         .any(|e| text.ends_with(e));
     template_like
         && std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES)
-        && std::fs::read_to_string(path).is_ok_and(|t| {
-            t.contains("AWS::StepFunctions::StateMachine")
-                || t.contains("AWS::Serverless::StateMachine")
-                || t.contains("aws_sfn_state_machine")
-        })
+        && std::fs::read_to_string(path).is_ok_and(|t| classify::declares_state_machine(&t))
 }
 
 /// Loads the named paths (absolute). Errors name the path that failed.

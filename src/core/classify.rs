@@ -78,3 +78,11 @@ pub fn is_state_machine_template(root: &Node) -> bool {
         })
     })
 }
+
+/// Whether a file's text declares a state machine (a CloudFormation or SAM
+/// template, a Terraform module), by a cheap text search.
+pub fn declares_state_machine(text: &str) -> bool {
+    text.contains("AWS::StepFunctions::StateMachine")
+        || text.contains("AWS::Serverless::StateMachine")
+        || text.contains("aws_sfn_state_machine")
+}

@@ -149,6 +149,32 @@ impl Workspace {
                 push(p.clone(), &mut out);
             }
         }
+        // Templates own definitions in folders below them: a definition
+        // sees the templates above it, a template sees the files below it.
+        let declares = |p: &str| -> bool {
+            let text = self.disk_text(p);
+            text.as_deref().is_some_and(classify::declares_state_machine)
+        };
+        let known: Vec<String> = self
+            .disk
+            .iter()
+            .map(|e| e.key().clone())
+            .chain(open.iter().cloned())
+            .collect();
+        let focus_is_template = declares(path) || file_name(path).ends_with(".tf");
+        let mut below = 0usize;
+        for p in &known {
+            let p_dir = parent_dir(p);
+            let is_above = dir == p_dir || dir.starts_with(&format!("{}/", p_dir.trim_end_matches('/')));
+            if is_above && p_dir != dir && declares(p) {
+                push(p.clone(), &mut out);
+            }
+            let is_below = p_dir.starts_with(&format!("{}/", dir.trim_end_matches('/')));
+            if focus_is_template && is_below && below < MAX_TEMPLATE_FILES {
+                below += 1;
+                push(p.clone(), &mut out);
+            }
+        }
         let configs: Vec<String> = self
             .disk
             .iter()
@@ -175,6 +201,9 @@ impl Workspace {
         out
     }
 }
+
+/// Files a template may reach below its folder (definitions, modules).
+const MAX_TEMPLATE_FILES: usize = 2000;
 
 fn config_paths(config: &str, text: &str) -> Vec<String> {
     let parsed = crate::core::syntax::json::parse(text);
