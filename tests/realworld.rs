@@ -86,6 +86,7 @@ fn realworld_corpus() {
             machines += 1;
             let link = match unit.link {
                 LinkKind::Template => "template",
+                LinkKind::External => "external role",
                 LinkKind::Config => "config",
                 LinkKind::Convention => "convention",
                 LinkKind::Unlinked => "unlinked",
@@ -93,7 +94,7 @@ fn realworld_corpus() {
             // Declared in a template: linked to the role the template gives
             // it (which may hold no policy); alone: linked by config or
             // convention.
-            if unit.link == LinkKind::Template {
+            if matches!(unit.link, LinkKind::Template | LinkKind::External) {
                 declared += 1;
             }
             if unit.link != LinkKind::Unlinked {

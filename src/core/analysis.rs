@@ -69,7 +69,11 @@ impl PolicyDoc {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkKind {
+    /// The template declares the role (or SAM generates it from `Policies`).
     Template,
+    /// The template names a role it does not declare (an ARN, a parameter,
+    /// an import): its policies are out of sight.
+    External,
     Config,
     Convention,
     Unlinked,

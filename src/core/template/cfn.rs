@@ -44,10 +44,12 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             continue;
         }
         let substitutions = substitutions(&template, resource);
+        let mut shared = BTreeSet::new();
         let Some(definition) = definition(workspace, file, format, &template, resource, &substitutions, scan)
         else {
             continue;
         };
+        let mut link = LinkKind::Template;
         let (policies, trust) = if resource.kind == SAM_STATE_MACHINE && resource.property("Role").is_none() {
             let mut policies = sam::policies(&template, resource, file, dialect, &encoder);
             policies.extend(sam::connector_policies(&template, resource, file));
@@ -57,11 +59,17 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             match role_node.and_then(|n| role_resource(&template, n)) {
                 Some(role) => {
                     let mut policies = role_policies(&template, role, file, &doc);
+                    if used_by_other_resources(&template, role, resource) {
+                        shared.extend(policies.iter().map(PolicyDoc::key));
+                    }
                     policies.extend(sam::connector_policies(&template, resource, file));
                     let trust = role.property("AssumeRolePolicyDocument").map(&doc);
                     (policies, trust)
                 }
-                None => (sam::connector_policies(&template, resource, file), None),
+                None => {
+                    link = LinkKind::External;
+                    (sam::connector_policies(&template, resource, file), None)
+                }
             }
         };
         scan.units.push(Unit {
@@ -69,8 +77,8 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             policies,
             trust,
             arn: template_arn_defaults(),
-            link: LinkKind::Template,
-            shared_policies: BTreeSet::new(),
+            link,
+            shared_policies: shared,
             machine: Some(MachineResource {
                 file,
                 root: root.clone(),
@@ -207,6 +215,28 @@ fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a 
     let value = template.eval(node)?;
     template.resources.values().find(|r| {
         r.kind == "AWS::IAM::Role" && template.attribute(r.id, "Arn").as_deref() == Some(value.as_str())
+    })
+}
+
+/// Whether a resource other than state machines (a Lambda function, an ECS
+/// task definition, ...) runs with `role`: then what the role allows is not
+/// the workflow's alone to judge as unused.
+fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resource) -> bool {
+    const ROLE_PROPERTIES: &[&str] = &[
+        "Role",
+        "RoleArn",
+        "ExecutionRoleArn",
+        "TaskRoleArn",
+        "ServiceRole",
+    ];
+    template.resources.values().any(|other| {
+        other.id != machine.id
+            && other.kind != STATE_MACHINE
+            && other.kind != SAM_STATE_MACHINE
+            && ROLE_PROPERTIES
+                .iter()
+                .filter_map(|p| other.property(p))
+                .any(|node| role_resource(template, node).is_some_and(|r| r.id == role.id))
     })
 }
 

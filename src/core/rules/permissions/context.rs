@@ -177,8 +177,10 @@ impl<'m, 'a> Context<'m, 'a> {
         &self.policies[r.policy].statements[r.statement]
     }
 
+    /// Whether the role's policies are known: some are linked, or the
+    /// template declares the role (and it may really have none).
     pub fn has_role(&self) -> bool {
-        !self.policies.is_empty()
+        !self.policies.is_empty() || self.unit.link == crate::core::analysis::LinkKind::Template
     }
 
     /// Every (action, resource) pair the workflow needs, across tasks.

@@ -43,6 +43,7 @@ pub fn check(files: &FileSet, unit: &Unit, machine: &StateMachine, out: &mut Vec
     secret_in_definition::check(unit, machine, out);
     let ctx = Context::new(files, unit, machine);
     no_linked_role::check(&ctx, out);
+    trust_policy_confused_deputy::check(&ctx, out);
     if !ctx.has_role() {
         return;
     }
@@ -54,7 +55,6 @@ pub fn check(files: &FileSet, unit: &Unit, machine: &StateMachine, out: &mut Vec
     conditional_permission::check(&ctx, out);
     unused_permission::check(&ctx, out);
     unscoped_pass_role::check(&ctx, out);
-    trust_policy_confused_deputy::check(&ctx, out);
 }
 
 /// Where a policy-side finding about a statement goes: the written
