@@ -154,7 +154,24 @@ fn may_name_a_function(pattern: &str) -> bool {
 }
 
 fn function_name(arn: &str) -> Option<String> {
-    let name = arn.split(":function:").nth(1)?.split(':').next()?;
+    let tail = arn.split(":function:").nth(1)?;
+    // The name ends at the qualifier's `:`, not at one inside a
+    // `${AWS::StackName}` placeholder.
+    let mut depth = 0usize;
+    let mut end = tail.len();
+    let bytes = tail.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let name = &tail[..end];
     (!name.contains(['*', '?'])).then(|| name.to_string())
 }
 
@@ -177,5 +194,23 @@ pub fn unknown_segments(ctx: &Context) -> &'static str {
         (None, None) => " (region and account unknown: left as *)",
         (None, _) => " (region unknown: left as *)",
         (_, None) => " (account unknown: left as *)",
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::function_name;
+
+    #[test]
+    fn names_keep_their_placeholders() {
+        assert_eq!(
+            function_name("arn:aws:lambda:r:a:function:${AWS::StackName}-Done:live").as_deref(),
+            Some("${AWS::StackName}-Done")
+        );
+        assert_eq!(
+            function_name("arn:aws:lambda:r:a:function:Worker").as_deref(),
+            Some("Worker")
+        );
+        assert_eq!(function_name("arn:aws:lambda:r:a:function:*"), None);
     }
 }
