@@ -476,3 +476,35 @@ fn a_sam_template_and_its_definition_uri() {
     server.expect_diagnostics(&template, Some(1), summary, &[]);
     server.expect_diagnostics(&def, Some(1), summary, &[]);
 }
+
+/// Rule levels from the editor: `initializationOptions`, then
+/// `workspace/didChangeConfiguration` (VS Code's `aslLsp` section).
+#[test]
+fn editor_settings_set_rule_levels() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = Server::start(&[]);
+    server.initialize(
+        &ws.root(),
+        capabilities(false),
+        json!({"debounceMs": 0, "rules": {"unscoped-lambda-invoke": "off"}}),
+    );
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    assert_eq!(
+        summary(&server.diagnostics(&def, Some(1))),
+        vec!["sync-missing-events-permissions 1 14:18-14:53"]
+    );
+    server.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"aslLsp": {"rules": {"unscoped-lambda-invoke": "error", "sync-missing-events-permissions": "hint"}}}}),
+    );
+    server.expect_diagnostics(
+        &def,
+        Some(1),
+        summary,
+        &[
+            "sync-missing-events-permissions 4 14:18-14:53",
+            "unscoped-lambda-invoke 1 5:18-5:50",
+        ],
+    );
+}

@@ -112,9 +112,52 @@ impl Unit {
     }
 }
 
+/// What the editor (not the project) sets: rule levels and the region and
+/// account fixes write. A project's `.asl-lsp.json` wins over these.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Defaults {
+    /// `None` = the rule is off.
+    pub rules: HashMap<String, Option<crate::core::diagnostic::Severity>>,
+    pub region: Option<String>,
+    pub account: Option<String>,
+}
+
+impl Defaults {
+    /// From editor settings: `{"rules": {"rule": "off|hint|info|warning|error"}, "region": ..., "account": ...}`.
+    /// Entries it cannot read are ignored.
+    pub fn from_json(value: &serde_json::Value) -> Defaults {
+        use crate::core::diagnostic::Severity;
+        let rules = value["rules"]
+            .as_object()
+            .map(|rules| {
+                rules
+                    .iter()
+                    .filter_map(|(rule, level)| match level.as_str()? {
+                        "off" => Some((rule.clone(), None)),
+                        other => Severity::parse(other).map(|s| (rule.clone(), Some(s))),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let text = |key: &str| {
+            value[key]
+                .as_str()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        Defaults {
+            rules,
+            region: text("region"),
+            account: text("account"),
+        }
+    }
+}
+
 /// Parsed files and what they are; built once per analysis run.
 pub struct Workspace<'f> {
     pub files: &'f FileSet,
+    pub defaults: Defaults,
     parsed: Vec<Option<Parsed>>,
     /// Each parsed tree, shared with the units that use it.
     roots: Vec<Option<Arc<Node>>>,
@@ -157,9 +200,17 @@ impl<'f> Workspace<'f> {
             .collect();
         Workspace {
             files,
+            defaults: Defaults::default(),
             parsed,
             roots,
             kinds,
+        }
+    }
+
+    pub fn with_defaults(files: &'f FileSet, defaults: Defaults) -> Self {
+        Workspace {
+            defaults,
+            ..Workspace::new(files)
         }
     }
 
@@ -266,8 +317,8 @@ impl<'f> Workspace<'f> {
                     trust: entry.trust_policy.as_deref().and_then(|p| self.policy_doc(p)),
                     arn: ArnDefaults {
                         partition: entry.partition.clone(),
-                        region: entry.region.clone(),
-                        account: entry.account.clone(),
+                        region: entry.region.clone().or_else(|| self.defaults.region.clone()),
+                        account: entry.account.clone().or_else(|| self.defaults.account.clone()),
                     },
                     link: LinkKind::Config,
                     shared_policies: BTreeSet::new(),
@@ -292,7 +343,11 @@ impl<'f> Workspace<'f> {
             definition,
             policies: policy.into_iter().collect(),
             trust,
-            arn: ArnDefaults::default(),
+            arn: ArnDefaults {
+                partition: None,
+                region: self.defaults.region.clone(),
+                account: self.defaults.account.clone(),
+            },
             link,
             shared_policies: BTreeSet::new(),
             machine: None,
@@ -322,7 +377,12 @@ pub struct Analysis {
 /// state machine sharing a file with those (so a shared policy's findings
 /// are complete).
 pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
-    let workspace = Workspace::new(files);
+    analyze_with(files, focus, &Defaults::default())
+}
+
+/// [`analyze`] with the editor's defaults.
+pub fn analyze_with(files: &FileSet, focus: Option<&[FileId]>, defaults: &Defaults) -> Analysis {
+    let workspace = Workspace::with_defaults(files, defaults.clone());
     let (units, template_findings) = workspace.units();
     let selected: Vec<&Unit> = match focus {
         None => units.iter().collect(),
@@ -408,12 +468,14 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
         let config = configs
             .entry(file)
             .or_insert_with(|| workspace.config_for(workspace.files.path(file)).map(|(_, c)| c));
-        if let Some(config) = config {
-            match config.rules.get(finding.rule) {
-                Some(None) => continue,
-                Some(Some(severity)) => finding.severity = *severity,
-                None => {}
-            }
+        let level = config
+            .as_ref()
+            .and_then(|c| c.rules.get(finding.rule))
+            .or_else(|| workspace.defaults.rules.get(finding.rule));
+        match level {
+            Some(None) => continue,
+            Some(Some(severity)) => finding.severity = *severity,
+            None => {}
         }
         out.push(finding);
     }
@@ -435,4 +497,48 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
     });
     out.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::Severity;
+
+    #[test]
+    fn editor_defaults_fill_what_the_project_leaves_open() {
+        let defaults = Defaults::from_json(&serde_json::json!({
+            "rules": {"unused-permission": "off", "wildcard-resource": "error", "x": "loud"},
+            "region": "eu-west-1",
+            "account": " "
+        }));
+        assert_eq!(defaults.rules.get("unused-permission"), Some(&None));
+        assert_eq!(
+            defaults.rules.get("wildcard-resource"),
+            Some(&Some(Severity::Error))
+        );
+        assert!(!defaults.rules.contains_key("x"));
+        assert_eq!(defaults.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(defaults.account, None);
+
+        let mut files = FileSet::new();
+        files.insert(
+            "/w/flow.asl.json",
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+            None,
+        );
+        files.insert("/w/flow.policy.json", r#"{"Statement": []}"#, None);
+        let workspace = Workspace::with_defaults(&files, defaults);
+        let (units, _) = workspace.units();
+        assert_eq!(units[0].arn.region.as_deref(), Some("eu-west-1"));
+        let config = r#"{"stateMachines": [{"definition": "flow.asl.json", "policies": ["flow.policy.json"], "region": "us-east-2"}]}"#;
+        files.insert("/w/.asl-lsp.json", config, None);
+        let workspace = Workspace::with_defaults(
+            &files,
+            Defaults {
+                region: Some("eu-west-1".into()),
+                ..Defaults::default()
+            },
+        );
+        assert_eq!(workspace.units().0[0].arn.region.as_deref(), Some("us-east-2"));
+    }
 }

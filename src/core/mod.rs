@@ -18,4 +18,4 @@ pub mod syntax;
 pub mod template;
 pub mod text;
 
-pub use analysis::{analyze, Analysis};
+pub use analysis::{analyze, analyze_with, Analysis, Defaults};

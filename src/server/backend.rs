@@ -353,6 +353,21 @@ impl LanguageServer for Backend {
         schedule(&self.state, path);
     }
 
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let defaults = super::settings::editor_defaults(&params.settings);
+        {
+            let mut settings = self.state.settings.write().unwrap_or_else(|e| e.into_inner());
+            if settings.defaults == defaults {
+                return;
+            }
+            settings.defaults = defaults;
+        }
+        // New levels or region: every open document is checked again.
+        for path in self.state.docs.paths() {
+            schedule(&self.state, path);
+        }
+    }
+
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         for change in params.changes {
             let Some(path) = path_of(&change.uri) else {

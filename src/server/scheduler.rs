@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::backend::State;
-use crate::core::analyze;
 use crate::core::files::FileSet;
+use crate::core::{analyze_with, Defaults};
 use crate::protocol::to_lsp::{diagnostic, Positions};
 use crate::protocol::{uri, Encoding};
 
@@ -59,13 +59,14 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
         state.publish(path, None, Vec::new()).await;
         return;
     };
-    let encoding = state.settings().encoding;
+    let settings = state.settings();
+    let (encoding, defaults) = (settings.encoding, settings.defaults);
     let outcome = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(AssertUnwindSafe(|| {
             if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && files.text(focus).contains(PANIC_MARKER) {
                 panic!("injected by the test hook");
             }
-            per_file(&files, focus, encoding)
+            per_file(&files, focus, encoding, &defaults)
         }))
     })
     .await;
@@ -111,8 +112,13 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     }
 }
 
-fn per_file(files: &FileSet, focus: crate::core::files::FileId, encoding: Encoding) -> Vec<FileResult> {
-    let analysis = analyze(files, Some(&[focus]));
+fn per_file(
+    files: &FileSet,
+    focus: crate::core::files::FileId,
+    encoding: Encoding,
+    defaults: &Defaults,
+) -> Vec<FileResult> {
+    let analysis = analyze_with(files, Some(&[focus]), defaults);
     let positions = Positions::new(files, encoding);
     let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
         analysis.covered.iter().map(|&f| (f, Vec::new())).collect();

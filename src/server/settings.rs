@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::core::Defaults;
 use crate::protocol::Encoding;
 
 #[derive(Clone, Debug)]
@@ -13,6 +14,8 @@ pub struct Settings {
     pub code_description: bool,
     pub tags: bool,
     pub dynamic_watch: bool,
+    /// Rule levels, region and account from the editor's settings.
+    pub defaults: Defaults,
 }
 
 impl Default for Settings {
@@ -25,6 +28,7 @@ impl Default for Settings {
             code_description: false,
             tags: false,
             dynamic_watch: false,
+            defaults: Defaults::default(),
         }
     }
 }
@@ -60,6 +64,21 @@ impl Settings {
             code_description: flag(&[publish[0], publish[1], "codeDescriptionSupport"]),
             tags: !capabilities[publish[0]][publish[1]]["tagSupport"].is_null(),
             dynamic_watch: flag(&["workspace", "didChangeWatchedFiles", "dynamicRegistration"]),
+            defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }
+}
+
+/// The editor's defaults from `initializationOptions` (`{"rules", "region",
+/// "account"}`) or from `workspace/didChangeConfiguration` settings, which
+/// VS Code sends as its `aslLsp` section (`defaultRegion`, `defaultAccount`).
+pub fn editor_defaults(settings: &Value) -> Defaults {
+    let section = settings.get("aslLsp").unwrap_or(settings);
+    let mut normalized = serde_json::json!({ "rules": section.get("rules").cloned().unwrap_or(Value::Null) });
+    for (key, alias) in [("region", "defaultRegion"), ("account", "defaultAccount")] {
+        if let Some(value) = section.get(key).or_else(|| section.get(alias)) {
+            normalized[key] = value.clone();
+        }
+    }
+    Defaults::from_json(&normalized)
 }
