@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod files;
 pub mod fix;
+pub mod hash;
 pub mod iam;
 pub mod ide;
 pub mod policy;

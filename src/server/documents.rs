@@ -13,6 +13,9 @@ pub struct Document {
     pub uri: String,
     pub version: i32,
     pub rope: Rope,
+    /// The rope as one string, made on the first snapshot after an edit
+    /// (each run and each publish asks; the copy is the same until an edit).
+    text: std::sync::OnceLock<Arc<str>>,
 }
 
 #[derive(Default)]
@@ -23,7 +26,6 @@ pub struct Documents {
 
 /// A snapshot of one open document.
 pub struct Snapshot {
-    pub uri: String,
     pub version: i32,
     pub text: Arc<str>,
 }
@@ -36,6 +38,7 @@ impl Documents {
                 uri: uri.to_string(),
                 version,
                 rope: Rope::from_str(text),
+                text: std::sync::OnceLock::new(),
             },
         );
     }
@@ -54,10 +57,14 @@ impl Documents {
 
     pub fn snapshot(&self, path: &str) -> Option<Snapshot> {
         self.docs.get(path).map(|d| Snapshot {
-            uri: d.uri.clone(),
             version: d.version,
-            text: Arc::from(d.rope.to_string()),
+            text: d.text.get_or_init(|| Arc::from(d.rope.to_string())).clone(),
         })
+    }
+
+    /// The client's URI for an open document.
+    pub fn uri(&self, path: &str) -> Option<String> {
+        self.docs.get(path).map(|d| d.uri.clone())
     }
 
     pub fn paths(&self) -> Vec<String> {
@@ -71,6 +78,7 @@ impl Documents {
             return Vec::new();
         };
         let mut edits = Vec::new();
+        doc.text = std::sync::OnceLock::new();
         for change in changes {
             let text = change["text"].as_str().unwrap_or("");
             match change.get("range").filter(|r| !r.is_null()) {

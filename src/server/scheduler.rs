@@ -140,11 +140,7 @@ fn per_file(
 
 /// The URI to publish under: the client's own for open documents.
 pub fn uri_for(state: &State, path: &str) -> String {
-    state
-        .docs
-        .snapshot(path)
-        .map(|s| s.uri)
-        .unwrap_or_else(|| uri::from_path(path))
+    state.docs.uri(path).unwrap_or_else(|| uri::from_path(path))
 }
 
 /// Removes what the client did not announce support for.

@@ -5,13 +5,14 @@
 //! graph: values are shapes of provenance, joined at merge points, with a
 //! must-set of validated input origins.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use serde_json::Value;
 
 use crate::core::asl::model::{QueryLanguage, ScopeId, StateId, StateMachine, StateType};
 use crate::core::asl::paths::{self, RefPath, Root};
+use crate::core::hash::FastMap;
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 
@@ -288,10 +289,10 @@ pub struct Argument {
 }
 
 /// The arguments of every Task state.
-pub type TaskArguments = HashMap<StateId, Vec<Argument>>;
+pub type TaskArguments = FastMap<StateId, Vec<Argument>>;
 
 pub fn analyze(machine: &StateMachine) -> TaskArguments {
-    let mut out = TaskArguments::new();
+    let mut out = TaskArguments::default();
     let entry = Env {
         input: Shape::Leaf(Leaf::Input(Rc::from("$"))),
         variables: imbl::OrdMap::new(),
@@ -317,10 +318,10 @@ impl Flow<'_, '_> {
         let Some(start) = machine.start_state(scope) else {
             return Shape::computed();
         };
-        let mut inputs: HashMap<StateId, Env> = HashMap::new();
+        let mut inputs: FastMap<StateId, Env> = FastMap::default();
         inputs.insert(start, entry);
         let mut work = vec![start];
-        let mut visits: HashMap<StateId, usize> = HashMap::new();
+        let mut visits: FastMap<StateId, usize> = FastMap::default();
         let mut terminal: Option<Shape> = None;
         let limit = 8;
         while let Some(id) = work.pop() {

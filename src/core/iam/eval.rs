@@ -114,32 +114,8 @@ fn test(operator: &str, value: &str, condition: &Condition) -> Option<bool> {
     })
 }
 
-/// FNV-1a: policy strings are short and not attacker-chosen for collisions
-/// in a way that matters here; SipHash dominated evaluation time.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type FastSet = std::collections::HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
-type FastMap<V> = std::collections::HashMap<String, V, std::hash::BuildHasherDefault<Fnv>>;
+type FastSet = crate::core::hash::FastSet<String>;
+type FastMap<V> = crate::core::hash::FastMap<String, V>;
 
 /// A statement's Action and Resource prepared for fast matching: literal
 /// values in hash sets, wildcard patterns in lists.

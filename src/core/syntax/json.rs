@@ -25,6 +25,20 @@ fn strict_options() -> ParseOptions {
 /// Parses `text` as JSON. Never panics; a document that does not parse
 /// yields no tree and exactly one error at the place the parser stopped.
 pub fn parse(text: &str) -> Parsed {
+    // Plain JSON (the common case) is read directly; anything else (comments,
+    // errors, rare escapes, deep nesting) goes to jsonc-parser, so results
+    // and messages are its own.
+    if let Some(root) = strict::parse(text) {
+        return Parsed {
+            root: Some(root),
+            errors: Vec::new(),
+            comments: Vec::new(),
+        };
+    }
+    parse_with_jsonc(text)
+}
+
+fn parse_with_jsonc(text: &str) -> Parsed {
     // Collecting comments costs a third of the parse: only when there are any.
     let collect = CollectOptions {
         comments: if has_comment(text) {
@@ -140,6 +154,254 @@ fn span(range: jsonc_parser::common::Range) -> TextRange {
     TextRange::new(range.start, range.end)
 }
 
+/// A reader for the plain JSON subset on which it builds exactly the tree
+/// jsonc-parser's path would; `None` means "not in the subset", never an
+/// error of its own. Converting jsonc-parser's AST cost a fifth of a run.
+mod strict {
+    use super::{Member, Node, NodeKind, TextRange};
+
+    /// Beyond this nesting jsonc-parser decides (it has the depth limit).
+    const MAX_DEPTH: usize = 128;
+
+    pub fn parse(text: &str) -> Option<Node> {
+        if text.len() > u32::MAX as usize {
+            return None;
+        }
+        let mut reader = Reader {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        reader.skip_whitespace();
+        let root = reader.value(0)?;
+        reader.skip_whitespace();
+        (reader.at == reader.bytes.len()).then_some(root)
+    }
+
+    struct Reader<'t> {
+        text: &'t str,
+        bytes: &'t [u8],
+        at: usize,
+    }
+
+    impl Reader<'_> {
+        /// JSON's own whitespace; anything else (comments, a BOM, Unicode
+        /// spaces) leaves the subset.
+        fn skip_whitespace(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Option<Node> {
+            let start = self.at;
+            match *self.bytes.get(self.at)? {
+                b'{' => self.object(depth),
+                b'[' => self.array(depth),
+                b'"' => {
+                    let s = self.string()?;
+                    Some(Node::new(TextRange::new(start, self.at), NodeKind::String(s)))
+                }
+                b't' => self.word("true", NodeKind::Bool(true)),
+                b'f' => self.word("false", NodeKind::Bool(false)),
+                b'n' => self.word("null", NodeKind::Null),
+                b'-' | b'0'..=b'9' => self.number(),
+                _ => None,
+            }
+        }
+
+        /// After a value: only a delimiter, whitespace or the end may follow
+        /// (so `truex` or `1a` go to jsonc-parser for its message).
+        fn at_delimiter(&self) -> bool {
+            matches!(
+                self.bytes.get(self.at),
+                None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+            )
+        }
+
+        fn word(&mut self, word: &str, kind: NodeKind) -> Option<Node> {
+            let start = self.at;
+            if !self.bytes[start..].starts_with(word.as_bytes()) {
+                return None;
+            }
+            self.at += word.len();
+            self.at_delimiter()
+                .then(|| Node::new(TextRange::new(start, self.at), kind))
+        }
+
+        fn digits(&mut self) -> usize {
+            let start = self.at;
+            while let Some(b'0'..=b'9') = self.bytes.get(self.at) {
+                self.at += 1;
+            }
+            self.at - start
+        }
+
+        /// RFC 8259 numbers only, kept as written.
+        fn number(&mut self) -> Option<Node> {
+            let start = self.at;
+            if self.bytes[self.at] == b'-' {
+                self.at += 1;
+            }
+            match self.bytes.get(self.at)? {
+                b'0' => self.at += 1,
+                b'1'..=b'9' => {
+                    self.digits();
+                }
+                _ => return None,
+            }
+            if self.bytes.get(self.at) == Some(&b'.') {
+                self.at += 1;
+                if self.digits() == 0 {
+                    return None;
+                }
+            }
+            if let Some(b'e' | b'E') = self.bytes.get(self.at) {
+                self.at += 1;
+                if let Some(b'+' | b'-') = self.bytes.get(self.at) {
+                    self.at += 1;
+                }
+                if self.digits() == 0 {
+                    return None;
+                }
+            }
+            if !self.at_delimiter() {
+                return None;
+            }
+            let written = self.text[start..self.at].to_string();
+            Some(Node::new(
+                TextRange::new(start, self.at),
+                NodeKind::Number(written),
+            ))
+        }
+
+        /// A double-quoted string with the escapes JSON shares with
+        /// jsonc-parser's strict mode; `\u` escapes leave the subset.
+        fn string(&mut self) -> Option<String> {
+            self.at += 1;
+            let start = self.at;
+            // Quote and backslash are ASCII, never inside a UTF-8 sequence.
+            let mut i = start;
+            while i < self.bytes.len() {
+                match self.bytes[i] {
+                    b'"' => {
+                        self.at = i + 1;
+                        return Some(self.text[start..i].to_string());
+                    }
+                    b'\\' => break,
+                    _ => i += 1,
+                }
+            }
+            let mut out = String::with_capacity(i - start + 8);
+            let mut segment = start;
+            while i < self.bytes.len() {
+                match self.bytes[i] {
+                    b'"' => {
+                        out.push_str(&self.text[segment..i]);
+                        self.at = i + 1;
+                        return Some(out);
+                    }
+                    b'\\' => {
+                        out.push_str(&self.text[segment..i]);
+                        out.push(match self.bytes.get(i + 1)? {
+                            b'"' => '"',
+                            b'\\' => '\\',
+                            b'/' => '/',
+                            b'b' => '\u{08}',
+                            b'f' => '\u{0C}',
+                            b'n' => '\n',
+                            b'r' => '\r',
+                            b't' => '\t',
+                            _ => return None,
+                        });
+                        i += 2;
+                        segment = i;
+                    }
+                    _ => i += 1,
+                }
+            }
+            None
+        }
+
+        fn object(&mut self, depth: usize) -> Option<Node> {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            let start = self.at;
+            self.at += 1;
+            let mut members = Vec::new();
+            self.skip_whitespace();
+            if self.bytes.get(self.at) == Some(&b'}') {
+                self.at += 1;
+                return Some(Node::new(
+                    TextRange::new(start, self.at),
+                    NodeKind::Object(members),
+                ));
+            }
+            loop {
+                if self.bytes.get(self.at) != Some(&b'"') {
+                    return None;
+                }
+                let key_start = self.at;
+                let key = self.string()?;
+                let key_span = TextRange::new(key_start, self.at);
+                self.skip_whitespace();
+                if self.bytes.get(self.at) != Some(&b':') {
+                    return None;
+                }
+                self.at += 1;
+                self.skip_whitespace();
+                let value = self.value(depth + 1)?;
+                members.push(Member { key, key_span, value });
+                self.skip_whitespace();
+                match self.bytes.get(self.at)? {
+                    b',' => {
+                        self.at += 1;
+                        self.skip_whitespace();
+                    }
+                    b'}' => {
+                        self.at += 1;
+                        return Some(Node::new(
+                            TextRange::new(start, self.at),
+                            NodeKind::Object(members),
+                        ));
+                    }
+                    _ => return None,
+                }
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Option<Node> {
+            if depth >= MAX_DEPTH {
+                return None;
+            }
+            let start = self.at;
+            self.at += 1;
+            let mut items = Vec::new();
+            self.skip_whitespace();
+            if self.bytes.get(self.at) == Some(&b']') {
+                self.at += 1;
+                return Some(Node::new(TextRange::new(start, self.at), NodeKind::Array(items)));
+            }
+            loop {
+                items.push(self.value(depth + 1)?);
+                self.skip_whitespace();
+                match self.bytes.get(self.at)? {
+                    b',' => {
+                        self.at += 1;
+                        self.skip_whitespace();
+                    }
+                    b']' => {
+                        self.at += 1;
+                        return Some(Node::new(TextRange::new(start, self.at), NodeKind::Array(items)));
+                    }
+                    _ => return None,
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +440,103 @@ mod tests {
         let parsed = parse(&text);
         assert!(parsed.root.is_none());
         assert!(parsed.errors[0].message.contains("too deeply"));
+    }
+
+    /// The reader's tree is jsonc-parser's whenever the reader takes the text.
+    fn same_as_jsonc(text: &str) {
+        if let Some(fast) = strict::parse(text) {
+            let reference = parse_with_jsonc(text);
+            assert!(reference.errors.is_empty(), "{text:?}: jsonc-parser refuses it");
+            assert!(reference.comments.is_empty());
+            assert_eq!(Some(fast), reference.root, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_plain_reader_agrees_with_jsonc_parser() {
+        for text in [
+            r#"{"a": [1, -2.5e+3, 0, -0.0E-1, true, false, null], "b": {}, "c": []}"#,
+            "  {\r\n\t\"k\\\"\\\\\\/\\b\\f\\n\\r\\t\": \"v\u{e9}\u{1F600}\"}  \n",
+            "\"raw\ttab and\nnewline\"",
+            r#"{"a": 1, "a": 2}"#,
+            "[[[[[[]]]]]]",
+            "-1",
+            "0",
+            include_str!("../../../examples/orders/orders.asl.json"),
+            include_str!("../../../tests/fixtures/all-integrations.asl.json"),
+        ] {
+            assert!(strict::parse(text).is_some(), "{text:?}");
+            same_as_jsonc(text);
+        }
+        // Outside the subset: jsonc-parser decides.
+        for text in [
+            "",
+            " ",
+            "{\"a\": 1,}",
+            "[1,]",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "-",
+            "1e",
+            "truex",
+            "nul",
+            "{\"a\" 1}",
+            "{a: 1}",
+            "'a'",
+            "\"\\u0041\"",
+            "\"\\x\"",
+            "\"open",
+            "{} {}",
+            "// c\n1",
+            "\u{feff}{}",
+            "{\"a\": 1 /* b */}",
+            "[1 2]",
+            "\u{a0}1",
+            "\"\\'\"",
+        ] {
+            assert!(strict::parse(text).is_none(), "{text:?}");
+        }
+        let deep = "[".repeat(600) + &"]".repeat(600);
+        assert!(strict::parse(&deep).is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_reader_agrees_on_any_text(
+            text in r#"[ \t\r\n{}\[\],:"\\/a-z0-9.+eE\-\u{e9}']{0,40}"#
+        ) {
+            same_as_jsonc(&text);
+        }
+
+        #[test]
+        fn the_plain_reader_takes_serialized_json(value in json_value()) {
+            for text in [serde_json::to_string(&value).unwrap(), serde_json::to_string_pretty(&value).unwrap()] {
+                proptest::prop_assert!(strict::parse(&text).is_some() || text.contains("\\u"));
+                same_as_jsonc(&text);
+            }
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(serde_json::Value::from),
+            ".*".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                proptest::collection::vec((".*", inner), 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]

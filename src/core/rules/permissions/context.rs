@@ -349,9 +349,10 @@ fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
         region: defaults.region.clone(),
         account: defaults.account.clone(),
     };
-    let mut regions = Vec::new();
-    let mut accounts = Vec::new();
-    let mut partitions = Vec::new();
+    // Borrowed, not copied: a large definition has an ARN in most states.
+    let mut regions: Vec<&str> = Vec::new();
+    let mut accounts: Vec<&str> = Vec::new();
+    let mut partitions: Vec<&str> = Vec::new();
     let mut stack: Vec<&Node> = vec![machine.root];
     let mut budget = 100_000;
     while let Some(node) = stack.pop() {
@@ -361,14 +362,24 @@ fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
         }
         match &node.kind {
             crate::core::syntax::NodeKind::String(s) if s.starts_with("arn:") => {
-                let parts: Vec<&str> = s.splitn(6, ':').collect();
-                if parts.len() == 6 && !parts[1].contains('$') {
-                    partitions.push(parts[1].to_string());
-                    if is_region(parts[3]) {
-                        regions.push(parts[3].to_string());
+                let mut parts = s.splitn(6, ':');
+                let (_, Some(partition), _, Some(region), Some(account), Some(_)) = (
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                    parts.next(),
+                ) else {
+                    continue;
+                };
+                if !partition.contains('$') {
+                    partitions.push(partition);
+                    if is_region(region) {
+                        regions.push(region);
                     }
-                    if parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit()) {
-                        accounts.push(parts[4].to_string());
+                    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) {
+                        accounts.push(account);
                     }
                 }
             }
@@ -377,11 +388,11 @@ fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
             _ => {}
         }
     }
-    let agreed = |values: &mut Vec<String>| {
-        values.sort();
+    let agreed = |values: &mut Vec<&str>| {
+        values.sort_unstable();
         values.dedup();
         if values.len() == 1 {
-            values.pop()
+            values.pop().map(str::to_string)
         } else {
             None
         }
@@ -399,10 +410,10 @@ fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
 }
 
 fn is_region(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .last()
+    text.split('-').count() >= 3
+        && text
+            .rsplit('-')
+            .next()
             .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
 }
 

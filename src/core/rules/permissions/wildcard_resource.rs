@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::core::hash::FastMap;
+
 use super::context::Context;
 use super::{list, policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
@@ -23,8 +25,11 @@ struct Broad {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // (statement, written resource) → what is too broad there.
     let mut broad: BTreeMap<(StatementRef, String), Broad> = BTreeMap::new();
-    // Each statement's wildcard resources, found once.
-    let mut wildcards: std::collections::HashMap<StatementRef, Vec<&str>> = Default::default();
+    // Each statement's wildcard resources, found once, and indexed by
+    // their literal prefix cut at a separator (as the policy index does):
+    // statements that grew with the workflow hold many, and a resource can
+    // only match those whose prefix it starts with.
+    let mut wildcards: FastMap<StatementRef, Patterns> = Default::default();
     for (task, need, pair) in ctx.all_pairs() {
         if need.need.dynamic
             || pair.action.eq_ignore_ascii_case("lambda:InvokeFunction")
@@ -38,20 +43,24 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         };
         for r in by {
             let patterns = wildcards.entry(*r).or_insert_with(|| {
-                ctx.statement(*r)
-                    .resources
-                    .as_ref()
-                    .filter(|s| !s.negated)
-                    .map(|s| {
-                        s.items
-                            .iter()
-                            .map(|i| i.value.as_str())
-                            .filter(|v| v.contains(['*', '?']))
-                            .collect()
-                    })
-                    .unwrap_or_default()
+                Patterns::new(
+                    ctx.statement(*r)
+                        .resources
+                        .as_ref()
+                        .filter(|s| !s.negated)
+                        .map(|s| {
+                            s.items
+                                .iter()
+                                .map(|i| i.value.as_str())
+                                .filter(|v| v.contains(['*', '?']))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                )
             });
-            for &written in patterns.iter() {
+            // Each (statement, pattern) entry below is keyed, so visiting
+            // only the candidates (in any order) finds the same entries.
+            for written in patterns.candidates(&pair.resource) {
                 let matches = iam::glob_match(written, &pair.resource, false)
                     || iam::pattern_covers(written, &pair.resource, false);
                 if !matches {
@@ -134,6 +143,44 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             finding = finding.with_fix(fix);
         }
         out.push(finding);
+    }
+}
+
+/// A statement's wildcard resource patterns, by the prefix a resource
+/// they match must start with.
+struct Patterns<'p> {
+    all: Vec<&'p str>,
+    by_cut: FastMap<&'p str, Vec<&'p str>>,
+}
+
+impl<'p> Patterns<'p> {
+    fn new(all: Vec<&'p str>) -> Self {
+        let mut by_cut: FastMap<&str, Vec<&str>> = Default::default();
+        for &p in &all {
+            let literal = &p[..p.find(['*', '?']).unwrap_or(p.len())];
+            let cut = literal.rfind([':', '/']).map_or("", |i| &literal[..=i]);
+            by_cut.entry(cut).or_default().push(p);
+        }
+        Patterns { all, by_cut }
+    }
+
+    /// The patterns that can match or cover `resource`: all of them when it
+    /// has a wildcard itself, else those whose cut prefix it starts with.
+    fn candidates<'s>(&'s self, resource: &'s str) -> Box<dyn Iterator<Item = &'p str> + 's> {
+        if resource.contains(['*', '?']) {
+            return Box::new(self.all.iter().copied());
+        }
+        let cuts = std::iter::once(0).chain(
+            resource
+                .char_indices()
+                .filter(|(_, c)| *c == ':' || *c == '/')
+                .map(|(i, _)| i + 1),
+        );
+        Box::new(
+            cuts.filter_map(|cut| self.by_cut.get(&resource[..cut]))
+                .flatten()
+                .copied(),
+        )
     }
 }
 
