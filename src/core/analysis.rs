@@ -407,7 +407,9 @@ pub fn analyze_with(files: &FileSet, focus: Option<&[FileId]>, defaults: &Defaul
                 || matches!(
                     kind,
                     FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
-                );
+                )
+                // A template that does not parse is still a template.
+                || (parsed.root.is_none() && classify::declares_state_machine(files.text(file)));
             if ours {
                 rules::syntax::check(file, parsed, report_comments, &mut findings);
             }

@@ -74,7 +74,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 } else {
                     names
                         .iter()
-                        .map(|n| format!("\"{n}\""))
+                        .map(|n| format!("\"{}\"", display_name(n)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -173,6 +173,14 @@ fn function_name(arn: &str) -> Option<String> {
     }
     let name = &tail[..end];
     (!name.contains(['*', '?'])).then(|| name.to_string())
+}
+
+/// A template function's name as its logical id (`${Worker}` → `Worker`).
+fn display_name(name: &str) -> &str {
+    name.strip_prefix("${")
+        .and_then(|n| n.strip_suffix('}'))
+        .filter(|n| !n.contains(['$', '{', '}', ':']))
+        .unwrap_or(name)
 }
 
 /// `function:Worker*` where `Worker` is an invoked function: SAM's
