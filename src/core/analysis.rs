@@ -85,6 +85,8 @@ pub struct ArnDefaults {
     pub partition: Option<String>,
     pub region: Option<String>,
     pub account: Option<String>,
+    /// The definition's placeholders are a template's references.
+    pub symbolic: bool,
 }
 
 /// One state machine and the role that runs it.
@@ -319,6 +321,7 @@ impl<'f> Workspace<'f> {
                         partition: entry.partition.clone(),
                         region: entry.region.clone().or_else(|| self.defaults.region.clone()),
                         account: entry.account.clone().or_else(|| self.defaults.account.clone()),
+                        symbolic: false,
                     },
                     link: LinkKind::Config,
                     shared_policies: BTreeSet::new(),
@@ -347,6 +350,7 @@ impl<'f> Workspace<'f> {
                 partition: None,
                 region: self.defaults.region.clone(),
                 account: self.defaults.account.clone(),
+                symbolic: false,
             },
             link,
             shared_policies: BTreeSet::new(),

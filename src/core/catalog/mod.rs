@@ -28,6 +28,9 @@ pub struct ArnContext {
     pub partition: Option<String>,
     pub region: Option<String>,
     pub account: Option<String>,
+    /// Values may hold a template's references (`${OrdersTable}`): a
+    /// placeholder then names a known resource, not an unknown one.
+    pub symbolic: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -240,6 +243,7 @@ fn effective_context(task: &TaskResource, ctx: &ArnContext) -> ArnContext {
         partition: ctx.partition.clone().or_else(|| task.partition.clone()),
         region: ctx.region.clone().or_else(|| task.region.clone()),
         account: ctx.account.clone().or_else(|| task.account.clone()),
+        symbolic: ctx.symbolic,
     }
 }
 
@@ -314,7 +318,7 @@ fn target_resources(
     ctx: &ArnContext,
 ) -> (Vec<String>, bool) {
     let dynamic = || (vec![fill(&target.dynamic, ctx, None, None)], true);
-    let values: Vec<Option<String>> = match resource::argument_values(&target.argument, args) {
+    let values: Vec<Option<String>> = match resource::argument_values(&target.argument, args, ctx.symbolic) {
         None => return dynamic(),
         Some(values) => values,
     };

@@ -145,7 +145,11 @@ pub fn unqualified_function_arn(arn: &str) -> String {
 /// The static string values an argument path names: one per array element
 /// for `Entries[].EventBusName` (`None` where the element lacks the field).
 /// `None` when the value is not known statically.
-pub fn argument_values(path: &str, args: &dyn Fn(&str) -> ArgValue) -> Option<Vec<Option<String>>> {
+pub fn argument_values(
+    path: &str,
+    args: &dyn Fn(&str) -> ArgValue,
+    symbolic: bool,
+) -> Option<Vec<Option<String>>> {
     let top_end = path.find(['.', '[']).unwrap_or(path.len());
     let top = &path[..top_end];
     let rest = &path[top_end..];
@@ -179,8 +183,9 @@ pub fn argument_values(path: &str, args: &dyn Fn(&str) -> ArgValue) -> Option<Ve
         match v {
             None | Some(serde_json::Value::Null) => out.push(None),
             Some(serde_json::Value::String(s)) => {
-                // An unresolved placeholder (`${WorkerArn}`) names no known target.
-                if s.contains("${") && !s.starts_with("arn:") {
+                // An unresolved placeholder (`${WorkerArn}`) names no known
+                // target, unless it is a template's reference to a resource.
+                if (s.contains("${") && !s.starts_with("arn:") && !symbolic) || s.contains("${?") {
                     return None;
                 }
                 out.push(Some(s))
@@ -255,6 +260,7 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
                 partition: ctx.partition.clone(),
                 region: Some(region),
                 account: Some(account.to_string()),
+                symbolic: ctx.symbolic,
             };
             vec![fill(&target.arn, &ctx, Some(name), None)]
         }
@@ -268,6 +274,7 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
                     partition: non_empty(parts[1]),
                     region: non_empty(parts[3]),
                     account: non_empty(parts[4]),
+                    symbolic: ctx.symbolic,
                 };
                 return Some(vec![fill(&target.arn, &ctx, None, Some(parts[6]))]);
             } else {

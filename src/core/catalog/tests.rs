@@ -7,6 +7,7 @@ fn ctx() -> ArnContext {
         partition: None,
         region: Some("us-east-1".into()),
         account: Some("123456789012".into()),
+        symbolic: false,
     }
 }
 

@@ -19,10 +19,10 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 }
 
 /// Like [`glob_match`] (case-sensitive), where the pattern may hold
-/// placeholders known only at deploy time (`${AWS::Region}`,
-/// `${AWS::AccountId}`, a template parameter, an IAM policy variable): each
-/// matches itself, or any non-empty run of characters without `:` (the
-/// value it may take).
+/// placeholders known only at deploy time: each matches itself, or the
+/// values it may take — a pseudo parameter (`${AWS::Region}`,
+/// `${AWS::AccountId}`) any non-empty run without `:`, a template parameter
+/// or IAM policy variable (`${TableArn}`) any non-empty run.
 pub fn glob_match_placeholders(pattern: &str, text: &str) -> bool {
     glob_match_placeholders_at(pattern, text, 0)
 }
@@ -47,12 +47,15 @@ fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
         if rest.starts_with(token) && glob_match_placeholders_at(tail, &rest[token.len()..], depth + 1) {
             return true;
         }
+        // A pseudo parameter is one ARN segment; a template parameter or
+        // policy variable may stand for anything, a whole ARN included.
+        let segment = token.starts_with("${AWS::");
         for (end, c) in rest
             .char_indices()
             .skip(1)
             .chain(std::iter::once((rest.len(), ' ')))
         {
-            if rest[..end].contains(':') || (c == ':' && end == 0) {
+            if segment && (rest[..end].contains(':') || (c == ':' && end == 0)) {
                 break;
             }
             if glob_match_placeholders_at(tail, &rest[end..], depth + 1) {

@@ -23,6 +23,7 @@ pub fn template_arn_defaults() -> ArnDefaults {
         partition: None,
         region: Some("${AWS::Region}".into()),
         account: Some("${AWS::AccountId}".into()),
+        symbolic: true,
     }
 }
 
@@ -35,7 +36,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
     };
     let doc = |node: &Node| PolicyDoc {
         file,
-        root: Arc::new(template.resolve_tree(node, &HashMap::new())),
+        root: Arc::new(template.resolve_tree(node, None)),
         dialect,
         encoder: Some(encoder.clone()),
     };
@@ -84,20 +85,27 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 root: root.clone(),
                 logical_id: resource.id.to_string(),
                 encoder: encoder.clone(),
+                dialect,
             }),
         });
     }
 }
 
 /// `DefinitionSubstitutions`: each `${Name}` of the definition stands for
-/// the canonical value of its entry.
+/// the canonical value of its entry; one that cannot be known statically
+/// becomes `${?Name}`, a placeholder that may stand for anything.
 fn substitutions(template: &Template, resource: &Resource) -> HashMap<String, String> {
     resource
         .property("DefinitionSubstitutions")
         .map(Node::members)
         .unwrap_or(&[])
         .iter()
-        .filter_map(|m| Some((m.key.clone(), template.eval(&m.value)?)))
+        .map(|m| {
+            let value = template
+                .eval(&m.value)
+                .unwrap_or_else(|| format!("${{?{}}}", m.key));
+            (m.key.clone(), value)
+        })
         .collect()
 }
 
@@ -112,7 +120,7 @@ fn definition(
 ) -> Option<DefinitionDoc> {
     let files = workspace.files;
     if let Some(node) = resource.property("Definition") {
-        let root = template.resolve_tree(node, substitutions);
+        let root = template.resolve_tree(node, Some(substitutions));
         return Some(DefinitionDoc {
             file,
             root: Arc::new(root),
@@ -174,11 +182,7 @@ fn definition(
         _ => crate::core::classify::format_of(files.path(id)).unwrap_or(Format::Json),
     };
     scan.claimed.insert(id);
-    let root = if substitutions.is_empty() {
-        root
-    } else {
-        Arc::new(super::intrinsics::substitute_tree(&root, substitutions))
-    };
+    let root = Arc::new(super::intrinsics::substitute_tree(&root, substitutions));
     Some(DefinitionDoc {
         file: id,
         root,

@@ -188,6 +188,16 @@ impl<'t> Template<'t> {
                 }
             }
             "Fn::Base64" => self.eval_with(arg, vars, depth + 1),
+            "Fn::FindInMap" => {
+                let items = arg.elements();
+                let mut node = self.root.get("Mappings")?;
+                for key in items.iter().take(3) {
+                    let key = self.eval_with(key, vars, depth + 1)?;
+                    node = node.get(&key)?;
+                }
+                (items.len() == 3).then_some(())?;
+                self.eval_with(node, vars, depth + 1)
+            }
             _ => None,
         }
     }
@@ -300,21 +310,23 @@ impl<'t> Template<'t> {
     /// span, and substitutes `${Name}` placeholders in strings from
     /// `substitutions` (a state machine's `DefinitionSubstitutions`).
     /// What cannot be resolved stays as written.
-    pub fn resolve_tree(&self, node: &Node, substitutions: &HashMap<String, String>) -> Node {
+    /// `substitutions` is `None` for a policy (its `${aws:username}` policy
+    /// variables stay), `Some` for a definition.
+    pub fn resolve_tree(&self, node: &Node, substitutions: Option<&HashMap<String, String>>) -> Node {
         self.resolve_at(node, substitutions, 0)
     }
 
-    fn resolve_at(&self, node: &Node, subs: &HashMap<String, String>, depth: usize) -> Node {
+    fn resolve_at(&self, node: &Node, subs: Option<&HashMap<String, String>>, depth: usize) -> Node {
         // Trees are at most 512 deep (the parsers' cap); this bounds the
         // recursion even for a tree built some other way.
         if depth > 600 {
             return node.clone();
         }
-        if call(node).is_some() {
-            return match self.eval(node) {
-                Some(value) => Node::new(node.span, NodeKind::String(value)),
-                None => node.clone(),
-            };
+        if let Some(c) = call(node) {
+            // What cannot be known (a condition, an import) becomes a
+            // placeholder that may stand for anything, not a hole.
+            let value = self.eval(node).unwrap_or_else(|| format!("${{?{}}}", c.name));
+            return Node::new(node.span, NodeKind::String(value));
         }
         let kind = match &node.kind {
             NodeKind::Object(members) => NodeKind::Object(
@@ -333,8 +345,8 @@ impl<'t> Template<'t> {
                     .map(|i| self.resolve_at(i, subs, depth + 1))
                     .collect(),
             ),
-            NodeKind::String(s) if !subs.is_empty() && s.contains("${") => {
-                NodeKind::String(substitute_only(s, subs))
+            NodeKind::String(s) if subs.is_some() && s.contains("${") => {
+                NodeKind::String(substitute_only(s, subs.unwrap_or(&HashMap::new())))
             }
             NodeKind::Tagged { node: inner, .. } => return self.resolve_at(inner, subs, depth + 1),
             other => other.clone(),
@@ -344,7 +356,7 @@ impl<'t> Template<'t> {
 }
 
 /// Substitutes `${Name}` placeholders in every string of a definition
-/// file (`DefinitionUri`), touching nothing else.
+/// file (`DefinitionUri`), touching nothing else; see [`substitute_only`].
 pub fn substitute_tree(node: &Node, subs: &HashMap<String, String>) -> Node {
     let mut root = node.clone();
     let mut stack: Vec<&mut Node> = vec![&mut root];
@@ -360,7 +372,9 @@ pub fn substitute_tree(node: &Node, subs: &HashMap<String, String>) -> Node {
     root
 }
 
-/// Replaces `${Name}` placeholders that `subs` defines; leaves the rest.
+/// Replaces `${Name}` placeholders that `subs` defines. One it does not
+/// define is not replaced at deployment either: it becomes `${?Name}`, a
+/// value nothing is known about.
 pub fn substitute_only(text: &str, subs: &HashMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -371,9 +385,15 @@ pub fn substitute_only(text: &str, subs: &HashMap<String, String>) -> String {
             out.push_str(&rest[open..]);
             return out;
         };
-        match subs.get(after[..close].trim()) {
+        let name = after[..close].trim();
+        match subs.get(name) {
             Some(value) => out.push_str(value),
-            None => out.push_str(&rest[open..open + 2 + close + 1]),
+            None if name.starts_with('?') => out.push_str(&rest[open..open + 2 + close + 1]),
+            None => {
+                out.push_str("${?");
+                out.push_str(name);
+                out.push('}');
+            }
         }
         rest = &after[close + 1..];
     }
@@ -673,6 +693,12 @@ Resources:
             Some("arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/orders/x")
         );
         assert_eq!(value(&t, "v: !If [C, a, b]"), None);
+        let mapped = "Mappings:\n  Names:\n    Tables:\n      Orders: orders-v2\nv: !FindInMap [Names, Tables, Orders]\n";
+        let root = parse(mapped).root.unwrap();
+        assert_eq!(
+            Template::new(&root).eval(root.get("v").unwrap()).as_deref(),
+            Some("orders-v2")
+        );
         assert_eq!(value(&t, "v: !Sub '${!Literal}'").as_deref(), Some("${Literal}"));
     }
 

@@ -37,6 +37,8 @@ pub struct MachineResource {
     pub root: Arc<crate::core::syntax::Node>,
     pub logical_id: String,
     pub encoder: Arc<Encoder>,
+    /// How the template is written (`CfnYaml` or `CfnJson`).
+    pub dialect: crate::core::fix::Dialect,
 }
 
 pub fn scan(workspace: &Workspace) -> Scan {

@@ -153,7 +153,7 @@ pub fn policies(
                 let _ = members;
                 inline.push(PolicyDoc {
                     file,
-                    root: Arc::new(template.resolve_tree(item, &HashMap::new())),
+                    root: Arc::new(template.resolve_tree(item, None)),
                     dialect,
                     encoder: Some(encoder.clone()),
                 });

@@ -348,6 +348,7 @@ fn arn_context(defaults: &ArnDefaults, machine: &StateMachine) -> ArnContext {
         partition: defaults.partition.clone(),
         region: defaults.region.clone(),
         account: defaults.account.clone(),
+        symbolic: defaults.symbolic,
     };
     // Borrowed, not copied: a large definition has an ARN in most states.
     let mut regions: Vec<&str> = Vec::new();

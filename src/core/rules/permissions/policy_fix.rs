@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::context::{sid_for, statement_json, Context};
 use crate::core::diagnostic::FileEdit;
+use crate::core::fix;
 use crate::core::iam::{self, StatementRef};
 use crate::core::syntax::{Node, NodeKind};
 
@@ -59,7 +60,9 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
     if statements.is_empty() {
         return None;
     }
-    let index = (0..ctx.unit.policies.len()).find(|&i| ctx.policy_root(i).editor().is_some())?;
+    let Some(index) = (0..ctx.unit.policies.len()).find(|&i| ctx.policy_root(i).editor().is_some()) else {
+        return insert_into_sam_policies(ctx, statements);
+    };
     unique_sids(ctx, index, &mut statements);
     let doc = ctx.policy_root(index);
     let editor = doc.editor()?;
@@ -74,6 +77,40 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
             editor.add_member(doc.file, text, root, "Statement", &Value::Array(statements))
         }
         None => None,
+    }
+}
+
+/// A SAM state machine whose `Policies` hold no inline statements (only
+/// policy templates, managed policies, connectors, or nothing): the new
+/// statements go into `Policies` as an inline document of their own.
+fn insert_into_sam_policies(ctx: &Context, statements: Vec<Value>) -> Option<Vec<FileEdit>> {
+    let machine = ctx.unit.machine.as_ref()?;
+    let template = crate::core::template::Template::new(&machine.root);
+    let resource = template.resource(&machine.logical_id)?;
+    if resource.kind != "AWS::Serverless::StateMachine" || resource.property("Role").is_some() {
+        return None;
+    }
+    let editor = fix::editor_with(machine.dialect, Some(&machine.encoder))?;
+    let text = ctx.unit_text(machine.file);
+    let document = serde_json::json!({ "Statement": statements });
+    match resource.property("Policies") {
+        Some(policies)
+            if policies.untagged().elements().is_empty()
+                && matches!(policies.untagged().kind, NodeKind::Array(_)) =>
+        {
+            editor.replace(machine.file, text, policies, &Value::Array(vec![document]))
+        }
+        Some(policies) if matches!(policies.untagged().kind, NodeKind::Array(_)) => {
+            editor.append(machine.file, text, policies.untagged(), &[document])
+        }
+        Some(_) => None,
+        None => editor.add_member(
+            machine.file,
+            text,
+            resource.properties?,
+            "Policies",
+            &Value::Array(vec![document]),
+        ),
     }
 }
 

@@ -39,10 +39,7 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
         .is_some_and(|t| t.eq_ignore_ascii_case("EXPRESS"));
     let file = machine.file;
     let text = files.text(file);
-    let dialect = match text.trim_start().starts_with('{') {
-        true => fix::Dialect::Json,
-        false => fix::Dialect::Yaml,
-    };
+    let dialect = machine.dialect;
     let kind_note = if express {
         "an Express workflow keeps no execution history, so without logging nothing records what its executions did"
     } else {
