@@ -205,7 +205,9 @@ impl Backend {
             .0
             .into_iter()
             .find(|u| u.definition.file == id)?;
-        if !unit.policies.is_empty() {
+        // Only a definition without a role gets a policy file: a template's
+        // state machine is fixed in the template.
+        if !unit.policies.is_empty() || unit.link != crate::core::analysis::LinkKind::Unlinked {
             return None;
         }
         let policy = crate::core::policy::least_privilege(&files, id)?;
