@@ -102,6 +102,11 @@ pub struct Unit {
     pub shared_policies: BTreeSet<PolicyKey>,
     /// The template resource, for a state machine defined in a template.
     pub machine: Option<MachineResource>,
+    /// Policies of the role whose statements are out of sight (a customer
+    /// managed policy named by ARN, a policy template not in the data):
+    /// what they allow is not known, so a need is not reported missing
+    /// above `info`.
+    pub unknown_policies: Vec<String>,
 }
 
 impl Unit {
@@ -326,6 +331,7 @@ impl<'f> Workspace<'f> {
                     link: LinkKind::Config,
                     shared_policies: BTreeSet::new(),
                     machine: None,
+                    unknown_policies: Vec::new(),
                 };
             }
         }
@@ -355,6 +361,7 @@ impl<'f> Workspace<'f> {
             link,
             shared_policies: BTreeSet::new(),
             machine: None,
+            unknown_policies: Vec::new(),
         }
     }
 }

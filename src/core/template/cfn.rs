@@ -46,20 +46,28 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         }
         let substitutions = substitutions(&template, resource);
         let mut shared = BTreeSet::new();
+        let mut unknown_policies = Vec::new();
         let Some(definition) = definition(workspace, file, format, &template, resource, &substitutions, scan)
         else {
             continue;
         };
         let mut link = LinkKind::Template;
         let (policies, trust) = if resource.kind == SAM_STATE_MACHINE && resource.property("Role").is_none() {
-            let mut policies = sam::policies(&template, resource, file, dialect, &encoder);
+            let mut policies = sam::policies(
+                &template,
+                resource,
+                file,
+                dialect,
+                &encoder,
+                &mut unknown_policies,
+            );
             policies.extend(sam::connector_policies(&template, resource, file));
             (policies, None)
         } else {
             let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));
             match role_node.and_then(|n| role_resource(&template, n)) {
                 Some(role) => {
-                    let mut policies = role_policies(&template, role, file, &doc);
+                    let mut policies = role_policies(&template, role, file, &doc, &mut unknown_policies);
                     if used_by_other_resources(&template, role, resource) {
                         shared.extend(policies.iter().map(PolicyDoc::key));
                     }
@@ -80,6 +88,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             arn: template_arn_defaults(),
             link,
             shared_policies: shared,
+            unknown_policies,
             machine: Some(MachineResource {
                 file,
                 root: root.clone(),
@@ -266,6 +275,7 @@ fn role_policies(
     role: &Resource,
     file: FileId,
     doc: &dyn Fn(&Node) -> PolicyDoc,
+    unknown: &mut Vec<String>,
 ) -> Vec<PolicyDoc> {
     let mut out = Vec::new();
     for policy in role.property("Policies").map(Node::elements).unwrap_or(&[]) {
@@ -316,8 +326,12 @@ fn role_policies(
                 }
             }
         }
-        if let Some(value) = template.eval(arn) {
-            out.extend(sam::managed_policy(&value, arn, file));
+        match template.eval(arn) {
+            Some(value) => match sam::managed_policy(&value, arn, file) {
+                Some(doc) => out.push(doc),
+                None => unknown.push(value),
+            },
+            None => unknown.push("a managed policy".into()),
         }
     }
     out

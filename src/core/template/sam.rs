@@ -132,6 +132,7 @@ pub fn policies(
     file: FileId,
     dialect: Dialect,
     encoder: &Arc<Encoder>,
+    unknown: &mut Vec<String>,
 ) -> Vec<PolicyDoc> {
     let Some(node) = resource.property("Policies") else {
         return Vec::new();
@@ -144,11 +145,13 @@ pub fn policies(
     let mut generated_docs = Vec::new();
     for item in items {
         match &item.untagged().kind {
-            NodeKind::String(_) => {
-                if let Some(value) = template.eval(item) {
-                    generated_docs.extend(managed_policy(&value, item, file));
-                }
-            }
+            NodeKind::String(_) => match template.eval(item) {
+                Some(value) => match managed_policy(&value, item, file) {
+                    Some(doc) => generated_docs.push(doc),
+                    None => unknown.push(value),
+                },
+                None => unknown.push("a policy".into()),
+            },
             NodeKind::Object(members) if item.get("Statement").is_some() => {
                 let _ = members;
                 inline.push(PolicyDoc {
@@ -160,7 +163,11 @@ pub fn policies(
             }
             NodeKind::Object(members) if members.len() == 1 && call(item).is_none() => {
                 let member = &members[0];
-                if let Some(policy) = data().policy_templates.get(&member.key) {
+                let Some(policy) = data().policy_templates.get(&member.key) else {
+                    unknown.push(member.key.clone());
+                    continue;
+                };
+                {
                     let mut vars = HashMap::new();
                     for parameter in &policy.parameters {
                         let value = member
@@ -175,9 +182,28 @@ pub fn policies(
                 }
             }
             _ => {
-                // `!Ref SomeManagedPolicy` or another intrinsic: an ARN.
-                if let Some(value) = template.eval(item) {
-                    generated_docs.extend(managed_policy(&value, item, file));
+                // `!Ref SomeManagedPolicy` or another intrinsic: an ARN, or a
+                // customer managed policy of the template.
+                let own = call(item)
+                    .filter(|c| c.name == "Ref")
+                    .and_then(|c| template.resource(c.argument.untagged().as_str()?))
+                    .filter(|r| r.kind == "AWS::IAM::ManagedPolicy")
+                    .and_then(|r| r.property("PolicyDocument"));
+                if let Some(document) = own {
+                    inline.push(PolicyDoc {
+                        file,
+                        root: Arc::new(template.resolve_tree(document, None)),
+                        dialect,
+                        encoder: Some(encoder.clone()),
+                    });
+                    continue;
+                }
+                match template.eval(item) {
+                    Some(value) => match managed_policy(&value, item, file) {
+                        Some(doc) => generated_docs.push(doc),
+                        None => unknown.push(value),
+                    },
+                    None => unknown.push("a policy".into()),
                 }
             }
         }

@@ -93,12 +93,22 @@ pub fn push_pair(
     fix: Option<Fix>,
 ) {
     let anchor: Option<Location> = policy_anchor(ctx);
-    let mut on_task = Finding::new(
-        rule.id,
-        rule.default_severity,
-        task.resource_location,
-        message.clone(),
-    );
+    // With policies out of sight, the need may be met there.
+    let (severity, message) = match ctx.unit.unknown_policies.as_slice() {
+        [] => (rule.default_severity, message),
+        unknown => (
+            crate::core::diagnostic::Severity::Info,
+            format!(
+                "{message}, unless {} (not in view) does",
+                unknown
+                    .iter()
+                    .map(|u| format!("\"{u}\""))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ),
+    };
+    let mut on_task = Finding::new(rule.id, severity, task.resource_location, message.clone());
     if let Some(anchor) = anchor {
         on_task = on_task.with_related(anchor, "The role's policy");
     }
@@ -107,7 +117,7 @@ pub fn push_pair(
     }
     out.push(on_task);
     if let Some(anchor) = anchor {
-        let mut on_policy = Finding::new(rule.id, rule.default_severity, anchor, message)
+        let mut on_policy = Finding::new(rule.id, severity, anchor, message)
             .with_related(task.resource_location, format!("State \"{}\"", task.state.name));
         if let Some(fix) = fix {
             on_policy = on_policy.with_fix(fix);
