@@ -3,6 +3,8 @@
 //! agreement per source; fails if it regresses below the recorded floor,
 //! if any AWS-recorded verdict is wrong, or if it finds no documents.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -128,19 +130,7 @@ fn no_errors_on_realworld_definitions() {
         println!("real-world corpus not present: skipped");
         return;
     };
-    let mut paths = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
+    let paths = support::files_under(&root);
     let mut checked = 0;
     let mut errors = Vec::new();
     for path in paths {

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+mod support;
 
 use asl_lsp::core::analysis::{LinkKind, Workspace};
 use asl_lsp::core::analyze;
@@ -19,20 +21,7 @@ const ROOT: &str = "/corpus";
 
 fn load(dir: &Path, rel: &str) -> FileSet {
     let mut files = FileSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    let mut paths: Vec<PathBuf> = Vec::new();
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    for path in paths {
+    for path in support::files_under(dir) {
         let name = path.to_string_lossy().to_lowercase();
         let wanted = [".json", ".yaml", ".yml", ".tf", ".asl", ".template"]
             .iter()

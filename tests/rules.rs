@@ -16,20 +16,7 @@ const ROOT: &str = "/case";
 
 fn load(dir: &Path) -> FileSet {
     let mut files = FileSet::new();
-    let mut stack = vec![dir.to_path_buf()];
-    let mut paths = Vec::new();
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                paths.push(path);
-            }
-        }
-    }
-    paths.sort();
-    for path in paths {
+    for path in support::files_under(dir) {
         let rel = path
             .strip_prefix(dir)
             .unwrap()

@@ -308,11 +308,7 @@ impl<'f> Workspace<'f> {
             file: id,
             root,
             format,
-            dialect: if format == Format::Json {
-                Dialect::Json
-            } else {
-                Dialect::Yaml
-            },
+            dialect: Dialect::of(format),
             map: None,
             text: self.files.get(id).text.clone(),
         };

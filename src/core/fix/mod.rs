@@ -29,6 +29,17 @@ pub enum Dialect {
     Generated,
 }
 
+impl Dialect {
+    /// The plain dialect a file format is written in.
+    pub fn of(format: crate::core::classify::Format) -> Dialect {
+        match format {
+            crate::core::classify::Format::Json => Dialect::Json,
+            crate::core::classify::Format::Yaml => Dialect::Yaml,
+            crate::core::classify::Format::Hcl => Dialect::Hcl,
+        }
+    }
+}
+
 /// Structural edits. Every method edits only the bytes it must, keeps the
 /// file's indentation and line endings, and returns `None` when it cannot
 /// make the edit safely (the caller then offers no fix).

@@ -134,11 +134,7 @@ fn definition(
             file,
             root: Arc::new(root),
             format,
-            dialect: if format == Format::Json {
-                Dialect::Json
-            } else {
-                Dialect::Yaml
-            },
+            dialect: Dialect::of(format),
             map: None,
             text: files.get(file).text.clone(),
         });
@@ -196,11 +192,7 @@ fn definition(
         file: id,
         root,
         format: def_format,
-        dialect: if def_format == Format::Json {
-            Dialect::Json
-        } else {
-            Dialect::Yaml
-        },
+        dialect: Dialect::of(def_format),
         map: None,
         text: files.get(id).text.clone(),
     })

@@ -257,8 +257,7 @@ impl<'t> Template<'t> {
         let resource = self.resource(id)?;
         let expanded = shape(resource.kind).and_then(|shape| {
             shape
-                .attributes
-                .iter()
+                .forms()
                 .find(|(name, _)| *name == attribute)
                 .map(|(_, form)| self.expand(resource, form))
         });
@@ -293,7 +292,7 @@ impl<'t> Template<'t> {
             let Some(shape) = shape(resource.kind) else {
                 continue;
             };
-            for (attribute, form) in shape.attributes {
+            for (attribute, form) in shape.forms() {
                 out.push((
                     self.expand(resource, form),
                     format!("{}.{attribute}", resource.id),
@@ -410,6 +409,9 @@ struct Shape {
     name_token: &'static str,
     /// What `Ref` returns.
     reference: &'static str,
+    /// The `Arn` attribute.
+    arn: Option<&'static str>,
+    /// Other attributes.
     attributes: &'static [(&'static str, &'static str)],
 }
 
@@ -419,28 +421,39 @@ macro_rules! arn {
     };
 }
 
+impl Shape {
+    /// A type whose `Ref` is its name and whose `Arn` attribute is `arn`.
+    const fn named(name_property: &'static str, arn: &'static str) -> Shape {
+        Shape {
+            name_property: Some(name_property),
+            name_token: "",
+            reference: "{name}",
+            arn: Some(arn),
+            attributes: &[],
+        }
+    }
+
+    /// Every attribute form, `Arn` first.
+    fn forms(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.arn
+            .map(|arn| ("Arn", arn))
+            .into_iter()
+            .chain(self.attributes.iter().copied())
+    }
+}
+
 /// The resource types whose ARNs the permission catalog works with. The
 /// forms are those the CloudFormation resource reference documents for
 /// `Ref` and `Fn::GetAtt`.
 fn shape(kind: &str) -> Option<&'static Shape> {
-    const LAMBDA: Shape = Shape {
-        name_property: Some("FunctionName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("lambda", "function:{name}"))],
-    };
-    const TABLE: Shape = Shape {
-        name_property: Some("TableName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("dynamodb", "table/{name}"))],
-    };
+    const LAMBDA: Shape = Shape::named("FunctionName", arn!("lambda", "function:{name}"));
+    const TABLE: Shape = Shape::named("TableName", arn!("dynamodb", "table/{name}"));
     const QUEUE: Shape = Shape {
         name_property: Some("QueueName"),
         name_token: "QueueName",
         reference: "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
+        arn: Some(arn!("sqs", "{name}")),
         attributes: &[
-            ("Arn", arn!("sqs", "{name}")),
             ("QueueName", "{name}"),
             (
                 "QueueUrl",
@@ -452,13 +465,15 @@ fn shape(kind: &str) -> Option<&'static Shape> {
         name_property: Some("TopicName"),
         name_token: "TopicName",
         reference: arn!("sns", "{name}"),
+        arn: None,
         attributes: &[("TopicArn", arn!("sns", "{name}")), ("TopicName", "{name}")],
     };
     const STATE_MACHINE: Shape = Shape {
         name_property: Some("StateMachineName"),
         name_token: "Name",
         reference: arn!("states", "stateMachine:{name}"),
-        attributes: &[("Arn", arn!("states", "stateMachine:{name}")), ("Name", "{name}")],
+        arn: Some(arn!("states", "stateMachine:{name}")),
+        attributes: &[("Name", "{name}")],
     };
     const SAM_STATE_MACHINE: Shape = Shape {
         name_property: Some("Name"),
@@ -468,56 +483,29 @@ fn shape(kind: &str) -> Option<&'static Shape> {
         name_property: Some("Name"),
         name_token: "Name",
         reference: arn!("states", "activity:{name}"),
+        arn: None,
         attributes: &[("Name", "{name}")],
     };
-    const BUCKET: Shape = Shape {
-        name_property: Some("BucketName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", "arn:aws:s3:::{name}")],
-    };
+    const BUCKET: Shape = Shape::named("BucketName", "arn:aws:s3:::{name}");
     const EVENT_BUS: Shape = Shape {
         name_property: Some("Name"),
         name_token: "Name",
         reference: "{name}",
-        attributes: &[("Arn", arn!("events", "event-bus/{name}")), ("Name", "{name}")],
+        arn: Some(arn!("events", "event-bus/{name}")),
+        attributes: &[("Name", "{name}")],
     };
-    const ROLE: Shape = Shape {
-        name_property: Some("RoleName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", "arn:aws:iam::${AWS::AccountId}:role/{name}")],
-    };
-    const CLUSTER: Shape = Shape {
-        name_property: Some("ClusterName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("ecs", "cluster/{name}"))],
-    };
-    const LOG_GROUP: Shape = Shape {
-        name_property: Some("LogGroupName"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("logs", "log-group:{name}:*"))],
-    };
-    const CODEBUILD: Shape = Shape {
-        name_property: Some("Name"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("codebuild", "project/{name}"))],
-    };
+    const ROLE: Shape = Shape::named("RoleName", "arn:aws:iam::${AWS::AccountId}:role/{name}");
+    const CLUSTER: Shape = Shape::named("ClusterName", arn!("ecs", "cluster/{name}"));
+    const LOG_GROUP: Shape = Shape::named("LogGroupName", arn!("logs", "log-group:{name}:*"));
+    const CODEBUILD: Shape = Shape::named("Name", arn!("codebuild", "project/{name}"));
     const GLUE_JOB: Shape = Shape {
         name_property: Some("Name"),
         name_token: "",
         reference: "{name}",
+        arn: None,
         attributes: &[],
     };
-    const STREAM: Shape = Shape {
-        name_property: Some("Name"),
-        name_token: "",
-        reference: "{name}",
-        attributes: &[("Arn", arn!("kinesis", "stream/{name}"))],
-    };
+    const STREAM: Shape = Shape::named("Name", arn!("kinesis", "stream/{name}"));
     Some(match kind {
         "AWS::Lambda::Function" | "AWS::Serverless::Function" => &LAMBDA,
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => &TABLE,
