@@ -25,6 +25,7 @@ pub fn definition_string(
 ) -> Option<(DefinitionDoc, Vec<syntax::SyntaxError>)> {
     let file_text = files.text(file);
     let mut vars = substitutions.clone();
+    let mut joined: Option<Vec<usize>> = None;
     let (text, scalar) = match call(node) {
         None => (node.untagged().as_str()?.to_string(), Some(node.untagged())),
         Some(c) if c.name == "Fn::Sub" => {
@@ -41,13 +42,21 @@ pub fn definition_string(
             }
             (text_node.as_str()?.to_string(), Some(text_node))
         }
-        // `Fn::Join` and the like: the text is known but has no one place
-        // in the file; everything maps to the start of the expression.
+        // `Fn::Join` (as CDK writes definitions): literal parts map
+        // character by character, each computed part to its own start.
+        Some(c) if c.name == "Fn::Join" => {
+            let (text, map) = join_map(file_text, template, c.argument.untagged())?;
+            joined = Some(map);
+            (text, None)
+        }
+        // Anything else: the text is known but has no one place in the
+        // file; everything maps to the start of the expression.
         Some(_) => (template.eval(node)?, None),
     };
-    let map: Vec<usize> = match scalar {
-        Some(scalar) => scalar_map(file_text, scalar.span, &text),
-        None => vec![node.span.start(); text.len() + 1],
+    let map: Vec<usize> = match (scalar, joined) {
+        (Some(scalar), _) => scalar_map(file_text, scalar.span, &text),
+        (None, Some(map)) => map,
+        (None, None) => vec![node.span.start(); text.len() + 1],
     };
     let parsed = syntax::json::parse(&text);
     let root = parsed.root.map(|root| substitute(template, &root, &vars))?;
@@ -80,6 +89,37 @@ pub fn definition_string(
         },
         errors,
     ))
+}
+
+/// The text of `Fn::Join [delimiter, [parts]]` and its source map.
+fn join_map(file_text: &str, template: &Template, argument: &Node) -> Option<(String, Vec<usize>)> {
+    let items = argument.elements();
+    let delimiter_node = items.first()?;
+    let delimiter = delimiter_node.untagged().as_str()?;
+    let parts = items.get(1)?.untagged().elements();
+    let mut text = String::new();
+    let mut map = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push_str(delimiter);
+            map.extend(std::iter::repeat_n(delimiter_node.span.start(), delimiter.len()));
+        }
+        match part.untagged().as_str() {
+            Some(literal) => {
+                let mut part_map = scalar_map(file_text, part.untagged().span, literal);
+                part_map.pop(); // the end offset; the next part continues
+                text.push_str(literal);
+                map.extend(part_map);
+            }
+            None => {
+                let value = template.eval(part)?;
+                text.push_str(&value);
+                map.extend(std::iter::repeat_n(part.span.start(), value.len()));
+            }
+        }
+    }
+    map.push(argument.span.end());
+    Some((text, map))
 }
 
 /// Every string of the parsed definition with `${...}` read as `Fn::Sub`.
