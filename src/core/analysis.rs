@@ -127,13 +127,13 @@ impl<'f> Workspace<'f> {
             let format = match by_name {
                 Some(FileKind::Definition(f)) => Some(f),
                 Some(FileKind::Config) => Some(Format::Json),
-                Some(FileKind::Terraform) => None,
+                Some(FileKind::Terraform) => Some(Format::Hcl),
                 _ => classify::format_of(path),
             };
-            let result = format.and_then(|f| match f {
-                Format::Json => Some(syntax::json::parse(files.text(id))),
-                Format::Yaml => Some(syntax::yaml::parse(files.text(id))),
-                Format::Hcl => None,
+            let result = format.map(|f| match f {
+                Format::Json => syntax::json::parse(files.text(id)),
+                Format::Yaml => syntax::yaml::parse(files.text(id)),
+                Format::Hcl => syntax::hcl::parse(files.text(id)),
             });
             let kind = match (by_name, &result, format) {
                 (Some(kind), _, _) => kind,
@@ -339,11 +339,15 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
             let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
             // Syntax errors only for files that are ours by name or content:
             // an unrelated JSON or YAML file in the workspace is not our business.
-            let ours = classify::kind_by_name(files.path(file)).is_some()
-                || matches!(
-                    kind,
-                    FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
-                );
+            // A `.tf` file is ours when it holds a state machine.
+            let ours = if kind == FileKind::Terraform {
+                files.text(file).contains("aws_sfn_state_machine")
+            } else {
+                classify::kind_by_name(files.path(file)).is_some()
+            } || matches!(
+                kind,
+                FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
+            );
             if ours {
                 rules::syntax::check(file, parsed, report_comments, &mut findings);
             }
