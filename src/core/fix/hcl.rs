@@ -1,0 +1,772 @@
+//! Terraform edits in HCL: policies written as `jsonencode({ Statement =
+//! [...] })` objects (HCL object syntax, `Key = value`) and as
+//! `data "aws_iam_policy_document"` blocks (`statement { ... }`), and JSON
+//! policies written verbatim in a heredoc.
+//!
+//! Values arrive as JSON whose strings are canonical, already passed
+//! through the module's [`Encoder`](crate::core::template::Encoder): a
+//! lone reference is `{"$ref": "aws_lambda_function.worker.arn"}` and is
+//! written bare; other strings may hold `${...}` interpolations. An IAM
+//! policy variable (`${aws:username}`) is escaped as `$${aws:username}`; a
+//! pseudo parameter with no data source to write it (`${AWS::Region}`)
+//! cannot be written, and the edit is not offered.
+
+use serde_json::Value;
+
+use super::json::JsonEditor;
+use super::style::{line_indent, line_start, Style};
+use super::Editor;
+use crate::core::diagnostic::FileEdit;
+use crate::core::files::FileId;
+use crate::core::syntax::{Node, NodeKind};
+use crate::core::text::TextRange;
+
+/// An HCL string literal for `value`; `None` when it holds a placeholder
+/// HCL cannot write.
+pub fn string(value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    let mut rest = value;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("${") {
+            let close = after.find('}')?;
+            let inner = &after[..close];
+            if inner.starts_with("AWS::") {
+                return None;
+            }
+            if is_policy_variable(inner) {
+                out.push_str("$${");
+            } else {
+                out.push_str("${");
+            }
+            out.push_str(inner);
+            out.push('}');
+            rest = &after[close + 1..];
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("%{") {
+            out.push_str("%%{");
+            rest = after;
+            continue;
+        }
+        let c = rest.chars().next()?;
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out.push('"');
+    Some(out)
+}
+
+/// `aws:username`, `s3:prefix`, `aws:PrincipalTag/team`: written literally
+/// in a policy, never interpolated by Terraform.
+fn is_policy_variable(inner: &str) -> bool {
+    match inner.split_once(':') {
+        Some((service, rest)) => {
+            !service.is_empty()
+                && service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !rest.is_empty()
+                && !rest.contains([' ', '(', '"'])
+        }
+        None => false,
+    }
+}
+
+fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+fn key(key: &str) -> Option<String> {
+    if is_identifier(key) {
+        Some(key.to_string())
+    } else {
+        string(key)
+    }
+}
+
+fn reference(value: &Value) -> Option<&str> {
+    let map = value.as_object()?;
+    if map.len() != 1 {
+        return None;
+    }
+    map.get("$ref")?.as_str()
+}
+
+/// Prints `value` as an HCL expression whose first line continues the
+/// current line and whose later lines start with `base` plus levels of
+/// `style.indent`. `sep` is how object members are assigned (` = `).
+pub fn print(value: &Value, style: &Style, base: &str) -> Option<String> {
+    if let Some(r) = reference(value) {
+        return Some(r.to_string());
+    }
+    Some(match value {
+        Value::String(s) => string(s)?,
+        Value::Object(map) if map.is_empty() => "{}".into(),
+        Value::Object(map) => {
+            let inner = format!("{base}{}", style.indent);
+            let keys: Vec<String> = map.keys().map(|k| key(k)).collect::<Option<_>>()?;
+            let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+            let mut out = String::from("{");
+            for (k, v) in keys.iter().zip(map.values()) {
+                out.push_str(style.newline);
+                out.push_str(&inner);
+                out.push_str(&format!("{k:width$} = "));
+                out.push_str(&print(v, style, &inner)?);
+            }
+            out.push_str(style.newline);
+            out.push_str(base);
+            out.push('}');
+            out
+        }
+        Value::Array(items) if items.is_empty() => "[]".into(),
+        Value::Array(items) => {
+            let printed: Vec<String> = items
+                .iter()
+                .map(|v| print(v, style, &format!("{base}{}", style.indent)))
+                .collect::<Option<_>>()?;
+            let scalars = items
+                .iter()
+                .all(|v| !v.is_array() && (!v.is_object() || reference(v).is_some()));
+            let width: usize = printed.iter().map(|p| p.len() + 2).sum();
+            if scalars && (items.len() <= 1 || width <= 60) {
+                format!("[{}]", printed.join(", "))
+            } else {
+                let inner = format!("{base}{}", style.indent);
+                let mut out = String::from("[");
+                for p in printed {
+                    out.push_str(style.newline);
+                    out.push_str(&inner);
+                    out.push_str(&p);
+                    out.push(',');
+                }
+                out.push_str(style.newline);
+                out.push_str(base);
+                out.push(']');
+                out
+            }
+        }
+        other => other.to_string(),
+    })
+}
+
+/// A statement as a `data "aws_iam_policy_document"` `statement` block.
+pub fn statement_block(value: &Value, style: &Style, base: &str) -> Option<String> {
+    let map = value.as_object()?;
+    let inner = format!("{base}{}", style.indent);
+    let list = |v: &Value| match v {
+        Value::Array(_) => v.clone(),
+        other => Value::Array(vec![other.clone()]),
+    };
+    let mut attributes: Vec<(&str, Value)> = Vec::new();
+    let mut blocks: Vec<String> = Vec::new();
+    for (k, v) in map {
+        match k.as_str() {
+            "Sid" => attributes.push(("sid", v.clone())),
+            // `Allow` is the default: written only when it is not.
+            "Effect" if v.as_str() == Some("Allow") => {}
+            "Effect" => attributes.push(("effect", v.clone())),
+            "Action" => attributes.push(("actions", list(v))),
+            "NotAction" => attributes.push(("not_actions", list(v))),
+            "Resource" => attributes.push(("resources", list(v))),
+            "NotResource" => attributes.push(("not_resources", list(v))),
+            "Condition" => {
+                for (test, entries) in v.as_object()? {
+                    for (variable, values) in entries.as_object()? {
+                        let body = [
+                            ("test", Value::String(test.clone())),
+                            ("variable", Value::String(variable.clone())),
+                            ("values", list(values)),
+                        ];
+                        blocks.push(block("condition", &body, style, &inner)?);
+                    }
+                }
+            }
+            "Principal" | "NotPrincipal" => {
+                let name = if k == "Principal" {
+                    "principals"
+                } else {
+                    "not_principals"
+                };
+                match v {
+                    Value::String(s) if s == "*" => {
+                        let body = [("type", Value::String("*".into())), ("identifiers", list(v))];
+                        blocks.push(block(name, &body, style, &inner)?);
+                    }
+                    Value::Object(kinds) => {
+                        for (kind, ids) in kinds {
+                            let body = [("type", Value::String(kind.clone())), ("identifiers", list(ids))];
+                            blocks.push(block(name, &body, style, &inner)?);
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    let mut out = String::from("statement {");
+    out.push_str(&attribute_lines(&attributes, style, &inner)?);
+    for b in blocks {
+        out.push_str(style.newline);
+        out.push_str(style.newline);
+        out.push_str(&inner);
+        out.push_str(&b);
+    }
+    out.push_str(style.newline);
+    out.push_str(base);
+    out.push('}');
+    Some(out)
+}
+
+fn attribute_lines(attributes: &[(&str, Value)], style: &Style, indent: &str) -> Option<String> {
+    let width = attributes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (k, v) in attributes {
+        out.push_str(style.newline);
+        out.push_str(indent);
+        out.push_str(&format!("{k:width$} = "));
+        out.push_str(&print(v, style, indent)?);
+    }
+    Some(out)
+}
+
+fn block(name: &str, attributes: &[(&str, Value)], style: &Style, base: &str) -> Option<String> {
+    let inner = format!("{base}{}", style.indent);
+    Some(format!(
+        "{name} {{{}{}{base}}}",
+        attribute_lines(attributes, style, &inner)?,
+        style.newline
+    ))
+}
+
+/// The node's text starts a block (`statement {`, `condition {`): the
+/// identifier.
+fn block_ident<'t>(text: &'t str, node: &Node) -> Option<&'t str> {
+    let raw = text.get(node.span.start()..node.span.end())?;
+    let ident_end = raw.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let ident = &raw[..ident_end];
+    (!ident.is_empty() && raw[ident_end..].trim_start().starts_with('{')).then_some(ident)
+}
+
+/// A `Statement` list that is a policy document's body (`{ statement {...} }`).
+fn is_document_body(text: &str, array: &Node) -> bool {
+    matches!(array.kind, NodeKind::Array(_))
+        && text.get(array.span.start()..).is_some_and(|t| t.starts_with('{'))
+}
+
+/// Skips spaces, tabs and comments on the way to the next token.
+fn next_token(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\r' | b'\n') {
+            at += 1;
+        }
+        if text[at..].starts_with('#') || text[at..].starts_with("//") {
+            at = text[at..].find('\n').map(|i| at + i).unwrap_or(text.len());
+            continue;
+        }
+        if text[at..].starts_with("/*") {
+            at = text[at..].find("*/").map(|i| at + i + 2).unwrap_or(text.len());
+            continue;
+        }
+        return at;
+    }
+}
+
+/// The offset just after `end` and a comma following it, if there is one.
+fn after_comma(text: &str, end: usize) -> Option<usize> {
+    let at = next_token(text, end);
+    text[at..].starts_with(',').then_some(at + 1)
+}
+
+fn child_indent(text: &str, container: &Node, first: Option<usize>, style: &Style) -> String {
+    match first {
+        Some(first) if line_start(text, first) != line_start(text, container.span.start()) => {
+            line_indent(text, first).to_string()
+        }
+        _ => format!("{}{}", line_indent(text, container.span.start()), style.indent),
+    }
+}
+
+fn edit(file: FileId, range: TextRange, new_text: String) -> Vec<FileEdit> {
+    vec![FileEdit::Replace {
+        file,
+        range,
+        new_text,
+    }]
+}
+
+/// HCL through the [`Editor`] interface.
+pub struct HclEditor;
+
+impl HclEditor {
+    /// An element printed for the list it goes in: a `statement` block in a
+    /// policy document, an expression elsewhere.
+    fn element(
+        &self,
+        text: &str,
+        array: &Node,
+        value: &Value,
+        style: &Style,
+        indent: &str,
+    ) -> Option<String> {
+        if is_document_body(text, array) {
+            statement_block(value, style, indent)
+        } else {
+            print(value, style, indent)
+        }
+    }
+
+    fn elements(
+        &self,
+        text: &str,
+        array: &Node,
+        values: &[Value],
+        style: &Style,
+        indent: &str,
+    ) -> Option<Vec<String>> {
+        values
+            .iter()
+            .map(|v| self.element(text, array, v, style, indent))
+            .collect()
+    }
+}
+
+impl Editor for HclEditor {
+    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+        if node.span.is_empty() || block_ident(text, node).is_some() {
+            return None;
+        }
+        let style = Style::detect(text);
+        let base = line_indent(text, node.span.start());
+        Some(edit(file, node.span, print(value, &style, base)?))
+    }
+
+    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+        let style = Style::detect(text);
+        if array.is_object() {
+            // `Statement = { ... }`: a list of it and the new elements.
+            if block_ident(text, array).is_some() {
+                return None;
+            }
+            let indent = line_indent(text, array.span.start());
+            let printed = self.elements(text, array, values, &style, indent)?;
+            let mut after = String::new();
+            for p in printed {
+                after.push(',');
+                after.push_str(style.newline);
+                after.push_str(indent);
+                after.push_str(&p);
+            }
+            after.push(']');
+            let mut edits = edit(file, TextRange::empty(array.span.start()), "[".into());
+            edits.extend(edit(file, TextRange::empty(array.span.end()), after));
+            return Some(edits);
+        }
+        let NodeKind::Array(items) = &array.kind else {
+            return None;
+        };
+        let indent = child_indent(text, array, items.first().map(|f| f.span.start()), &style);
+        let printed = self.elements(text, array, values, &style, &indent)?;
+        if is_document_body(text, array) {
+            let mut new_text = String::new();
+            for p in &printed {
+                new_text.push_str(style.newline);
+                new_text.push_str(style.newline);
+                new_text.push_str(&indent);
+                new_text.push_str(p);
+            }
+            return items
+                .last()
+                .map(|last| edit(file, TextRange::empty(last.span.end()), new_text));
+        }
+        match items.last() {
+            Some(last) => Some(insert_after_element(file, text, last, &printed, &indent, &style)),
+            None => {
+                // `[]` → `[\n  new,\n]`
+                let mut new_text = String::new();
+                for p in &printed {
+                    new_text.push_str(style.newline);
+                    new_text.push_str(&indent);
+                    new_text.push_str(p);
+                    new_text.push(',');
+                }
+                new_text.push_str(style.newline);
+                new_text.push_str(line_indent(text, array.span.start()));
+                let inner = TextRange::new(array.span.start() + 1, array.span.end().saturating_sub(1));
+                Some(edit(file, inner, new_text))
+            }
+        }
+    }
+
+    fn insert_after(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        if array.is_object() {
+            return self.append(file, text, array, values);
+        }
+        let element = array.elements().get(index)?;
+        let style = Style::detect(text);
+        let indent = line_indent(text, element.span.start()).to_string();
+        let printed = self.elements(text, array, values, &style, &indent)?;
+        if is_document_body(text, array) {
+            let mut new_text = String::new();
+            for p in &printed {
+                new_text.push_str(style.newline);
+                new_text.push_str(style.newline);
+                new_text.push_str(&indent);
+                new_text.push_str(p);
+            }
+            return Some(edit(file, TextRange::empty(element.span.end()), new_text));
+        }
+        Some(insert_after_element(
+            file, text, element, &printed, &indent, &style,
+        ))
+    }
+
+    fn replace_element(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        let style = Style::detect(text);
+        if array.is_object() {
+            if block_ident(text, array).is_some() {
+                return None;
+            }
+            let indent = line_indent(text, array.span.start());
+            let printed = self.elements(text, array, values, &style, indent)?;
+            let new_text = if printed.len() == 1 {
+                printed.into_iter().next()?
+            } else {
+                format!("[{}]", printed.join(&format!(",{}{indent}", style.newline)))
+            };
+            return Some(edit(file, array.span, new_text));
+        }
+        let element = array.elements().get(index)?;
+        let indent = line_indent(text, element.span.start());
+        let printed = self.elements(text, array, values, &style, indent)?;
+        let joiner = if is_document_body(text, array) {
+            format!("{}{}{indent}", style.newline, style.newline)
+        } else {
+            format!(",{}{indent}", style.newline)
+        };
+        Some(edit(file, element.span, printed.join(&joiner)))
+    }
+
+    fn add_member(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<FileEdit>> {
+        let style = Style::detect(text);
+        if let Some(ident) = block_ident(text, object) {
+            // A `statement` block: the member as its arguments or blocks.
+            if ident != "statement" || object.get(key).is_some() {
+                return None;
+            }
+            let close = object.span.end().checked_sub(1)?;
+            if !text[close..].starts_with('}') {
+                return None;
+            }
+            let indent = format!("{}{}", line_indent(text, object.span.start()), style.indent);
+            let mut single = serde_json::Map::new();
+            single.insert(key.to_string(), value.clone());
+            let printed = statement_block(&Value::Object(single), &style, "")?;
+            // The inner lines of the printed block, re-indented.
+            let body = printed
+                .strip_prefix("statement {")?
+                .strip_suffix('}')?
+                .trim_end_matches(['\n', '\r']);
+            let body = body.trim_start_matches(['\n', '\r']);
+            let mut new_text = String::new();
+            for line in body.split(style.newline) {
+                let line = line.strip_prefix(style.indent.as_str()).unwrap_or(line);
+                if !line.is_empty() {
+                    new_text.push_str(&indent);
+                    new_text.push_str(line);
+                }
+                new_text.push_str(style.newline);
+            }
+            let at = line_start(text, close);
+            if text[at..close].trim().is_empty() {
+                return Some(edit(file, TextRange::empty(at), new_text));
+            }
+            return None;
+        }
+        let NodeKind::Object(members) = &object.kind else {
+            return None;
+        };
+        let indent = child_indent(text, object, members.first().map(|m| m.key_span.start()), &style);
+        let line = format!(
+            "{}{}{}",
+            self::key(key)?,
+            separator(text, members),
+            print(value, &style, &indent)?
+        );
+        match members.last() {
+            Some(last) => {
+                let (at, comma) = match after_comma(text, last.value.span.end()) {
+                    Some(at) => (at, ","),
+                    None => (last.value.span.end(), ""),
+                };
+                Some(edit(
+                    file,
+                    TextRange::empty(at),
+                    format!("{}{indent}{line}{comma}", style.newline),
+                ))
+            }
+            None => {
+                let inner = TextRange::new(object.span.start() + 1, object.span.end().saturating_sub(1));
+                Some(edit(
+                    file,
+                    inner,
+                    format!(
+                        "{}{indent}{line}{}{}",
+                        style.newline,
+                        style.newline,
+                        line_indent(text, object.span.start())
+                    ),
+                ))
+            }
+        }
+    }
+
+    fn insert_members_before(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        before: usize,
+        members: &[(String, Value)],
+    ) -> Option<Vec<FileEdit>> {
+        if block_ident(text, object).is_some() {
+            return None;
+        }
+        let existing = object.members();
+        let member = existing.get(before)?;
+        let style = Style::detect(text);
+        let start = member.key_span.start();
+        let indent = line_indent(text, start);
+        let comma = if after_comma(text, member.value.span.end()).is_some() {
+            ","
+        } else {
+            ""
+        };
+        let sep = separator(text, existing);
+        let mut new_text = String::new();
+        for (k, v) in members {
+            new_text.push_str(&key(k)?);
+            new_text.push_str(sep);
+            new_text.push_str(&print(v, &style, indent)?);
+            new_text.push_str(comma);
+            new_text.push_str(style.newline);
+            new_text.push_str(indent);
+        }
+        Some(edit(file, TextRange::empty(start), new_text))
+    }
+
+    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+        let items = array.elements();
+        let item = items.get(index)?;
+        if is_document_body(text, array) {
+            // The block with its line.
+            let start = line_start(text, item.span.start());
+            if !text[start..item.span.start()].trim().is_empty() {
+                return None;
+            }
+            let end = text[item.span.end()..]
+                .find('\n')
+                .map(|i| item.span.end() + i + 1)
+                .unwrap_or(item.span.end());
+            return Some(edit(file, TextRange::new(start, end), String::new()));
+        }
+        let range = if index > 0 {
+            TextRange::new(items[index - 1].span.end(), item.span.end())
+        } else if let Some(next) = items.get(1) {
+            TextRange::new(item.span.start(), next.span.start())
+        } else {
+            TextRange::new(array.span.start() + 1, array.span.end().saturating_sub(1))
+        };
+        Some(edit(file, range, String::new()))
+    }
+
+    fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
+        if !text.get(node.span.start()..)?.starts_with('"') {
+            return None;
+        }
+        Some(edit(file, node.span, string(value)?))
+    }
+}
+
+/// How an object's members are assigned: ` = ` unless it uses `:`.
+fn separator(text: &str, members: &[crate::core::syntax::Member]) -> &'static str {
+    match members.first() {
+        Some(m)
+            if text
+                .get(m.key_span.end()..m.value.span.start())
+                .is_some_and(|t| t.contains(':')) =>
+        {
+            ": "
+        }
+        _ => " = ",
+    }
+}
+
+/// New elements after `element` of an HCL list, keeping its comma style
+/// (a trailing comma stays trailing).
+fn insert_after_element(
+    file: FileId,
+    text: &str,
+    element: &Node,
+    printed: &[String],
+    indent: &str,
+    style: &Style,
+) -> Vec<FileEdit> {
+    let mut new_text = String::new();
+    match after_comma(text, element.span.end()) {
+        Some(at) => {
+            for p in printed {
+                new_text.push_str(style.newline);
+                new_text.push_str(indent);
+                new_text.push_str(p);
+                new_text.push(',');
+            }
+            edit(file, TextRange::empty(at), new_text)
+        }
+        None => {
+            for p in printed {
+                new_text.push(',');
+                new_text.push_str(style.newline);
+                new_text.push_str(indent);
+                new_text.push_str(p);
+            }
+            edit(file, TextRange::empty(element.span.end()), new_text)
+        }
+    }
+}
+
+/// A value for JSON written in a heredoc: references interpolated,
+/// policy variables escaped; `None` when it cannot be written.
+fn heredoc_value(value: &Value) -> Option<Value> {
+    if let Some(r) = reference(value) {
+        return Some(Value::String(format!("${{{r}}}")));
+    }
+    Some(match value {
+        Value::String(s) => {
+            let quoted = string(s)?;
+            // Undo the HCL quoting but keep its `$${` and `%%{` escapes.
+            let mut out = String::new();
+            let inner = &quoted[1..quoted.len() - 1];
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                if c == '\\' {
+                    match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some('r') => out.push('\r'),
+                        Some('t') => out.push('\t'),
+                        Some(other) => out.push(other),
+                        None => {}
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            Value::String(out)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(heredoc_value).collect::<Option<_>>()?),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Some((k.clone(), heredoc_value(v)?)))
+                .collect::<Option<_>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+/// JSON in a heredoc: the JSON editor, with values written for the heredoc.
+pub struct HeredocJsonEditor;
+
+impl Editor for HeredocJsonEditor {
+    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+        JsonEditor.replace(file, text, node, &heredoc_value(value)?)
+    }
+    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
+        JsonEditor.append(file, text, array, &values)
+    }
+    fn insert_after(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
+        JsonEditor.insert_after(file, text, array, index, &values)
+    }
+    fn replace_element(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
+        JsonEditor.replace_element(file, text, array, index, &values)
+    }
+    fn add_member(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<FileEdit>> {
+        JsonEditor.add_member(file, text, object, key, &heredoc_value(value)?)
+    }
+    fn insert_members_before(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        before: usize,
+        members: &[(String, Value)],
+    ) -> Option<Vec<FileEdit>> {
+        let members: Vec<(String, Value)> = members
+            .iter()
+            .map(|(k, v)| Some((k.clone(), heredoc_value(v)?)))
+            .collect::<Option<_>>()?;
+        JsonEditor.insert_members_before(file, text, object, before, &members)
+    }
+    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+        JsonEditor.remove_element(file, text, array, index)
+    }
+    fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
+        let Value::String(s) = heredoc_value(&Value::String(value.to_string()))? else {
+            return None;
+        };
+        JsonEditor.set_string(file, text, node, &s)
+    }
+}

@@ -1,0 +1,1357 @@
+//! Terraform: every `aws_sfn_state_machine` of a module (all `.tf` files of
+//! one folder), its definition (`file()`, `templatefile()`, the deprecated
+//! `data "template_file"`, `jsonencode()`, a heredoc) and the policies of
+//! the role its `role_arn` names (`inline_policy`, `aws_iam_role_policy`,
+//! `aws_iam_policy` with its attachments, `managed_policy_arns`,
+//! `data "aws_iam_policy_document"`). A local module that receives the
+//! definition or the role as variables is followed from each `module` block
+//! that calls it.
+//!
+//! Values are canonical strings exactly as for CloudFormation
+//! ([`super::intrinsics`]): a reference to a resource of a known type is
+//! the ARN (or URL, or name) it will have, with `${AWS::Region}` and
+//! `${AWS::AccountId}` for region and account and `aws` for the partition;
+//! a reference that cannot be known stays a `${...}` token.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::intrinsics::{substitute_tree, Encoder, TerraformNames};
+use super::{MachineResource, Scan};
+use crate::core::analysis::{DefinitionDoc, LinkKind, OffsetMap, PolicyDoc, Unit, Workspace};
+use crate::core::classify::{FileKind, Format};
+use crate::core::diagnostic::{Finding, Location};
+use crate::core::files::{join, normalize, parent_dir, FileId};
+use crate::core::fix::Dialect;
+use crate::core::rules::syntax::SYNTAX;
+use crate::core::syntax::hcl::{self, CALL_PREFIX, HEREDOC, REF, TEMPLATE};
+use crate::core::syntax::{self as syn, Member, Node, NodeKind};
+use crate::core::text::TextRange;
+
+/// Bounds evaluation on self-referring locals and deep module chains.
+const MAX_DEPTH: usize = 24;
+const MAX_MODULE_DEPTH: usize = 4;
+
+/// A block of the module: where it is and its body.
+#[derive(Clone, Copy)]
+struct Block<'a> {
+    file: FileId,
+    body: &'a Node,
+    /// The block from its identifier to its closing brace.
+    span: TextRange,
+}
+
+impl<'a> Block<'a> {
+    fn get(&self, key: &str) -> Option<&'a Node> {
+        self.body.get(key)
+    }
+
+    /// Nested blocks (or attributes) named `key`.
+    fn all(&self, key: &'a str) -> impl Iterator<Item = &'a Member> + 'a {
+        self.body.members().iter().filter(move |m| m.key == key)
+    }
+}
+
+/// What the `.tf` files of one folder declare.
+struct Module<'a> {
+    dir: String,
+    resources: BTreeMap<(&'a str, &'a str), Block<'a>>,
+    data: BTreeMap<(&'a str, &'a str), Block<'a>>,
+    /// Each variable's default, when it has one.
+    variables: HashMap<&'a str, (FileId, Option<&'a Node>)>,
+    locals: HashMap<&'a str, (FileId, &'a Node)>,
+    calls: Vec<(&'a str, Block<'a>)>,
+    /// Every state machine, in file order.
+    machines: Vec<(&'a str, Block<'a>)>,
+    /// The variable the default `aws` provider takes its region from
+    /// (`region = var.region`): it stands for `${AWS::Region}`.
+    region_variable: Option<&'a str>,
+}
+
+/// The label members of a block member: `resource "a" "b" {}` gives
+/// `[("a", ..), ("b", ..)]` and the body.
+fn labels(member: &Member, count: usize) -> Option<(Vec<&str>, &Node)> {
+    let mut out = Vec::with_capacity(count);
+    let mut node = &member.value;
+    for _ in 0..count {
+        let [inner] = node.members() else {
+            return None;
+        };
+        out.push(inner.key.as_str());
+        node = &inner.value;
+    }
+    Some((out, node))
+}
+
+impl<'a> Module<'a> {
+    fn new(dir: String, files: &[(FileId, &'a Node)]) -> Self {
+        let mut module = Module {
+            dir,
+            resources: BTreeMap::new(),
+            data: BTreeMap::new(),
+            variables: HashMap::new(),
+            locals: HashMap::new(),
+            calls: Vec::new(),
+            machines: Vec::new(),
+            region_variable: None,
+        };
+        for &(file, root) in files {
+            for member in root.members() {
+                let block = |body: &'a Node| Block {
+                    file,
+                    body,
+                    span: member.key_span.cover(body.span),
+                };
+                match member.key.as_str() {
+                    "resource" | "data" => {
+                        let Some((names, body)) = labels(member, 2) else {
+                            continue;
+                        };
+                        let key = (names[0], names[1]);
+                        if member.key == "data" {
+                            module.data.entry(key).or_insert(block(body));
+                        } else {
+                            if names[0] == "aws_sfn_state_machine" {
+                                module.machines.push((names[1], block(body)));
+                            }
+                            module.resources.entry(key).or_insert(block(body));
+                        }
+                    }
+                    "variable" => {
+                        if let Some((names, body)) = labels(member, 1) {
+                            module.variables.insert(names[0], (file, body.get("default")));
+                        }
+                    }
+                    "locals" => {
+                        for local in member.value.members() {
+                            module.locals.insert(&local.key, (file, &local.value));
+                        }
+                    }
+                    "module" => {
+                        if let Some((names, body)) = labels(member, 1) {
+                            module.calls.push((names[0], block(body)));
+                        }
+                    }
+                    "provider" => {
+                        let Some((names, body)) = labels(member, 1) else {
+                            continue;
+                        };
+                        if names[0] != "aws" || body.get("alias").is_some() {
+                            continue;
+                        }
+                        if let Some(["var", name]) = body
+                            .get("region")
+                            .and_then(ref_text)
+                            .map(|t| segments(t))
+                            .as_deref()
+                        {
+                            module.region_variable = Some(name);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        module
+    }
+
+    /// The folder a `module` block's local `source` names.
+    fn source_dir(&self, call: &Block) -> Option<String> {
+        let source = call.get("source")?.as_str()?;
+        (source.starts_with("./") || source.starts_with("../")).then(|| join(&self.dir, source))
+    }
+}
+
+/// A module as one `module` block instantiates it (or the root module).
+struct Scope<'s, 'a> {
+    module: &'s Module<'a>,
+    /// The calling `module` block and the scope it is in.
+    call: Option<(Block<'a>, &'s Scope<'s, 'a>)>,
+    /// `module.<name>.` for an instance, empty for the root.
+    prefix: String,
+    encoder: Arc<Encoder>,
+}
+
+/// Splits a traversal (`aws_lambda_function.worker[0].arn`) into its names;
+/// indexes and splats are dropped (every instance has the same form).
+fn segments(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in text.split('.') {
+        let name = part.split('[').next().unwrap_or("");
+        if !name.is_empty() && name != "*" {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// How a resource type's attributes read. `{name}` is its name.
+struct Shape {
+    name_property: &'static str,
+    forms: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! arn {
+    ($service:literal, $rest:literal) => {
+        concat!("arn:aws:", $service, ":${AWS::Region}:${AWS::AccountId}:", $rest)
+    };
+}
+
+/// The resource types whose ARNs the permission catalog works with, as the
+/// AWS provider documents their attributes.
+fn shape(kind: &str) -> Option<Shape> {
+    let (name_property, forms): (&'static str, &'static [(&'static str, &'static str)]) = match kind {
+        "aws_lambda_function" => (
+            "function_name",
+            &[
+                ("arn", arn!("lambda", "function:{name}")),
+                ("function_name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_dynamodb_table" => (
+            "name",
+            &[
+                ("arn", arn!("dynamodb", "table/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_sqs_queue" => (
+            "name",
+            &[
+                ("arn", arn!("sqs", "{name}")),
+                (
+                    "url",
+                    "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
+                ),
+                (
+                    "id",
+                    "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
+                ),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_sns_topic" => (
+            "name",
+            &[
+                ("arn", arn!("sns", "{name}")),
+                ("id", arn!("sns", "{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_sfn_state_machine" => (
+            "name",
+            &[
+                ("arn", arn!("states", "stateMachine:{name}")),
+                ("id", arn!("states", "stateMachine:{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_sfn_activity" => (
+            "name",
+            &[
+                ("arn", arn!("states", "activity:{name}")),
+                ("id", arn!("states", "activity:{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_s3_bucket" => (
+            "bucket",
+            &[
+                ("arn", "arn:aws:s3:::{name}"),
+                ("id", "{name}"),
+                ("bucket", "{name}"),
+            ],
+        ),
+        "aws_cloudwatch_event_bus" => (
+            "name",
+            &[
+                ("arn", arn!("events", "event-bus/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_iam_role" => (
+            "name",
+            &[
+                ("arn", "arn:aws:iam::${AWS::AccountId}:role/{name}"),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_ecs_cluster" => (
+            "name",
+            &[
+                ("arn", arn!("ecs", "cluster/{name}")),
+                ("id", arn!("ecs", "cluster/{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_ecs_task_definition" => (
+            "family",
+            &[
+                ("arn_without_revision", arn!("ecs", "task-definition/{name}")),
+                ("family", "{name}"),
+            ],
+        ),
+        "aws_cloudwatch_log_group" => (
+            "name",
+            &[
+                ("arn", arn!("logs", "log-group:{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_codebuild_project" => (
+            "name",
+            &[
+                ("arn", arn!("codebuild", "project/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_glue_job" => (
+            "name",
+            &[
+                ("arn", arn!("glue", "job/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_glue_crawler" => (
+            "name",
+            &[
+                ("arn", arn!("glue", "crawler/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_kinesis_stream" => (
+            "name",
+            &[("arn", arn!("kinesis", "stream/{name}")), ("name", "{name}")],
+        ),
+        "aws_batch_job_queue" => (
+            "name",
+            &[
+                ("arn", arn!("batch", "job-queue/{name}")),
+                ("id", arn!("batch", "job-queue/{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_batch_job_definition" => (
+            "name",
+            &[
+                ("arn_prefix", arn!("batch", "job-definition/{name}")),
+                ("name", "{name}"),
+            ],
+        ),
+        "aws_athena_workgroup" => (
+            "name",
+            &[
+                ("arn", arn!("athena", "workgroup/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        "aws_eks_cluster" => (
+            "name",
+            &[
+                ("arn", arn!("eks", "cluster/{name}")),
+                ("name", "{name}"),
+                ("id", "{name}"),
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Shape { name_property, forms })
+}
+
+impl<'s, 'a> Scope<'s, 'a> {
+    fn new(module: &'s Module<'a>, call: Option<(Block<'a>, &'s Scope<'s, 'a>)>, prefix: String) -> Self {
+        let mut scope = Scope {
+            module,
+            call,
+            prefix,
+            encoder: Arc::new(Encoder::terraform(Vec::new(), TerraformNames::default())),
+        };
+        scope.encoder = Arc::new(scope.build_encoder());
+        scope
+    }
+
+    fn build_encoder(&self) -> Encoder {
+        let mut references = Vec::new();
+        let mut names = TerraformNames::default();
+        for (&(kind, name), block) in &self.module.resources {
+            self.add_forms(&mut references, kind, name, block, "");
+        }
+        if let Some(variable) = self.module.region_variable {
+            names.region = Some(format!("var.{variable}"));
+        }
+        for (&(kind, name), block) in &self.module.data {
+            match kind {
+                "aws_region" => names.region = Some(format!("data.aws_region.{name}.name")),
+                "aws_caller_identity" => {
+                    names.account = Some(format!("data.aws_caller_identity.{name}.account_id"))
+                }
+                "aws_partition" => names.partition = Some(format!("data.aws_partition.{name}.partition")),
+                _ => self.add_forms(&mut references, kind, name, block, "data."),
+            }
+        }
+        Encoder::terraform(references, names)
+    }
+
+    fn add_forms(
+        &self,
+        out: &mut Vec<(String, String)>,
+        kind: &str,
+        name: &str,
+        block: &Block,
+        prefix: &str,
+    ) {
+        let Some(shape) = shape(kind) else {
+            return;
+        };
+        for (attribute, form) in shape.forms {
+            let value = self.expand(kind, name, block, form, prefix, 0);
+            out.push((value, format!("{prefix}{kind}.{name}.{attribute}")));
+        }
+    }
+
+    /// Fills a form with the resource's name: the literal (or evaluable)
+    /// name argument, else the reference that yields it at apply time.
+    fn expand(
+        &self,
+        kind: &str,
+        name: &str,
+        block: &Block,
+        form: &str,
+        prefix: &str,
+        depth: usize,
+    ) -> String {
+        let Some(shape) = shape(kind) else {
+            return form.to_string();
+        };
+        let literal = block
+            .get(shape.name_property)
+            .and_then(|n| self.eval(n, depth + 1))
+            .filter(|n| !n.is_empty());
+        let value = literal.unwrap_or_else(|| format!("${{{prefix}{kind}.{name}.{}}}", shape.name_property));
+        form.replace("{name}", &value)
+    }
+
+    /// The canonical string of a value; `None` when it is not a string
+    /// (an object, a list) or cannot be written as one.
+    fn eval(&self, node: &Node, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match &node.kind {
+            NodeKind::String(s) => Some(s.clone()),
+            NodeKind::Number(n) => Some(n.clone()),
+            NodeKind::Bool(b) => Some(b.to_string()),
+            NodeKind::Tagged { tag, node: inner, .. } => match tag.as_str() {
+                REF => self.reference(inner.as_str()?, depth + 1),
+                TEMPLATE | HEREDOC => {
+                    let mut out = String::new();
+                    for part in inner.elements() {
+                        match &part.kind {
+                            NodeKind::String(s) => out.push_str(s),
+                            _ => out.push_str(&self.eval(part, depth + 1)?),
+                        }
+                    }
+                    Some(out)
+                }
+                "fn:format" => {
+                    let args = inner.elements();
+                    let format = self.eval(args.first()?, depth + 1)?;
+                    let mut values = args[1..].iter();
+                    let mut out = String::new();
+                    let mut rest = format.as_str();
+                    while let Some(at) = rest.find('%') {
+                        out.push_str(&rest[..at]);
+                        let spec = rest[at + 1..].chars().next()?;
+                        match spec {
+                            '%' => out.push('%'),
+                            's' | 'd' | 'v' => out.push_str(&self.eval(values.next()?, depth + 1)?),
+                            _ => return None,
+                        }
+                        rest = &rest[at + 2..];
+                    }
+                    out.push_str(rest);
+                    Some(out)
+                }
+                "fn:join" => {
+                    let args = inner.elements();
+                    let separator = self.eval(args.first()?, depth + 1)?;
+                    let parts = args.get(1)?.elements();
+                    let mut out = Vec::with_capacity(parts.len());
+                    for part in parts {
+                        out.push(self.eval(part, depth + 1)?);
+                    }
+                    Some(out.join(&separator))
+                }
+                "fn:lower" => Some(self.eval(inner.elements().first()?, depth + 1)?.to_lowercase()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// A reference's canonical value.
+    fn reference(&self, text: &str, depth: usize) -> Option<String> {
+        let parts = segments(text);
+        let token = || Some(format!("${{{}}}", text));
+        match parts.as_slice() {
+            ["var", name] if self.module.region_variable == Some(*name) => Some("${AWS::Region}".into()),
+            ["var", name, ..] => {
+                if let Some((call, parent)) = &self.call {
+                    if let Some(value) = call.get(name) {
+                        return parent.eval(value, depth + 1).or_else(token);
+                    }
+                }
+                match self.module.variables.get(name) {
+                    Some((file, Some(default))) if parts.len() == 2 => {
+                        self.eval(default, depth + 1).or_else(token)
+                    }
+                    _ => token(),
+                }
+            }
+            ["local", name] => match self.module.locals.get(name) {
+                Some((_, value)) => self.eval(value, depth + 1).or_else(token),
+                None => token(),
+            },
+            ["path", "module"] => Some(self.module.dir.clone()),
+            ["path", "root" | "cwd"] => {
+                let mut scope = self;
+                while let Some((_, parent)) = &scope.call {
+                    scope = parent;
+                }
+                Some(scope.module.dir.clone())
+            }
+            ["data", "aws_region", _, "name" | "id" | "region"] => Some("${AWS::Region}".into()),
+            ["data", "aws_caller_identity", _, "account_id"] => Some("${AWS::AccountId}".into()),
+            ["data", "aws_partition", _, "partition" | "id"] => Some("aws".into()),
+            ["data", "aws_partition", _, "dns_suffix"] => Some("amazonaws.com".into()),
+            ["data", kind, name, attribute] => match self.module.data.get(&(*kind, *name)) {
+                Some(block) => self
+                    .attribute(kind, name, block, attribute, "data.", depth)
+                    .or_else(token),
+                None => token(),
+            },
+            [kind, name, attribute] if kind.contains('_') => match self.module.resources.get(&(*kind, *name))
+            {
+                Some(block) => self
+                    .attribute(kind, name, block, attribute, "", depth)
+                    .or_else(token),
+                None => token(),
+            },
+            _ => token(),
+        }
+    }
+
+    fn attribute(
+        &self,
+        kind: &str,
+        name: &str,
+        block: &Block,
+        attribute: &str,
+        prefix: &str,
+        depth: usize,
+    ) -> Option<String> {
+        let shape = shape(kind)?;
+        let (_, form) = shape.forms.iter().find(|(a, _)| *a == attribute)?;
+        Some(self.expand(kind, name, block, form, prefix, depth))
+    }
+
+    /// Follows `var.x` and `local.x` to the expression they stand for.
+    fn deref<'x>(
+        &'x self,
+        file: FileId,
+        node: &'a Node,
+        depth: usize,
+    ) -> (&'x Scope<'x, 'a>, FileId, &'a Node) {
+        if depth > MAX_DEPTH {
+            return (self, file, node);
+        }
+        let NodeKind::Tagged { tag, node: inner, .. } = &node.kind else {
+            return (self, file, node);
+        };
+        if tag != REF {
+            return (self, file, node);
+        }
+        let parts = segments(inner.as_str().unwrap_or(""));
+        match parts.as_slice() {
+            ["var", name] => {
+                if let Some((call, parent)) = &self.call {
+                    if let Some(value) = call.get(name) {
+                        return parent.deref(call.file, value, depth + 1);
+                    }
+                }
+                match self.module.variables.get(name) {
+                    Some((file, Some(default))) => self.deref(*file, default, depth + 1),
+                    _ => (self, file, node),
+                }
+            }
+            ["local", name] => match self.module.locals.get(name) {
+                Some((file, value)) => self.deref(*file, value, depth + 1),
+                None => (self, file, node),
+            },
+            _ => (self, file, node),
+        }
+    }
+
+    /// Every reference in a tree resolved to a string node at the same
+    /// place; what cannot be known becomes a `${...}` token of its text.
+    fn resolve_tree(&self, text: &str, node: &Node, depth: usize) -> Node {
+        if depth > 600 {
+            return node.clone();
+        }
+        let kind = match &node.kind {
+            NodeKind::Object(members) => NodeKind::Object(
+                members
+                    .iter()
+                    .map(|m| Member {
+                        key: m.key.clone(),
+                        key_span: m.key_span,
+                        value: self.resolve_tree(text, &m.value, depth + 1),
+                    })
+                    .collect(),
+            ),
+            NodeKind::Array(items) => NodeKind::Array(
+                items
+                    .iter()
+                    .map(|i| self.resolve_tree(text, i, depth + 1))
+                    .collect(),
+            ),
+            NodeKind::Tagged { .. } => NodeKind::String(
+                self.eval(node, 0)
+                    .unwrap_or_else(|| format!("${{{}}}", written(text, node.span))),
+            ),
+            other => other.clone(),
+        };
+        Node::new(node.span, kind)
+    }
+}
+
+/// An expression as written, on one line.
+fn written(text: &str, span: TextRange) -> String {
+    text.get(span.start()..span.end())
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn call_name(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Tagged { tag, .. } => tag.strip_prefix(CALL_PREFIX),
+        _ => None,
+    }
+}
+
+fn call_args(node: &Node) -> &[Node] {
+    match &node.kind {
+        NodeKind::Tagged { node, .. } => node.elements(),
+        _ => &[],
+    }
+}
+
+fn ref_text(node: &Node) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Tagged { tag, node, .. } if tag == REF => node.as_str(),
+        _ => None,
+    }
+}
+
+/// Scans every Terraform module of the workspace.
+pub fn scan(workspace: &Workspace, scan: &mut Scan) {
+    let files = workspace.files;
+    let mut dirs: BTreeMap<String, Vec<(FileId, &Node)>> = BTreeMap::new();
+    for id in files.ids() {
+        if workspace.kind(id) != FileKind::Terraform {
+            continue;
+        }
+        if let Some(root) = workspace.root(id) {
+            dirs.entry(parent_dir(files.path(id)).to_string())
+                .or_default()
+                .push((id, root));
+        }
+    }
+    let modules: BTreeMap<String, Module> = dirs
+        .into_iter()
+        .map(|(dir, roots)| (dir.clone(), Module::new(dir, &roots)))
+        .collect();
+    let mut called = BTreeSet::new();
+    for module in modules.values() {
+        for (_, call) in &module.calls {
+            if let Some(dir) = module.source_dir(call) {
+                if dir != module.dir && modules.contains_key(&dir) {
+                    called.insert(dir);
+                }
+            }
+        }
+    }
+    for module in modules.values() {
+        if called.contains(&module.dir) {
+            continue;
+        }
+        let scope = Scope::new(module, None, String::new());
+        instantiate(workspace, &modules, &scope, 0, scan);
+    }
+}
+
+fn instantiate(
+    workspace: &Workspace,
+    modules: &BTreeMap<String, Module>,
+    scope: &Scope,
+    depth: usize,
+    scan: &mut Scan,
+) {
+    for (name, block) in &scope.module.machines {
+        if let Some(unit) = machine_unit(workspace, scope, name, block, scan) {
+            scan.units.push(unit);
+        }
+    }
+    if depth >= MAX_MODULE_DEPTH {
+        return;
+    }
+    for (name, call) in &scope.module.calls {
+        let Some(child) = scope.module.source_dir(call).and_then(|d| modules.get(&d)) else {
+            continue;
+        };
+        if child.dir == scope.module.dir {
+            continue;
+        }
+        let child_scope = Scope::new(
+            child,
+            Some((*call, scope)),
+            format!("{}module.{name}.", scope.prefix),
+        );
+        instantiate(workspace, modules, &child_scope, depth + 1, scan);
+    }
+}
+
+fn machine_unit(
+    workspace: &Workspace,
+    scope: &Scope,
+    name: &str,
+    block: &Block,
+    scan: &mut Scan,
+) -> Option<Unit> {
+    let files = workspace.files;
+    let definition_node = block.get("definition")?;
+    let definition = definition(workspace, scope, block.file, definition_node, scan)?;
+    let mut policies = Vec::new();
+    let mut trust = None;
+    let mut names_module = scope;
+    if let Some(role_node) = block.get("role_arn") {
+        let (role_scope, _, role_node) = scope.deref(block.file, role_node, 0);
+        if let Some((role_name, role)) = role_block(role_scope, role_node) {
+            policies = role_policies(workspace, role_scope, role_name, &role);
+            trust = role
+                .get("assume_role_policy")
+                .and_then(|n| policy_value(workspace, role_scope, role.file, n));
+            names_module = role_scope;
+        }
+    }
+    let root = workspace.shared_root(block.file)?;
+    let data = &names_module.module.data;
+    let has = |kind: &str| data.keys().any(|(k, _)| *k == kind);
+    let mut arn = super::cfn::template_arn_defaults();
+    if !has("aws_region") && names_module.module.region_variable.is_none() {
+        arn.region = None;
+    }
+    if !has("aws_caller_identity") {
+        arn.account = None;
+    }
+    let _ = files;
+    Some(Unit {
+        definition,
+        policies,
+        trust,
+        arn,
+        link: LinkKind::Template,
+        shared_policies: BTreeSet::new(),
+        machine: Some(MachineResource {
+            file: block.file,
+            root,
+            logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),
+            encoder: scope.encoder.clone(),
+        }),
+    })
+}
+
+/// The `aws_iam_role` a `role_arn` names: by reference, else by value.
+fn role_block<'s, 'a>(scope: &'s Scope<'s, 'a>, node: &Node) -> Option<(&'a str, Block<'a>)> {
+    if let Some(text) = ref_text(node) {
+        if let [kind, name, ..] = segments(text).as_slice() {
+            if *kind == "aws_iam_role" {
+                return scope
+                    .module
+                    .resources
+                    .iter()
+                    .find(|((k, n), _)| *k == "aws_iam_role" && n == name)
+                    .map(|((_, n), block)| (*n, *block));
+            }
+        }
+    }
+    let value = scope.eval(node, 0)?;
+    scope
+        .module
+        .resources
+        .iter()
+        .find(|((kind, name), block)| {
+            *kind == "aws_iam_role"
+                && scope.attribute(kind, name, block, "arn", "", 0).as_deref() == Some(value.as_str())
+        })
+        .map(|((_, name), block)| (*name, *block))
+}
+
+/// Whether `node` (a policy's `role`, or an element of `roles`) names the role.
+fn names_role(scope: &Scope, node: &Node, role_name: &str, role: &Block) -> bool {
+    if let Some(text) = ref_text(node) {
+        if let ["aws_iam_role", name, ..] = segments(text).as_slice() {
+            return *name == role_name;
+        }
+    }
+    let Some(value) = scope.eval(node, 0) else {
+        return false;
+    };
+    ["name", "arn"].iter().any(|a| {
+        scope
+            .attribute("aws_iam_role", role_name, role, a, "", 0)
+            .as_deref()
+            == Some(value.as_str())
+    })
+}
+
+/// Every policy attached to the role: `inline_policy` blocks and
+/// `aws_iam_role_policy` resources first (a fix adds statements to the
+/// first policy it can edit), then attached `aws_iam_policy` resources and
+/// managed policies.
+fn role_policies(workspace: &Workspace, scope: &Scope, role_name: &str, role: &Block) -> Vec<PolicyDoc> {
+    let module = scope.module;
+    let mut out = Vec::new();
+    for member in role.all("inline_policy") {
+        if let Some(policy) = member.value.get("policy") {
+            out.extend(policy_value(workspace, scope, role.file, policy));
+        }
+    }
+    for (&(kind, _), block) in &module.resources {
+        if kind == "aws_iam_role_policy"
+            && block
+                .get("role")
+                .is_some_and(|r| names_role(scope, r, role_name, role))
+        {
+            if let Some(policy) = block.get("policy") {
+                out.extend(policy_value(workspace, scope, block.file, policy));
+            }
+        }
+    }
+    let mut attached: Vec<(FileId, &Node)> = Vec::new();
+    for (&(kind, _), block) in &module.resources {
+        let roles: Vec<&Node> = match kind {
+            "aws_iam_role_policy_attachment" => block.get("role").into_iter().collect(),
+            "aws_iam_policy_attachment" => block
+                .get("roles")
+                .map(|r| r.elements().iter().collect())
+                .unwrap_or_default(),
+            _ => continue,
+        };
+        if roles.iter().any(|r| names_role(scope, r, role_name, role)) {
+            if let Some(arn) = block.get("policy_arn") {
+                attached.push((block.file, arn));
+            }
+        }
+    }
+    if let Some(arns) = role.get("managed_policy_arns") {
+        for arn in arns.elements() {
+            attached.push((role.file, arn));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (file, arn) in attached {
+        let (arn_scope, file, arn) = scope.deref(file, arn, 0);
+        if let Some(text) = ref_text(arn) {
+            match segments(text).as_slice() {
+                ["aws_iam_policy", name, ..] => {
+                    if !seen.insert(name.to_string()) {
+                        continue;
+                    }
+                    if let Some(block) = arn_scope.module.resources.get(&("aws_iam_policy", *name)) {
+                        if let Some(policy) = block.get("policy") {
+                            out.extend(policy_value(workspace, arn_scope, block.file, policy));
+                        }
+                    }
+                    continue;
+                }
+                ["data", "aws_iam_policy", name, ..] => {
+                    if let Some(block) = arn_scope.module.data.get(&("aws_iam_policy", *name)) {
+                        let value = block
+                            .get("arn")
+                            .or_else(|| block.get("name"))
+                            .and_then(|n| arn_scope.eval(n, 0));
+                        if let Some(value) = value {
+                            out.extend(super::sam::managed_policy(&value, arn, file));
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if let Some(value) = arn_scope.eval(arn, 0) {
+            out.extend(super::sam::managed_policy(&value, arn, file));
+        }
+    }
+    out
+}
+
+/// A policy argument's document.
+fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node) -> Option<PolicyDoc> {
+    let (scope, file, node) = scope.deref(file, node, 0);
+    let text = workspace.files.text(file);
+    match call_name(node) {
+        Some("jsonencode") => {
+            let object = call_args(node).first()?;
+            return Some(PolicyDoc {
+                file,
+                root: Arc::new(scope.resolve_tree(text, object, 0)),
+                dialect: Dialect::Hcl,
+                encoder: Some(scope.encoder.clone()),
+            });
+        }
+        Some("file" | "templatefile") => {
+            let args = call_args(node);
+            let id = file_argument(workspace, scope, args.first()?)?;
+            let root = workspace.shared_root(id)?;
+            let vars = template_vars(scope, file, args.get(1));
+            let root = if vars.is_empty() {
+                root
+            } else {
+                Arc::new(substitute_tree(&root, &vars))
+            };
+            // Terraform reads the file as it is: a fix would have to write
+            // the module's references as literal ARNs. None is offered.
+            return Some(PolicyDoc {
+                file: id,
+                root,
+                dialect: Dialect::Generated,
+                encoder: None,
+            });
+        }
+        _ => {}
+    }
+    if let Some(text_ref) = ref_text(node) {
+        if let ["data", "aws_iam_policy_document", name, ..] = segments(text_ref).as_slice() {
+            let block = scope.module.data.get(&("aws_iam_policy_document", *name))?;
+            return Some(PolicyDoc {
+                file: block.file,
+                root: Arc::new(policy_document(scope, workspace.files.text(block.file), block)),
+                dialect: Dialect::Hcl,
+                encoder: Some(scope.encoder.clone()),
+            });
+        }
+        return None;
+    }
+    let (root, errors, editable) = embedded_json(scope, text, node)?;
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(PolicyDoc {
+        file,
+        root: Arc::new(root),
+        dialect: if editable {
+            Dialect::HclJson
+        } else {
+            Dialect::Generated
+        },
+        encoder: Some(scope.encoder.clone()),
+    })
+}
+
+/// `data "aws_iam_policy_document"` in the IAM JSON shape: each `statement`
+/// block an element of `Statement`, its arguments under their IAM names,
+/// `condition` blocks under `Condition` and `principals` under `Principal`.
+/// Every node is where its block or argument is written; the `Statement`
+/// array is the data block's body.
+fn policy_document(scope: &Scope, text: &str, block: &Block) -> Node {
+    let resolve = |node: &Node| scope.resolve_tree(text, node, 0);
+    let mut statements = Vec::new();
+    for member in block.all("statement") {
+        let body = &member.value;
+        let span = member.key_span.cover(body.span);
+        let mut members = Vec::new();
+        for (hcl_key, iam_key) in [
+            ("sid", "Sid"),
+            ("effect", "Effect"),
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            if let Some(m) = body.member(hcl_key) {
+                members.push(Member {
+                    key: iam_key.into(),
+                    key_span: m.key_span,
+                    value: resolve(&m.value),
+                });
+            }
+        }
+        if body.member("effect").is_none() {
+            members.push(Member {
+                key: "Effect".into(),
+                key_span: TextRange::empty(span.start()),
+                value: Node::new(TextRange::empty(span.start()), NodeKind::String("Allow".into())),
+            });
+        }
+        for (block_key, iam_key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+            let blocks: Vec<&Member> = body.members().iter().filter(|m| m.key == block_key).collect();
+            let Some(first) = blocks.first() else {
+                continue;
+            };
+            let mut principal: Vec<Member> = Vec::new();
+            for p in &blocks {
+                let kind = p
+                    .value
+                    .get("type")
+                    .and_then(|t| scope.eval(t, 0))
+                    .unwrap_or_default();
+                let identifiers = p.value.get("identifiers").map(resolve);
+                if let Some(identifiers) = identifiers {
+                    principal.push(Member {
+                        key: kind,
+                        key_span: p.key_span,
+                        value: identifiers,
+                    });
+                }
+            }
+            members.push(Member {
+                key: iam_key.into(),
+                key_span: first.key_span,
+                value: Node::new(
+                    first.key_span.cover(first.value.span),
+                    NodeKind::Object(principal),
+                ),
+            });
+        }
+        let conditions: Vec<&Member> = body.members().iter().filter(|m| m.key == "condition").collect();
+        if let Some(first) = conditions.first() {
+            let mut tests: Vec<Member> = Vec::new();
+            for c in &conditions {
+                let test = c
+                    .value
+                    .get("test")
+                    .and_then(|t| scope.eval(t, 0))
+                    .unwrap_or_default();
+                let variable = c
+                    .value
+                    .get("variable")
+                    .and_then(|t| scope.eval(t, 0))
+                    .unwrap_or_default();
+                let values = c
+                    .value
+                    .get("values")
+                    .map(resolve)
+                    .unwrap_or_else(|| Node::new(c.value.span, NodeKind::Array(Vec::new())));
+                let span = c.key_span.cover(c.value.span);
+                let entry = Member {
+                    key: variable,
+                    key_span: c.value.member("variable").map(|m| m.value.span).unwrap_or(span),
+                    value: values,
+                };
+                match tests.iter_mut().find(|t| t.key == test) {
+                    Some(existing) => {
+                        if let NodeKind::Object(items) = &mut existing.value.kind {
+                            items.push(entry);
+                        }
+                    }
+                    None => tests.push(Member {
+                        key: test,
+                        key_span: c.value.member("test").map(|m| m.value.span).unwrap_or(span),
+                        value: Node::new(span, NodeKind::Object(vec![entry])),
+                    }),
+                }
+            }
+            members.push(Member {
+                key: "Condition".into(),
+                key_span: first.key_span,
+                value: Node::new(first.key_span.cover(first.value.span), NodeKind::Object(tests)),
+            });
+        }
+        statements.push(Node::new(span, NodeKind::Object(members)));
+    }
+    let mut members = Vec::new();
+    if let Some(version) = block.body.member("version") {
+        members.push(Member {
+            key: "Version".into(),
+            key_span: version.key_span,
+            value: resolve(&version.value),
+        });
+    }
+    members.push(Member {
+        key: "Statement".into(),
+        key_span: block.span,
+        value: Node::new(block.body.span, NodeKind::Array(statements)),
+    });
+    Node::new(block.span, NodeKind::Object(members))
+}
+
+/// A path argument (`"${path.module}/flow.asl.json"`) as a file of the workspace.
+fn file_argument(workspace: &Workspace, scope: &Scope, node: &Node) -> Option<FileId> {
+    let path = scope.eval(node, 0)?;
+    if path.contains("${") {
+        return None;
+    }
+    let path = if path.starts_with('/') {
+        normalize(&path)
+    } else {
+        join(&scope.module.dir, &path)
+    };
+    workspace.files.lookup(&path)
+}
+
+/// `templatefile()`'s variables (or `template_file`'s `vars`), each as its
+/// canonical value.
+fn template_vars(scope: &Scope, file: FileId, node: Option<&Node>) -> HashMap<String, String> {
+    let Some(node) = node else {
+        return HashMap::new();
+    };
+    let (scope, _, node) = scope.deref(file, node, 0);
+    node.members()
+        .iter()
+        .filter_map(|m| Some((m.key.clone(), scope.eval(&m.value, 0)?)))
+        .collect()
+}
+
+/// A definition argument's document.
+fn definition(
+    workspace: &Workspace,
+    scope: &Scope,
+    file: FileId,
+    node: &Node,
+    scan: &mut Scan,
+) -> Option<DefinitionDoc> {
+    let (scope, file, node) = scope.deref(file, node, 0);
+    let files = workspace.files;
+    let text = files.text(file);
+    // `data.template_file.x.rendered`: its `template` and `vars`.
+    if let Some(reference) = ref_text(node) {
+        if let ["data", "template_file", name, "rendered"] = segments(reference).as_slice() {
+            let block = scope.module.data.get(&("template_file", *name))?;
+            let template = block.get("template")?;
+            let vars = template_vars(scope, block.file, block.get("vars"));
+            let (t_scope, t_file, template) = scope.deref(block.file, template, 0);
+            if call_name(template) == Some("file") {
+                let id = file_argument(workspace, t_scope, call_args(template).first()?)?;
+                return Some(definition_file(workspace, id, &vars, scan));
+            }
+            return definition(workspace, t_scope, t_file, template, scan);
+        }
+        return None;
+    }
+    match call_name(node) {
+        Some(name @ ("file" | "templatefile")) => {
+            let args = call_args(node);
+            let id = file_argument(workspace, scope, args.first()?)?;
+            let vars = if name == "templatefile" {
+                template_vars(scope, file, args.get(1))
+            } else {
+                HashMap::new()
+            };
+            Some(definition_file(workspace, id, &vars, scan))
+        }
+        Some("jsonencode") => {
+            let object = call_args(node).first()?;
+            Some(DefinitionDoc {
+                file,
+                root: Arc::new(scope.resolve_tree(text, object, 0)),
+                format: Format::Json,
+                dialect: Dialect::Hcl,
+                map: None,
+                text: files.get(file).text.clone(),
+            })
+        }
+        Some(_) => None,
+        None => {
+            let (root, errors, _) = embedded_json(scope, text, node)?;
+            for error in errors {
+                scan.findings.push(Finding::new(
+                    SYNTAX.id,
+                    SYNTAX.default_severity,
+                    Location {
+                        file,
+                        range: error.range,
+                    },
+                    format!("definition: {}", error.message),
+                ));
+            }
+            Some(DefinitionDoc {
+                file,
+                root: Arc::new(root),
+                format: Format::Json,
+                // Spans are already the file's; edits inside a heredoc are
+                // not offered for definitions.
+                dialect: Dialect::Generated,
+                map: None,
+                text: files.get(file).text.clone(),
+            })
+        }
+    }
+}
+
+/// A definition file (`file()`, `templatefile()`, `template_file`) with its
+/// `${name}` placeholders filled; the file is analysed as this state
+/// machine's, not alone.
+fn definition_file(
+    workspace: &Workspace,
+    id: FileId,
+    vars: &HashMap<String, String>,
+    scan: &mut Scan,
+) -> DefinitionDoc {
+    scan.claimed.insert(id);
+    let files = workspace.files;
+    let format = match workspace.kind(id) {
+        FileKind::Definition(f) => f,
+        _ => crate::core::classify::format_of(files.path(id)).unwrap_or(Format::Json),
+    };
+    let root = workspace
+        .shared_root(id)
+        .unwrap_or_else(|| Arc::new(Node::new(TextRange::empty(0), NodeKind::Null)));
+    let root = if vars.is_empty() {
+        root
+    } else {
+        Arc::new(substitute_tree(&root, vars))
+    };
+    DefinitionDoc {
+        file: id,
+        root,
+        format,
+        dialect: if format == Format::Yaml {
+            Dialect::Yaml
+        } else {
+            Dialect::Json
+        },
+        map: None,
+        text: files.get(id).text.clone(),
+    }
+}
+
+/// JSON written in a heredoc or a quoted string, parsed with every span
+/// mapped to the file, and `${...}` interpolations evaluated. Returns the
+/// tree, its syntax errors, and whether its text is written verbatim (a
+/// heredoc: JSON edits can be made in place).
+fn embedded_json(scope: &Scope, text: &str, node: &Node) -> Option<(Node, Vec<syn::SyntaxError>, bool)> {
+    let NodeKind::Tagged { tag, node: inner, .. } = &node.kind else {
+        let value = node.as_str()?;
+        let map = hcl::literal_map(text, node.span, value, true);
+        return parse_mapped(scope, value.to_string(), map, false);
+    };
+    let quoted = match tag.as_str() {
+        HEREDOC => false,
+        TEMPLATE => true,
+        _ => return None,
+    };
+    let mut json = String::new();
+    let mut map: Vec<usize> = Vec::new();
+    for part in inner.elements() {
+        match &part.kind {
+            NodeKind::String(s) => {
+                let part_map = hcl::literal_map(text, part.span, s, quoted);
+                json.push_str(s);
+                map.extend_from_slice(&part_map[..s.len()]);
+            }
+            _ => {
+                // The interpolation as written, `${` and `}` included.
+                let start = text[..part.span.start()].rfind("${").unwrap_or(part.span.start());
+                let end = text[part.span.end()..]
+                    .find('}')
+                    .map(|i| part.span.end() + i + 1)
+                    .unwrap_or(part.span.end());
+                let raw = &text[start..end];
+                json.push_str(raw);
+                map.extend(start..end);
+            }
+        }
+    }
+    map.push(node.span.end());
+    parse_mapped(scope, json, map, !quoted)
+}
+
+fn parse_mapped(
+    scope: &Scope,
+    json: String,
+    map: Vec<usize>,
+    verbatim: bool,
+) -> Option<(Node, Vec<syn::SyntaxError>, bool)> {
+    let parsed = syn::json::parse(&json);
+    let at = |offset: usize| map[offset.min(map.len() - 1)];
+    let errors = parsed
+        .errors
+        .iter()
+        .map(|e| syn::SyntaxError {
+            range: TextRange::new(at(e.range.start()), at(e.range.end())),
+            message: e.message.clone(),
+        })
+        .collect();
+    let root = parsed.root?;
+    let offset_map: OffsetMap = {
+        let map = Arc::new(map);
+        Arc::new(move |offset: usize| map[offset.min(map.len() - 1)])
+    };
+    Some((relocate(scope, &root, &offset_map, 0), errors, verbatim))
+}
+
+/// Maps a parsed tree's spans to the file and evaluates `${...}` in its strings.
+fn relocate(scope: &Scope, node: &Node, map: &OffsetMap, depth: usize) -> Node {
+    // The JSON parser caps nesting well below this.
+    if depth > 600 {
+        return Node::new(TextRange::empty(map(node.span.start())), NodeKind::Null);
+    }
+    let span = |r: TextRange| TextRange::new(map(r.start()), map(r.end()));
+    let kind = match &node.kind {
+        NodeKind::Object(members) => NodeKind::Object(
+            members
+                .iter()
+                .map(|m| Member {
+                    key: m.key.clone(),
+                    key_span: span(m.key_span),
+                    value: relocate(scope, &m.value, map, depth + 1),
+                })
+                .collect(),
+        ),
+        NodeKind::Array(items) => {
+            NodeKind::Array(items.iter().map(|i| relocate(scope, i, map, depth + 1)).collect())
+        }
+        NodeKind::String(s) if s.contains("${") => NodeKind::String(interpolate(scope, s)),
+        other => other.clone(),
+    };
+    Node::new(span(node.span), kind)
+}
+
+/// `${expr}` in a string evaluated as a reference where it is one.
+fn interpolate(scope: &Scope, text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let inner = after[..close].trim();
+        let simple = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*'));
+        match simple.then(|| scope.reference(inner, 0)).flatten() {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[open..open + 2 + close + 1]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
