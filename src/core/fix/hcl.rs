@@ -18,7 +18,7 @@ use super::style::{line_indent, line_start, Style};
 use super::Editor;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
-use crate::core::syntax::{Node, NodeKind};
+use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
 
 /// An HCL string literal for `value`; `None` when it holds a placeholder
@@ -84,8 +84,62 @@ fn is_identifier(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn key(key: &str) -> Option<String> {
-    if is_identifier(key) {
+/// How the object being edited writes its members: `Key = value` (the
+/// usual) or `"Key": value` (JSON habits inside `jsonencode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flavor {
+    pub separator: &'static str,
+    pub quote_keys: bool,
+    /// Members separated by commas (`"Sid": "X",`).
+    pub commas: bool,
+}
+
+impl Flavor {
+    pub const HCL: Flavor = Flavor {
+        separator: " = ",
+        quote_keys: false,
+        commas: false,
+    };
+
+    /// The flavor of an existing member.
+    fn of(text: &str, member: &Member) -> Flavor {
+        let between = text
+            .get(member.key_span.end()..member.value.span.start())
+            .unwrap_or("");
+        Flavor {
+            separator: if between.contains(':') && !between.contains('=') {
+                ": "
+            } else {
+                " = "
+            },
+            quote_keys: text
+                .get(member.key_span.start()..)
+                .is_some_and(|t| t.starts_with('"')),
+            commas: after_comma(text, member.value.span.end()).is_some(),
+        }
+    }
+
+    /// The flavor of the objects in or around `node`: its last member's, or
+    /// its last element's last member's.
+    fn near(text: &str, node: &Node) -> Flavor {
+        let object = match &node.kind {
+            NodeKind::Array(items) => items.last(),
+            NodeKind::Object(_) => Some(node),
+            _ => None,
+        };
+        let members = object.map(Node::members).unwrap_or(&[]);
+        match (members.first(), members.last()) {
+            (Some(first), Some(last)) => Flavor {
+                commas: members.len() > 1 && Flavor::of(text, first).commas,
+                ..Flavor::of(text, last)
+            },
+            _ => Flavor::HCL,
+        }
+    }
+}
+
+fn key(key: &str, flavor: Flavor) -> Option<String> {
+    if is_identifier(key) && !flavor.quote_keys {
         Some(key.to_string())
     } else {
         string(key)
@@ -102,8 +156,14 @@ fn reference(value: &Value) -> Option<&str> {
 
 /// Prints `value` as an HCL expression whose first line continues the
 /// current line and whose later lines start with `base` plus levels of
-/// `style.indent`. `sep` is how object members are assigned (` = `).
+/// `style.indent`, in the usual HCL flavor.
 pub fn print(value: &Value, style: &Style, base: &str) -> Option<String> {
+    print_as(value, style, base, Flavor::HCL)
+}
+
+/// Like [`print`], with object members written in `flavor`. Runs of
+/// single-line members are aligned on their `=`, as `terraform fmt` does.
+pub fn print_as(value: &Value, style: &Style, base: &str, flavor: Flavor) -> Option<String> {
     if let Some(r) = reference(value) {
         return Some(r.to_string());
     }
@@ -112,15 +172,12 @@ pub fn print(value: &Value, style: &Style, base: &str) -> Option<String> {
         Value::Object(map) if map.is_empty() => "{}".into(),
         Value::Object(map) => {
             let inner = format!("{base}{}", style.indent);
-            let keys: Vec<String> = map.keys().map(|k| key(k)).collect::<Option<_>>()?;
-            let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
-            let mut out = String::from("{");
-            for (k, v) in keys.iter().zip(map.values()) {
-                out.push_str(style.newline);
-                out.push_str(&inner);
-                out.push_str(&format!("{k:width$} = "));
-                out.push_str(&print(v, style, &inner)?);
+            let mut lines: Vec<(String, String)> = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                lines.push((key(k, flavor)?, print_as(v, style, &inner, flavor)?));
             }
+            let mut out = String::from("{");
+            out.push_str(&aligned(&lines, style, &inner, flavor));
             out.push_str(style.newline);
             out.push_str(base);
             out.push('}');
@@ -130,7 +187,7 @@ pub fn print(value: &Value, style: &Style, base: &str) -> Option<String> {
         Value::Array(items) => {
             let printed: Vec<String> = items
                 .iter()
-                .map(|v| print(v, style, &format!("{base}{}", style.indent)))
+                .map(|v| print_as(v, style, &format!("{base}{}", style.indent), flavor))
                 .collect::<Option<_>>()?;
             let scalars = items
                 .iter()
@@ -227,15 +284,51 @@ pub fn statement_block(value: &Value, style: &Style, base: &str) -> Option<Strin
 }
 
 fn attribute_lines(attributes: &[(&str, Value)], style: &Style, indent: &str) -> Option<String> {
-    let width = attributes.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    let mut out = String::new();
+    let mut lines = Vec::with_capacity(attributes.len());
     for (k, v) in attributes {
-        out.push_str(style.newline);
-        out.push_str(indent);
-        out.push_str(&format!("{k:width$} = "));
-        out.push_str(&print(v, style, indent)?);
+        lines.push((k.to_string(), print(v, style, indent)?));
     }
-    Some(out)
+    Some(aligned(&lines, style, indent, Flavor::HCL))
+}
+
+/// `key = value` lines, each on its own line at `indent`; consecutive
+/// single-line ones aligned on the separator (a multi-line value ends a run).
+fn aligned(lines: &[(String, String)], style: &Style, indent: &str, flavor: Flavor) -> String {
+    let separator = flavor.separator;
+    let mut out = String::new();
+    let mut start = 0;
+    while start < lines.len() {
+        let mut end = start;
+        while end < lines.len() && !lines[end].1.contains(['\n', '\r']) {
+            end += 1;
+        }
+        let run = if end == start { start + 1 } else { end };
+        let width = if end == start {
+            0
+        } else {
+            lines[start..end]
+                .iter()
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        for (k, v) in &lines[start..run] {
+            out.push_str(style.newline);
+            out.push_str(indent);
+            if separator.starts_with(':') {
+                out.push_str(k);
+                out.push_str(separator);
+            } else {
+                out.push_str(&format!("{k:width$}{separator}"));
+            }
+            out.push_str(v);
+            if flavor.commas && !std::ptr::eq(v, &lines[lines.len() - 1].1) {
+                out.push(',');
+            }
+        }
+        start = run;
+    }
+    out
 }
 
 fn block(name: &str, attributes: &[(&str, Value)], style: &Style, base: &str) -> Option<String> {
@@ -321,7 +414,8 @@ impl HclEditor {
         if is_document_body(text, array) {
             statement_block(value, style, indent)
         } else {
-            print(value, style, indent)
+            let style = local_style(text, array, style);
+            print_as(value, &style, indent, Flavor::near(text, array))
         }
     }
 
@@ -347,7 +441,11 @@ impl Editor for HclEditor {
         }
         let style = Style::detect(text);
         let base = line_indent(text, node.span.start());
-        Some(edit(file, node.span, print(value, &style, base)?))
+        Some(edit(
+            file,
+            node.span,
+            print_as(value, &style, base, Flavor::near(text, node))?,
+        ))
     }
 
     fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
@@ -517,11 +615,13 @@ impl Editor for HclEditor {
             return None;
         };
         let indent = child_indent(text, object, members.first().map(|m| m.key_span.start()), &style);
+        let flavor = Flavor::near(text, object);
+        let style = local_style(text, object, &style);
         let line = format!(
             "{}{}{}",
-            self::key(key)?,
-            separator(text, members),
-            print(value, &style, &indent)?
+            self::key(key, flavor)?,
+            flavor.separator,
+            print_as(value, &style, &indent, flavor)?
         );
         match members.last() {
             Some(last) => {
@@ -572,12 +672,12 @@ impl Editor for HclEditor {
         } else {
             ""
         };
-        let sep = separator(text, existing);
+        let flavor = Flavor::of(text, member);
         let mut new_text = String::new();
         for (k, v) in members {
-            new_text.push_str(&key(k)?);
-            new_text.push_str(sep);
-            new_text.push_str(&print(v, &style, indent)?);
+            new_text.push_str(&key(k, flavor)?);
+            new_text.push_str(flavor.separator);
+            new_text.push_str(&print_as(v, &style, indent, flavor)?);
             new_text.push_str(comma);
             new_text.push_str(style.newline);
             new_text.push_str(indent);
@@ -618,17 +718,32 @@ impl Editor for HclEditor {
     }
 }
 
-/// How an object's members are assigned: ` = ` unless it uses `:`.
-fn separator(text: &str, members: &[crate::core::syntax::Member]) -> &'static str {
-    match members.first() {
-        Some(m)
-            if text
-                .get(m.key_span.end()..m.value.span.start())
-                .is_some_and(|t| t.contains(':')) =>
-        {
-            ": "
+/// The file's style, with the indentation step the objects in or around
+/// `node` use (a `jsonencode` block often indents deeper than the file).
+fn local_style(text: &str, node: &Node, style: &Style) -> Style {
+    let object = match &node.kind {
+        NodeKind::Array(items) => items.iter().rev().find(|i| i.is_object()),
+        NodeKind::Object(_) => Some(node),
+        _ => None,
+    };
+    let step = object.and_then(|o| {
+        let member = o.members().first()?;
+        if line_start(text, member.key_span.start()) == line_start(text, o.span.start()) {
+            return None;
         }
-        _ => " = ",
+        let outer = line_indent(text, o.span.start());
+        let inner = line_indent(text, member.key_span.start());
+        inner
+            .strip_prefix(outer)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    });
+    match step {
+        Some(indent) => Style {
+            newline: style.newline,
+            indent,
+        },
+        None => style.clone(),
     }
 }
 
