@@ -291,42 +291,38 @@ fn attribute_lines(attributes: &[(&str, Value)], style: &Style, indent: &str) ->
     Some(aligned(&lines, style, indent, Flavor::HCL))
 }
 
-/// `key = value` lines, each on its own line at `indent`; consecutive
-/// single-line ones aligned on the separator (a multi-line value ends a run).
+/// `key = value` lines, each on its own line at `indent`, aligned on the
+/// separator as `terraform fmt` does: a run of lines ends with the first
+/// whose value spans several lines (the lines inside it assign nothing).
 fn aligned(lines: &[(String, String)], style: &Style, indent: &str, flavor: Flavor) -> String {
-    let separator = flavor.separator;
     let mut out = String::new();
     let mut start = 0;
     while start < lines.len() {
-        let mut end = start;
-        while end < lines.len() && !lines[end].1.contains(['\n', '\r']) {
-            end += 1;
-        }
-        let run = if end == start { start + 1 } else { end };
-        let width = if end == start {
-            0
-        } else {
-            lines[start..end]
-                .iter()
-                .map(|(k, _)| k.chars().count())
-                .max()
-                .unwrap_or(0)
-        };
-        for (k, v) in &lines[start..run] {
+        let end = lines[start..]
+            .iter()
+            .position(|(_, v)| v.contains(['\n', '\r']))
+            .map(|i| start + i + 1)
+            .unwrap_or(lines.len());
+        let width = lines[start..end]
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, (k, v)) in lines.iter().enumerate().take(end).skip(start) {
             out.push_str(style.newline);
             out.push_str(indent);
-            if separator.starts_with(':') {
+            if flavor.separator.starts_with(':') {
                 out.push_str(k);
-                out.push_str(separator);
             } else {
-                out.push_str(&format!("{k:width$}{separator}"));
+                out.push_str(&format!("{k:width$}"));
             }
+            out.push_str(flavor.separator);
             out.push_str(v);
-            if flavor.commas && !std::ptr::eq(v, &lines[lines.len() - 1].1) {
+            if flavor.commas && i + 1 < lines.len() {
                 out.push(',');
             }
         }
-        start = run;
+        start = end;
     }
     out
 }
