@@ -621,14 +621,17 @@ impl Editor for HclEditor {
         );
         match members.last() {
             Some(last) => {
-                let (at, comma) = match after_comma(text, last.value.span.end()) {
-                    Some(at) => (at, ","),
-                    None => (last.value.span.end(), ""),
+                // A trailing comma stays trailing; members separated by
+                // commas get one before the new member.
+                let (at, before, after) = match after_comma(text, last.value.span.end()) {
+                    Some(at) => (at, "", ","),
+                    None if flavor.commas => (last.value.span.end(), ",", ""),
+                    None => (last.value.span.end(), "", ""),
                 };
                 Some(edit(
                     file,
                     TextRange::empty(at),
-                    format!("{}{indent}{line}{comma}", style.newline),
+                    format!("{before}{}{indent}{line}{after}", style.newline),
                 ))
             }
             None => {
@@ -879,5 +882,160 @@ impl Editor for HeredocJsonEditor {
             return None;
         };
         JsonEditor.set_string(file, text, node, &s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diagnostic::apply_edits;
+    use crate::core::syntax::hcl::parse;
+    use serde_json::json;
+
+    /// The `jsonencode` object of attribute `policy` in the first block.
+    fn policy(root: &Node) -> &Node {
+        let body = &root.members()[0].value.members()[0].value.members()[0].value;
+        let NodeKind::Tagged { node, .. } = &body.get("policy").unwrap().kind else {
+            panic!("not a call")
+        };
+        &node.elements()[0]
+    }
+
+    fn apply(text: &str, edits: Vec<FileEdit>) -> String {
+        let after = apply_edits(text, FileId(0), &edits);
+        assert!(parse(&after).errors.is_empty(), "does not parse:\n{after}");
+        after
+    }
+
+    const TRAILING: &str = "resource \"aws_iam_role_policy\" \"p\" {\n  policy = jsonencode({\n    Statement = [\n      {\n        Effect = \"Allow\"\n        Action = [\"sns:Publish\"]\n      },\n    ]\n  })\n}\n";
+
+    #[test]
+    fn appends_after_a_trailing_comma() {
+        let root = parse(TRAILING).root.unwrap();
+        let statements = policy(&root).get("Statement").unwrap();
+        let value = json!({"Sid": "Invoke", "Action": ["lambda:InvokeFunction"], "Resource": [
+            {"$ref": "aws_lambda_function.worker.arn"}, "${aws_lambda_function.worker.arn}:*"]});
+        let edits = HclEditor
+            .append(FileId(0), TRAILING, statements, &[value])
+            .unwrap();
+        assert_eq!(
+            apply(TRAILING, edits),
+            "resource \"aws_iam_role_policy\" \"p\" {\n  policy = jsonencode({\n    Statement = [\n      {\n        Effect = \"Allow\"\n        Action = [\"sns:Publish\"]\n      },\n      {\n        Sid      = \"Invoke\"\n        Action   = [\"lambda:InvokeFunction\"]\n        Resource = [\n          aws_lambda_function.worker.arn,\n          \"${aws_lambda_function.worker.arn}:*\",\n        ]\n      },\n    ]\n  })\n}\n"
+        );
+    }
+
+    #[test]
+    fn appends_with_a_comma_when_there_is_none() {
+        let text = TRAILING.replace("      },\n    ]", "      }\n    ]");
+        let root = parse(&text).root.unwrap();
+        let statements = policy(&root).get("Statement").unwrap();
+        let edits = HclEditor
+            .append(FileId(0), &text, statements, &[json!({"Effect": "Allow"})])
+            .unwrap();
+        assert_eq!(
+            apply(&text, edits),
+            "resource \"aws_iam_role_policy\" \"p\" {\n  policy = jsonencode({\n    Statement = [\n      {\n        Effect = \"Allow\"\n        Action = [\"sns:Publish\"]\n      },\n      {\n        Effect = \"Allow\"\n      }\n    ]\n  })\n}\n"
+        );
+    }
+
+    #[test]
+    fn adds_a_member_in_the_objects_flavor() {
+        let text = "resource \"a\" \"b\" {\n  policy = jsonencode({\n    \"Statement\": [{\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\"\n    }]\n  })\n}\n";
+        let root = parse(text).root.unwrap();
+        let statement = &policy(&root).get("Statement").unwrap().elements()[0];
+        let condition =
+            json!({"StringEquals": {"aws:SourceAccount": "${data.aws_caller_identity.current.account_id}"}});
+        let edits = HclEditor
+            .add_member(FileId(0), text, statement, "Condition", &condition)
+            .unwrap();
+        assert_eq!(
+            apply(text, edits),
+            "resource \"a\" \"b\" {\n  policy = jsonencode({\n    \"Statement\": [{\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n      \"Condition\": {\n        \"StringEquals\": {\n          \"aws:SourceAccount\": \"${data.aws_caller_identity.current.account_id}\"\n        }\n      }\n    }]\n  })\n}\n"
+        );
+    }
+
+    const DOCUMENT: &str = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"lambda:InvokeFunction\"]\n    resources = [\"*\"]\n  }\n}\n";
+
+    /// The `Statement` array as the Terraform scan builds it: the body, with
+    /// each `statement` block an element.
+    fn document(text: &str) -> (Node, Node) {
+        let root = parse(text).root.unwrap();
+        let body = root.members()[0].value.members()[0].value.members()[0]
+            .value
+            .clone();
+        let block = &body.members()[0];
+        let element = Node::new(block.key_span.cover(block.value.span), block.value.kind.clone());
+        let array = Node::new(body.span, NodeKind::Array(vec![element.clone()]));
+        (array, element)
+    }
+
+    #[test]
+    fn writes_statement_blocks_in_a_policy_document() {
+        let (array, element) = document(DOCUMENT);
+        let value = json!({"Effect": "Allow", "Action": ["events:PutRule"], "Resource": ["arn:aws:events:${var.region}:123456789012:rule/R"],
+            "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}});
+        let edits = HclEditor
+            .append(FileId(0), DOCUMENT, &array, &[value.clone()])
+            .unwrap();
+        assert_eq!(
+            apply(DOCUMENT, edits),
+            "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"lambda:InvokeFunction\"]\n    resources = [\"*\"]\n  }\n\n  statement {\n    actions   = [\"events:PutRule\"]\n    resources = [\"arn:aws:events:${var.region}:123456789012:rule/R\"]\n\n    condition {\n      test     = \"StringEquals\"\n      variable = \"aws:SourceAccount\"\n      values   = [\"123456789012\"]\n    }\n  }\n}\n"
+        );
+        let edits = HclEditor
+            .replace_element(
+                FileId(0),
+                DOCUMENT,
+                &array,
+                0,
+                &[json!({"Action": ["a:B"], "Resource": "*"})],
+            )
+            .unwrap();
+        assert_eq!(
+            apply(DOCUMENT, edits),
+            "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"a:B\"]\n    resources = [\"*\"]\n  }\n}\n"
+        );
+        let condition = json!({"ArnLike": {"aws:SourceArn": "arn:aws:states:*:*:stateMachine:*"}});
+        let edits = HclEditor
+            .add_member(FileId(0), DOCUMENT, &element, "Condition", &condition)
+            .unwrap();
+        assert_eq!(
+            apply(DOCUMENT, edits),
+            "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"lambda:InvokeFunction\"]\n    resources = [\"*\"]\n    condition {\n      test     = \"ArnLike\"\n      variable = \"aws:SourceArn\"\n      values   = [\"arn:aws:states:*:*:stateMachine:*\"]\n    }\n  }\n}\n"
+        );
+        let edits = HclEditor.remove_element(FileId(0), DOCUMENT, &array, 0).unwrap();
+        assert_eq!(
+            apply(DOCUMENT, edits),
+            "data \"aws_iam_policy_document\" \"d\" {\n}\n"
+        );
+    }
+
+    #[test]
+    fn strings_escape_policy_variables_and_refuse_pseudo_parameters() {
+        assert_eq!(
+            string("arn:aws:s3:::b/${aws:username}/*").as_deref(),
+            Some("\"arn:aws:s3:::b/$${aws:username}/*\"")
+        );
+        assert_eq!(
+            string("${aws_s3_bucket.b.arn}/\"x\"").as_deref(),
+            Some("\"${aws_s3_bucket.b.arn}/\\\"x\\\"\"")
+        );
+        assert_eq!(string("arn:aws:sns:${AWS::Region}:1:t"), None);
+        assert_eq!(string("100%{x}").as_deref(), Some("\"100%%{x}\""));
+    }
+
+    #[test]
+    fn heredoc_json_interpolates_references() {
+        let text = "x = <<EOF\n{\n  \"Resource\": \"*\"\n}\nEOF\n";
+        let start = text.find("\"*\"").unwrap();
+        let node = Node::new(TextRange::new(start, start + 3), NodeKind::String("*".into()));
+        let value = json!([{"$ref": "aws_sqs_queue.q.arn"}, "arn:aws:s3:::b/${aws:username}"]);
+        let edits = HeredocJsonEditor.replace(FileId(0), text, &node, &value).unwrap();
+        assert_eq!(
+            apply(text, edits),
+            "x = <<EOF\n{\n  \"Resource\": [\n    \"${aws_sqs_queue.q.arn}\",\n    \"arn:aws:s3:::b/$${aws:username}\"\n  ]\n}\nEOF\n"
+        );
+        assert!(HeredocJsonEditor
+            .replace(FileId(0), text, &node, &json!("arn:aws:sqs:${AWS::Region}:1:q"))
+            .is_none());
     }
 }

@@ -63,6 +63,8 @@ struct Module<'a> {
     calls: Vec<(&'a str, Block<'a>)>,
     /// Every state machine, in file order.
     machines: Vec<(&'a str, Block<'a>)>,
+    /// Each `output` block's value.
+    outputs: HashMap<&'a str, (FileId, &'a Node)>,
     /// The variable the default `aws` provider takes its region from
     /// (`region = var.region`): it stands for `${AWS::Region}`.
     region_variable: Option<&'a str>,
@@ -94,6 +96,7 @@ impl<'a> Module<'a> {
             calls: Vec::new(),
             machines: Vec::new(),
             region_variable: None,
+            outputs: HashMap::new(),
         };
         for &(file, root) in files {
             for member in root.members() {
@@ -130,6 +133,13 @@ impl<'a> Module<'a> {
                     "module" => {
                         if let Some((names, body)) = labels(member, 1) {
                             module.calls.push((names[0], block(body)));
+                        }
+                    }
+                    "output" => {
+                        if let Some((names, body)) = labels(member, 1) {
+                            if let Some(value) = body.get("value") {
+                                module.outputs.insert(names[0], (file, value));
+                            }
                         }
                     }
                     "provider" => {
@@ -169,7 +179,10 @@ struct Scope<'s, 'a> {
     call: Option<(Block<'a>, &'s Scope<'s, 'a>)>,
     /// `module.<name>.` for an instance, empty for the root.
     prefix: String,
-    encoder: Arc<Encoder>,
+    /// Built on first use: most scopes only evaluate.
+    encoder: std::cell::OnceCell<Arc<Encoder>>,
+    /// Every module of the workspace, by folder, for `module.x.output`.
+    modules: &'s BTreeMap<String, Module<'a>>,
 }
 
 /// Splits a traversal (`aws_lambda_function.worker[0].arn`) into its names;
@@ -368,15 +381,26 @@ fn shape(kind: &str) -> Option<Shape> {
 }
 
 impl<'s, 'a> Scope<'s, 'a> {
-    fn new(module: &'s Module<'a>, call: Option<(Block<'a>, &'s Scope<'s, 'a>)>, prefix: String) -> Self {
-        let mut scope = Scope {
+    fn new(
+        modules: &'s BTreeMap<String, Module<'a>>,
+        module: &'s Module<'a>,
+        call: Option<(Block<'a>, &'s Scope<'s, 'a>)>,
+        prefix: String,
+    ) -> Self {
+        Scope {
             module,
             call,
             prefix,
-            encoder: Arc::new(Encoder::terraform(Vec::new(), TerraformNames::default())),
-        };
-        scope.encoder = Arc::new(scope.build_encoder());
-        scope
+            encoder: std::cell::OnceCell::new(),
+            modules,
+        }
+    }
+
+    /// Writes canonical values back as this module's references.
+    fn encoder(&self) -> Arc<Encoder> {
+        self.encoder
+            .get_or_init(|| Arc::new(self.build_encoder()))
+            .clone()
     }
 
     fn build_encoder(&self) -> Encoder {
@@ -521,6 +545,7 @@ impl<'s, 'a> Scope<'s, 'a> {
                 Some((_, value)) => self.eval(value, depth + 1).or_else(token),
                 None => token(),
             },
+            ["module", name, output] => self.module_output(name, output, depth).or_else(token),
             ["path", "module"] => Some(self.module.dir.clone()),
             ["path", "root" | "cwd"] => {
                 let mut scope = self;
@@ -548,6 +573,19 @@ impl<'s, 'a> Scope<'s, 'a> {
             },
             _ => token(),
         }
+    }
+
+    /// `module.<name>.<output>` of a local module: the output's value in
+    /// the instance that `module` block makes.
+    fn module_output(&self, name: &str, output: &str, depth: usize) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let (_, call) = self.module.calls.iter().find(|(n, _)| *n == name)?;
+        let child = self.modules.get(&self.module.source_dir(call)?)?;
+        let (_, value) = child.outputs.get(output)?;
+        let scope = Scope::new(self.modules, child, Some((*call, self)), String::new());
+        scope.eval(value, depth + 1)
     }
 
     fn attribute(
@@ -696,7 +734,7 @@ pub fn scan(workspace: &Workspace, scan: &mut Scan) {
         if called.contains(&module.dir) {
             continue;
         }
-        let scope = Scope::new(module, None, String::new());
+        let scope = Scope::new(&modules, module, None, String::new());
         instantiate(workspace, &modules, &scope, 0, scan);
     }
 }
@@ -724,6 +762,7 @@ fn instantiate(
             continue;
         }
         let child_scope = Scope::new(
+            modules,
             child,
             Some((*call, scope)),
             format!("{}module.{name}.", scope.prefix),
@@ -777,7 +816,7 @@ fn machine_unit(
             file: block.file,
             root,
             logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),
-            encoder: scope.encoder.clone(),
+            encoder: scope.encoder(),
         }),
     })
 }
@@ -919,7 +958,7 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
                 file,
                 root: Arc::new(scope.resolve_tree(text, object, 0)),
                 dialect: Dialect::Hcl,
-                encoder: Some(scope.encoder.clone()),
+                encoder: Some(scope.encoder()),
             });
         }
         Some("file" | "templatefile") => {
@@ -950,7 +989,7 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
                 file: block.file,
                 root: Arc::new(policy_document(scope, workspace.files.text(block.file), block)),
                 dialect: Dialect::Hcl,
-                encoder: Some(scope.encoder.clone()),
+                encoder: Some(scope.encoder()),
             });
         }
         return None;
@@ -967,7 +1006,7 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
         } else {
             Dialect::Generated
         },
-        encoder: Some(scope.encoder.clone()),
+        encoder: Some(scope.encoder()),
     })
 }
 
@@ -1354,4 +1393,227 @@ fn interpolate(scope: &Scope, text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::files::FileSet;
+
+    const ROOT: &str = r#"
+provider "aws" {
+  region = var.region
+}
+
+variable "region" {
+  default = "eu-west-1"
+}
+
+variable "prefix" {
+  default = "shop"
+}
+
+locals {
+  worker_name = "${var.prefix}-worker"
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_lambda_function" "worker" {
+  function_name = local.worker_name
+}
+
+resource "aws_lambda_function" "unnamed" {
+  handler = "x"
+}
+
+module "flow" {
+  source     = "./modules/flow"
+  role       = aws_iam_role.flow.arn
+  definition = "../../flow.asl.json"
+  worker     = aws_lambda_function.worker.arn
+}
+
+resource "aws_iam_role" "flow" {
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaRole"]
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["states.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "flow" {
+  role   = aws_iam_role.flow.name
+  policy = <<-EOT
+    {"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "${aws_lambda_function.worker.arn}"}]}
+  EOT
+}
+
+output "machine" {
+  value = module.flow.arn
+}
+"#;
+
+    const CHILD: &str = r#"
+variable "role" {}
+variable "definition" {}
+variable "worker" {}
+
+data "template_file" "definition" {
+  template = file("${path.module}/${var.definition}")
+  vars = {
+    worker = var.worker
+  }
+}
+
+resource "aws_sfn_state_machine" "this" {
+  name       = "flow"
+  role_arn   = var.role
+  definition = data.template_file.definition.rendered
+}
+
+output "arn" {
+  value = aws_sfn_state_machine.this.arn
+}
+"#;
+
+    fn workspace() -> FileSet {
+        let mut files = FileSet::new();
+        files.insert("/w/main.tf", ROOT, None);
+        files.insert("/w/modules/flow/main.tf", CHILD, None);
+        files.insert(
+            "/w/flow.asl.json",
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${worker}", "End": true}}}"#,
+            None,
+        );
+        files
+    }
+
+    #[test]
+    fn references_evaluate_to_canonical_values() {
+        let files = workspace();
+        let ws = Workspace::new(&files);
+        let roots: Vec<(FileId, &Node)> = vec![(FileId(0), ws.root(FileId(0)).unwrap())];
+        let module = Module::new("/w".into(), &roots);
+        let modules = BTreeMap::new();
+        let scope = Scope::new(&modules, &module, None, String::new());
+        let value = |text: &str| scope.reference(text, 0);
+        let region = "${AWS::Region}";
+        assert_eq!(value("var.region").as_deref(), Some(region));
+        assert_eq!(value("var.prefix").as_deref(), Some("shop"));
+        assert_eq!(value("local.worker_name").as_deref(), Some("shop-worker"));
+        assert_eq!(
+            value("aws_lambda_function.worker.arn").as_deref(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:shop-worker")
+        );
+        assert_eq!(
+            value("aws_lambda_function.worker[0].arn").as_deref(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:shop-worker")
+        );
+        assert_eq!(
+            value("aws_lambda_function.unnamed.arn").as_deref(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${aws_lambda_function.unnamed.function_name}")
+        );
+        assert_eq!(
+            value("data.aws_caller_identity.current.account_id").as_deref(),
+            Some("${AWS::AccountId}")
+        );
+        assert_eq!(
+            value("aws_lambda_function.worker.invoke_arn").as_deref(),
+            Some("${aws_lambda_function.worker.invoke_arn}")
+        );
+        assert_eq!(value("module.flow.arn").as_deref(), Some("${module.flow.arn}"));
+
+        let encoder = scope.encoder();
+        let worker = "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:shop-worker";
+        assert_eq!(
+            encoder.encode_str(worker),
+            serde_json::json!({"$ref": "aws_lambda_function.worker.arn"})
+        );
+        assert_eq!(
+            encoder.encode_str(&format!("{worker}:*")),
+            serde_json::json!("${aws_lambda_function.worker.arn}:*")
+        );
+        assert_eq!(
+            encoder.encode_str("arn:aws:events:${AWS::Region}:${AWS::AccountId}:rule/R"),
+            serde_json::json!(
+                "arn:aws:events:${var.region}:${data.aws_caller_identity.current.account_id}:rule/R"
+            )
+        );
+    }
+
+    #[test]
+    fn a_local_module_is_followed_from_its_module_block() {
+        let files = workspace();
+        let ws = Workspace::new(&files);
+        let mut scan = Scan::default();
+        super::scan(&ws, &mut scan);
+        assert_eq!(scan.units.len(), 1);
+        let unit = &scan.units[0];
+        let definition = files.lookup("/w/flow.asl.json").unwrap();
+        assert_eq!(unit.definition.file, definition);
+        assert!(scan.claimed.contains(&definition));
+        assert_eq!(
+            unit.definition
+                .root
+                .get("States")
+                .unwrap()
+                .get("A")
+                .unwrap()
+                .get("Resource")
+                .unwrap()
+                .as_str(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:shop-worker")
+        );
+        assert_eq!(
+            unit.machine.as_ref().unwrap().logical_id,
+            "module.flow.aws_sfn_state_machine.this"
+        );
+        // The heredoc policy, then the managed policy.
+        assert_eq!(unit.policies.len(), 2);
+        let heredoc = &unit.policies[0];
+        assert_eq!(heredoc.dialect, Dialect::HclJson);
+        let resource = heredoc.root.get("Statement").unwrap().elements()[0]
+            .get("Resource")
+            .unwrap();
+        assert_eq!(
+            &ROOT[resource.span.start()..resource.span.end()],
+            "\"${aws_lambda_function.worker.arn}\""
+        );
+        assert_eq!(
+            resource.as_str(),
+            Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:shop-worker")
+        );
+        assert_eq!(unit.policies[1].dialect, Dialect::Generated);
+        // The trust policy document in the IAM shape, at its blocks.
+        let trust = unit.trust.as_ref().unwrap();
+        let statement = &trust.root.get("Statement").unwrap().elements()[0];
+        assert_eq!(
+            statement.to_json(),
+            serde_json::json!({
+                "Action": ["sts:AssumeRole"],
+                "Effect": "Allow",
+                "Principal": {"Service": ["states.amazonaws.com"]},
+                "Condition": {"StringEquals": {"aws:SourceAccount": ["${AWS::AccountId}"]}}
+            })
+        );
+        assert!(ROOT[statement.span.start()..].starts_with("statement {"));
+        let principal = statement.get("Principal").unwrap().get("Service").unwrap();
+        assert_eq!(
+            &ROOT[principal.span.start()..principal.span.end()],
+            "[\"states.amazonaws.com\"]"
+        );
+    }
 }
