@@ -975,7 +975,7 @@ mod tests {
         let value = json!({"Effect": "Allow", "Action": ["events:PutRule"], "Resource": ["arn:aws:events:${var.region}:123456789012:rule/R"],
             "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}});
         let edits = HclEditor
-            .append(FileId(0), DOCUMENT, &array, &[value.clone()])
+            .append(FileId(0), DOCUMENT, &array, std::slice::from_ref(&value))
             .unwrap();
         assert_eq!(
             apply(DOCUMENT, edits),
