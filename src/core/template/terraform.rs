@@ -998,6 +998,7 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
     if !errors.is_empty() {
         return None;
     }
+    let root = root?;
     Some(PolicyDoc {
         file,
         root: Arc::new(root),
@@ -1214,7 +1215,7 @@ fn definition(
         }
         Some(_) => None,
         None => {
-            let (root, errors, _) = embedded_json(scope, text, node)?;
+            let (root, errors, verbatim) = embedded_json(scope, text, node)?;
             for error in errors {
                 scan.findings.push(Finding::new(
                     SYNTAX.id,
@@ -1226,13 +1227,19 @@ fn definition(
                     format!("definition: {}", error.message),
                 ));
             }
+            let root = root?;
             Some(DefinitionDoc {
                 file,
                 root: Arc::new(root),
                 format: Format::Json,
-                // Spans are already the file's; edits inside a heredoc are
-                // not offered for definitions.
-                dialect: Dialect::Generated,
+                // Spans are already the file's. A heredoc holds the JSON as
+                // written: edits are JSON with references interpolated. In
+                // a quoted string they would need escaping: none offered.
+                dialect: if verbatim {
+                    Dialect::HclJson
+                } else {
+                    Dialect::Generated
+                },
                 map: None,
                 text: files.get(file).text.clone(),
             })
@@ -1281,7 +1288,11 @@ fn definition_file(
 /// mapped to the file, and `${...}` interpolations evaluated. Returns the
 /// tree, its syntax errors, and whether its text is written verbatim (a
 /// heredoc: JSON edits can be made in place).
-fn embedded_json(scope: &Scope, text: &str, node: &Node) -> Option<(Node, Vec<syn::SyntaxError>, bool)> {
+fn embedded_json(
+    scope: &Scope,
+    text: &str,
+    node: &Node,
+) -> Option<(Option<Node>, Vec<syn::SyntaxError>, bool)> {
     let NodeKind::Tagged { tag, node: inner, .. } = &node.kind else {
         let value = node.as_str()?;
         let map = hcl::literal_map(text, node.span, value, true);
@@ -1323,7 +1334,7 @@ fn parse_mapped(
     json: String,
     map: Vec<usize>,
     verbatim: bool,
-) -> Option<(Node, Vec<syn::SyntaxError>, bool)> {
+) -> Option<(Option<Node>, Vec<syn::SyntaxError>, bool)> {
     let parsed = syn::json::parse(&json);
     let at = |offset: usize| map[offset.min(map.len() - 1)];
     let errors = parsed
@@ -1334,12 +1345,12 @@ fn parse_mapped(
             message: e.message.clone(),
         })
         .collect();
-    let root = parsed.root?;
     let offset_map: OffsetMap = {
         let map = Arc::new(map);
         Arc::new(move |offset: usize| map[offset.min(map.len() - 1)])
     };
-    Some((relocate(scope, &root, &offset_map, 0), errors, verbatim))
+    let root = parsed.root.map(|root| relocate(scope, &root, &offset_map, 0));
+    Some((root, errors, verbatim))
 }
 
 /// Maps a parsed tree's spans to the file and evaluates `${...}` in its strings.
