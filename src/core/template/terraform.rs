@@ -183,6 +183,9 @@ struct Scope<'s, 'a> {
     encoder: std::cell::OnceCell<Arc<Encoder>>,
     /// Every module of the workspace, by folder, for `module.x.output`.
     modules: &'s BTreeMap<String, Module<'a>>,
+    /// Evaluation steps left: locals that use each other twice over grow
+    /// exponentially with depth; hostile modules stop here.
+    budget: std::cell::Cell<u32>,
 }
 
 /// Splits a traversal (`aws_lambda_function.worker[0].arn`) into its names;
@@ -393,6 +396,7 @@ impl<'s, 'a> Scope<'s, 'a> {
             prefix,
             encoder: std::cell::OnceCell::new(),
             modules,
+            budget: std::cell::Cell::new(200_000),
         }
     }
 
@@ -467,9 +471,11 @@ impl<'s, 'a> Scope<'s, 'a> {
     /// The canonical string of a value; `None` when it is not a string
     /// (an object, a list) or cannot be written as one.
     fn eval(&self, node: &Node, depth: usize) -> Option<String> {
-        if depth > MAX_DEPTH {
+        let budget = self.budget.get();
+        if depth > MAX_DEPTH || budget == 0 {
             return None;
         }
+        self.budget.set(budget - 1);
         match &node.kind {
             NodeKind::String(s) => Some(s.clone()),
             NodeKind::Number(n) => Some(n.clone()),
@@ -1626,5 +1632,30 @@ output "arn" {
             &ROOT[principal.span.start()..principal.span.end()],
             "[\"states.amazonaws.com\"]"
         );
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+    use crate::core::files::FileSet;
+
+    #[test]
+    fn locals_that_double_at_every_level_stop() {
+        let mut text = String::from("locals {\n");
+        for i in 0..40 {
+            text.push_str(&format!(
+                "  l{i} = \"${{local.l{}}}${{local.l{}}}\"\n",
+                i + 1,
+                i + 1
+            ));
+        }
+        text.push_str("  l40 = \"x\"\n}\nresource \"aws_sfn_state_machine\" \"m\" {\n  name = local.l0\n  definition = jsonencode({ StartAt = local.l0, States = {} })\n}\n");
+        let mut files = FileSet::new();
+        files.insert("/h/main.tf", text, None);
+        let started = std::time::Instant::now();
+        let analysis = crate::core::analyze(&files, None);
+        assert!(started.elapsed().as_secs() < 10);
+        let _ = analysis.findings;
     }
 }
