@@ -1637,7 +1637,6 @@ output "arn" {
 
 #[cfg(test)]
 mod hostile {
-    use super::*;
     use crate::core::files::FileSet;
 
     #[test]
