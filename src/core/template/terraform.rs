@@ -878,9 +878,17 @@ fn names_role(scope: &Scope, node: &Node, role_name: &str, role: &Block) -> bool
 fn role_policies(workspace: &Workspace, scope: &Scope, role_name: &str, role: &Block) -> Vec<PolicyDoc> {
     let module = scope.module;
     let mut out = Vec::new();
+    // A policy document that cannot be read (`policy = var.json`, dynamic
+    // statements): the role's permissions are not known, and judging them
+    // from the rest would report grants as missing.
+    let mut unreadable = false;
+    let mut read = |doc: Option<PolicyDoc>, out: &mut Vec<PolicyDoc>| match doc {
+        Some(doc) => out.push(doc),
+        None => unreadable = true,
+    };
     for member in role.all("inline_policy") {
         if let Some(policy) = member.value.get("policy") {
-            out.extend(policy_value(workspace, scope, role.file, policy));
+            read(policy_value(workspace, scope, role.file, policy), &mut out);
         }
     }
     for (&(kind, _), block) in &module.resources {
@@ -890,7 +898,7 @@ fn role_policies(workspace: &Workspace, scope: &Scope, role_name: &str, role: &B
                 .is_some_and(|r| names_role(scope, r, role_name, role))
         {
             if let Some(policy) = block.get("policy") {
-                out.extend(policy_value(workspace, scope, block.file, policy));
+                read(policy_value(workspace, scope, block.file, policy), &mut out);
             }
         }
     }
@@ -926,7 +934,7 @@ fn role_policies(workspace: &Workspace, scope: &Scope, role_name: &str, role: &B
                     }
                     if let Some(block) = arn_scope.module.resources.get(&("aws_iam_policy", *name)) {
                         if let Some(policy) = block.get("policy") {
-                            out.extend(policy_value(workspace, arn_scope, block.file, policy));
+                            read(policy_value(workspace, arn_scope, block.file, policy), &mut out);
                         }
                     }
                     continue;
@@ -949,6 +957,9 @@ fn role_policies(workspace: &Workspace, scope: &Scope, role_name: &str, role: &B
         if let Some(value) = arn_scope.eval(arn, 0) {
             out.extend(super::sam::managed_policy(&value, arn, file));
         }
+    }
+    if unreadable {
+        return Vec::new();
     }
     out
 }
@@ -993,7 +1004,7 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
             let block = scope.module.data.get(&("aws_iam_policy_document", *name))?;
             return Some(PolicyDoc {
                 file: block.file,
-                root: Arc::new(policy_document(scope, workspace.files.text(block.file), block)),
+                root: Arc::new(policy_document(scope, workspace.files.text(block.file), block)?),
                 dialect: Dialect::Hcl,
                 encoder: Some(scope.encoder()),
             });
@@ -1022,11 +1033,30 @@ fn policy_value(workspace: &Workspace, scope: &Scope, file: FileId, node: &Node)
 /// `condition` blocks under `Condition` and `principals` under `Principal`.
 /// Every node is where its block or argument is written; the `Statement`
 /// array is the data block's body.
-fn policy_document(scope: &Scope, text: &str, block: &Block) -> Node {
+fn policy_document(scope: &Scope, text: &str, block: &Block) -> Option<Node> {
+    // Statements merged from elsewhere or generated: not known here.
+    let opaque = [
+        "dynamic",
+        "source_json",
+        "override_json",
+        "source_policy_documents",
+        "override_policy_documents",
+    ];
+    if block
+        .body
+        .members()
+        .iter()
+        .any(|m| opaque.contains(&m.key.as_str()))
+    {
+        return None;
+    }
     let resolve = |node: &Node| scope.resolve_tree(text, node, 0);
     let mut statements = Vec::new();
     for member in block.all("statement") {
         let body = &member.value;
+        if body.member("dynamic").is_some() {
+            return None;
+        }
         let span = member.key_span.cover(body.span);
         let mut members = Vec::new();
         for (hcl_key, iam_key) in [
@@ -1141,7 +1171,7 @@ fn policy_document(scope: &Scope, text: &str, block: &Block) -> Node {
         key_span: block.span,
         value: Node::new(block.body.span, NodeKind::Array(statements)),
     });
-    Node::new(block.span, NodeKind::Object(members))
+    Some(Node::new(block.span, NodeKind::Object(members)))
 }
 
 /// A path argument (`"${path.module}/flow.asl.json"`) as a file of the workspace.
@@ -1656,5 +1686,52 @@ mod hostile {
         let analysis = crate::core::analyze(&files, None);
         assert!(started.elapsed().as_secs() < 10);
         let _ = analysis.findings;
+    }
+}
+
+#[cfg(test)]
+mod unreadable {
+    use crate::core::files::FileSet;
+
+    #[test]
+    fn a_role_with_an_unreadable_policy_is_not_judged() {
+        let text = r#"
+resource "aws_sfn_state_machine" "m" {
+  name     = "m"
+  role_arn = aws_iam_role.r.arn
+  definition = jsonencode({
+    StartAt = "A"
+    States = { A = { Type = "Task", Resource = "arn:aws:states:::sns:publish", Parameters = { TopicArn = "arn:aws:sns:us-east-1:123456789012:t", Message = "x" }, End = true } }
+  })
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = "{}"
+}
+data "aws_iam_policy_document" "p" {
+  dynamic "statement" {
+    for_each = var.statements
+    content {
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  role   = aws_iam_role.r.id
+  policy = data.aws_iam_policy_document.p.json
+}
+"#;
+        let mut files = FileSet::new();
+        files.insert("/u/main.tf", text, None);
+        let ws = crate::core::analysis::Workspace::new(&files);
+        let (units, _) = ws.units();
+        assert_eq!(units.len(), 1);
+        assert!(units[0].policies.is_empty());
+        let analysis = crate::core::analyze(&files, None);
+        assert!(
+            analysis.findings.iter().all(|f| f.rule != "missing-permission"),
+            "{:?}",
+            analysis.findings.iter().map(|f| f.rule).collect::<Vec<_>>()
+        );
     }
 }
