@@ -332,6 +332,15 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
         covered.extend(unit.files());
     }
     let mut findings = template_findings;
+    // Terraform folders (modules) that hold a state machine: their `.tf`
+    // files are ours, a syntax error in any of them hides part of the module.
+    let machine_modules: BTreeSet<&str> = files
+        .ids()
+        .filter(|&id| {
+            workspace.kind(id) == FileKind::Terraform && files.text(id).contains("aws_sfn_state_machine")
+        })
+        .map(|id| parent_dir(files.path(id)))
+        .collect();
     for &file in &covered {
         if let Some(parsed) = workspace.parsed(file) {
             let kind = workspace.kind(file);
@@ -339,9 +348,9 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
             let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
             // Syntax errors only for files that are ours by name or content:
             // an unrelated JSON or YAML file in the workspace is not our business.
-            // A `.tf` file is ours when it holds a state machine.
+            // A `.tf` file is ours when its module holds a state machine.
             let ours = if kind == FileKind::Terraform {
-                files.text(file).contains("aws_sfn_state_machine")
+                machine_modules.contains(parent_dir(files.path(file)))
             } else {
                 classify::kind_by_name(files.path(file)).is_some()
             } || matches!(

@@ -1,2 +1,2 @@
-# Not ours: no state machine here, so its syntax is not reported.
+# The same module as main.tf: its syntax errors are reported too.
 variable "x" {
