@@ -790,10 +790,14 @@ fn machine_unit(
     let mut policies = Vec::new();
     let mut trust = None;
     let mut names_module = scope;
+    let mut shared_policies = BTreeSet::new();
     if let Some(role_node) = block.get("role_arn") {
         let (role_scope, _, role_node) = scope.deref(block.file, role_node, 0);
         if let Some((role_name, role)) = role_block(role_scope, role_node) {
             policies = role_policies(workspace, role_scope, role_name, &role);
+            if used_elsewhere(role_scope.module, role_name) {
+                shared_policies.extend(policies.iter().map(PolicyDoc::key));
+            }
             trust = role
                 .get("assume_role_policy")
                 .and_then(|n| policy_value(workspace, role_scope, role.file, n));
@@ -817,7 +821,7 @@ fn machine_unit(
         trust,
         arn,
         link: LinkKind::Template,
-        shared_policies: BTreeSet::new(),
+        shared_policies,
         machine: Some(MachineResource {
             file: block.file,
             root,
@@ -851,6 +855,39 @@ fn role_block<'s, 'a>(scope: &'s Scope<'s, 'a>, node: &Node) -> Option<(&'a str,
                 && scope.attribute(kind, name, block, "arn", "", 0).as_deref() == Some(value.as_str())
         })
         .map(|((_, name), block)| (*name, *block))
+}
+
+/// Whether a resource other than a state machine (a Lambda function, an
+/// ECS task, an EventBridge target) runs as the role: what it needs is not
+/// this workflow's to judge unused.
+fn used_elsewhere(module: &Module, role_name: &str) -> bool {
+    let attribute_of_role =
+        |text: &str| matches!(segments(text).as_slice(), ["aws_iam_role", name, _] if *name == role_name);
+    module.resources.iter().any(|(&(kind, _), block)| {
+        if kind == "aws_sfn_state_machine" || kind.starts_with("aws_iam_") {
+            return false;
+        }
+        let mut stack = vec![block.body];
+        let mut budget = 10_000;
+        while let Some(node) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return false;
+            }
+            match &node.kind {
+                NodeKind::Tagged { tag, node: inner, .. } if tag == REF => {
+                    if inner.as_str().is_some_and(attribute_of_role) {
+                        return true;
+                    }
+                }
+                NodeKind::Tagged { node: inner, .. } => stack.push(inner),
+                NodeKind::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
+                NodeKind::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        false
+    })
 }
 
 /// Whether `node` (a policy's `role`, or an element of `roles`) names the role.
@@ -1733,5 +1770,47 @@ resource "aws_iam_role_policy" "p" {
             "{:?}",
             analysis.findings.iter().map(|f| f.rule).collect::<Vec<_>>()
         );
+    }
+}
+
+#[cfg(test)]
+mod shared_role {
+    use crate::core::files::FileSet;
+
+    #[test]
+    fn a_role_a_lambda_function_also_runs_as_is_not_trimmed() {
+        let machine = r#"
+resource "aws_sfn_state_machine" "m" {
+  name     = "m"
+  role_arn = aws_iam_role.r.arn
+  definition = jsonencode({
+    StartAt = "A"
+    States = { A = { Type = "Task", Resource = "arn:aws:states:::sns:publish", Parameters = { TopicArn = "arn:aws:sns:us-east-1:123456789012:t", Message = "x" }, End = true } }
+  })
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = "{}"
+  inline_policy {
+    name = "p"
+    policy = jsonencode({
+      Statement = [{ Effect = "Allow", Action = ["sns:Publish", "dynamodb:GetItem"], Resource = "*" }]
+    })
+  }
+}
+"#;
+        let unused = |text: &str| {
+            let mut files = FileSet::new();
+            files.insert("/s/main.tf", text, None);
+            crate::core::analyze(&files, None)
+                .findings
+                .iter()
+                .filter(|f| f.rule == "unused-permission")
+                .count()
+        };
+        assert_eq!(unused(machine), 1);
+        let with_lambda = format!(
+            "{machine}\nresource \"aws_lambda_function\" \"f\" {{\n  function_name = \"f\"\n  role = aws_iam_role.r.arn\n}}\n"
+        );
+        assert_eq!(unused(&with_lambda), 0);
     }
 }
