@@ -875,10 +875,10 @@ fn used_elsewhere(module: &Module, role_name: &str) -> bool {
                 return false;
             }
             match &node.kind {
-                NodeKind::Tagged { tag, node: inner, .. } if tag == REF => {
-                    if inner.as_str().is_some_and(attribute_of_role) {
-                        return true;
-                    }
+                NodeKind::Tagged { tag, node: inner, .. }
+                    if tag == REF && inner.as_str().is_some_and(attribute_of_role) =>
+                {
+                    return true;
                 }
                 NodeKind::Tagged { node: inner, .. } => stack.push(inner),
                 NodeKind::Object(members) => stack.extend(members.iter().map(|m| &m.value)),
