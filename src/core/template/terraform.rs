@@ -621,6 +621,14 @@ impl<'s, 'a> Scope<'s, 'a> {
         let NodeKind::Tagged { tag, node: inner, .. } = &node.kind else {
             return (self, file, node);
         };
+        // `"${expr}"` (Terraform 0.11 style) is `expr`.
+        if tag == TEMPLATE {
+            if let [part] = inner.elements() {
+                if !matches!(part.kind, NodeKind::String(_)) {
+                    return self.deref(file, part, depth + 1);
+                }
+            }
+        }
         if tag != REF {
             return (self, file, node);
         }

@@ -8,7 +8,7 @@ resource "aws_lambda_function" "worker" {
 
 resource "aws_sfn_state_machine" "flow" {
   name       = "flow"
-  role_arn   = aws_iam_role.flow.arn
+  role_arn   = "${aws_iam_role.flow.arn}"
   definition = <<EOF
 {
   "StartAt": "Work",
