@@ -508,3 +508,72 @@ fn editor_settings_set_rule_levels() {
         ],
     );
 }
+
+const TERRAFORM: &str = r#"resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+}
+
+resource "aws_sfn_state_machine" "flow" {
+  name       = "flow"
+  role_arn   = aws_iam_role.flow.arn
+  definition = <<EOF
+{
+  "StartAt": "Work",
+  "States": {
+    "Work": {"Type": "Task", "Resource": "${aws_lambda_function.worker.arn}", "End": true}
+  }
+}
+EOF
+}
+
+resource "aws_iam_role" "flow" {
+  name = "flow"
+  inline_policy {
+    name = "invoke"
+    policy = jsonencode({
+      Statement = [
+        {
+          Effect   = "Allow"
+          Action   = ["lambda:InvokeFunction"]
+          Resource = "*"
+        },
+      ]
+    })
+  }
+}
+"#;
+
+#[test]
+fn a_terraform_module_gets_findings_and_hcl_fixes() {
+    let ws = Workspace::new(&[("main.tf", TERRAFORM)]);
+    let mut server = start(&ws, false);
+    let tf = ws.uri("main.tf");
+    server.open(&tf, TERRAFORM, 1);
+    let found = server.diagnostics(&tf, Some(1));
+    assert_eq!(
+        summary(&found),
+        vec![
+            "unscoped-lambda-invoke 2 11:41-11:76",
+            "unscoped-lambda-invoke 2 26:21-26:24"
+        ]
+    );
+    let target = found
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 26)
+        .unwrap()
+        .clone();
+    let actions = server.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": tf}, "range": target["range"], "context": {"diagnostics": [target], "only": ["quickfix"]}}),
+    );
+    let fixed = apply_edit(TERRAFORM, &tf, &actions["result"][0]["edit"], true);
+    assert!(
+        fixed.contains("Resource = [\n            aws_lambda_function.worker.arn,\n            \"${aws_lambda_function.worker.arn}:*\",\n          ]"),
+        "{fixed}"
+    );
+    server.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": tf, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    server.expect_diagnostics(&tf, Some(2), summary, &[]);
+}

@@ -181,13 +181,13 @@ impl<'f> Workspace<'f> {
             let format = match by_name {
                 Some(FileKind::Definition(f)) => Some(f),
                 Some(FileKind::Config) => Some(Format::Json),
-                Some(FileKind::Terraform) => None,
+                Some(FileKind::Terraform) => Some(Format::Hcl),
                 _ => classify::format_of(path),
             };
-            let result = format.and_then(|f| match f {
-                Format::Json => Some(syntax::json::parse(files.text(id))),
-                Format::Yaml => Some(syntax::yaml::parse(files.text(id))),
-                Format::Hcl => None,
+            let result = format.map(|f| match f {
+                Format::Json => syntax::json::parse(files.text(id)),
+                Format::Yaml => syntax::yaml::parse(files.text(id)),
+                Format::Hcl => syntax::hcl::parse(files.text(id)),
             });
             let kind = match (by_name, &result, format) {
                 (Some(kind), _, _) => kind,
@@ -403,6 +403,15 @@ pub fn analyze_with(files: &FileSet, focus: Option<&[FileId]>, defaults: &Defaul
         covered.extend(unit.files());
     }
     let mut findings = template_findings;
+    // Terraform folders (modules) that hold a state machine: their `.tf`
+    // files are ours, a syntax error in any of them hides part of the module.
+    let machine_modules: BTreeSet<&str> = files
+        .ids()
+        .filter(|&id| {
+            workspace.kind(id) == FileKind::Terraform && files.text(id).contains("aws_sfn_state_machine")
+        })
+        .map(|id| parent_dir(files.path(id)))
+        .collect();
     for &file in &covered {
         if let Some(parsed) = workspace.parsed(file) {
             let kind = workspace.kind(file);
@@ -410,11 +419,15 @@ pub fn analyze_with(files: &FileSet, focus: Option<&[FileId]>, defaults: &Defaul
             let report_comments = json && matches!(kind, FileKind::Definition(_) | FileKind::Policy);
             // Syntax errors only for files that are ours by name or content:
             // an unrelated JSON or YAML file in the workspace is not our business.
-            let ours = classify::kind_by_name(files.path(file)).is_some()
-                || matches!(
-                    kind,
-                    FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
-                )
+            // A `.tf` file is ours when its module holds a state machine.
+            let ours = if kind == FileKind::Terraform {
+                machine_modules.contains(parent_dir(files.path(file)))
+            } else {
+                classify::kind_by_name(files.path(file)).is_some()
+            } || matches!(
+                kind,
+                FileKind::Definition(_) | FileKind::Policy | FileKind::Template(_)
+            )
                 // A template that does not parse is still a template.
                 || (parsed.root.is_none() && classify::declares_state_machine(files.text(file)));
             if ours {

@@ -9,6 +9,7 @@ use crate::core::files::FileId;
 use crate::core::syntax::Node;
 use crate::core::template::Encoder;
 
+pub mod hcl;
 pub mod json;
 pub mod style;
 pub mod yaml;
@@ -22,8 +23,12 @@ pub enum Dialect {
     CfnJson,
     /// CloudFormation/SAM YAML: ARNs with `${AWS::...}` are written as `!Sub`.
     CfnYaml,
-    /// Terraform.
+    /// Terraform: `jsonencode({...})` objects and `aws_iam_policy_document`
+    /// statement blocks, written in HCL.
     Hcl,
+    /// JSON written verbatim in a Terraform heredoc: JSON, with references
+    /// interpolated (`"${aws_lambda_function.worker.arn}"`).
+    HclJson,
     /// Statements SAM or AWS generates (policy templates, managed policies,
     /// connectors) and definitions inside strings: read, never edited.
     Generated,
@@ -90,7 +95,9 @@ pub fn editor(dialect: Dialect) -> Option<&'static dyn Editor> {
     match dialect {
         Dialect::Json | Dialect::CfnJson => Some(&json::JsonEditor),
         Dialect::Yaml | Dialect::CfnYaml => Some(&yaml::YamlEditor),
-        Dialect::Hcl | Dialect::Generated => None,
+        Dialect::Hcl => Some(&hcl::HclEditor),
+        Dialect::HclJson => Some(&hcl::HeredocJsonEditor),
+        Dialect::Generated => None,
     }
 }
 

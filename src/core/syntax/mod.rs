@@ -1,3 +1,4 @@
+pub mod hcl;
 pub mod json;
 pub mod tree;
 pub mod yaml;

@@ -58,17 +58,25 @@ pub fn parse(text: &str) -> Parsed {
         return first;
     }
     // CloudFormation (like libyaml) accepts a flow collection whose closing
-    // bracket sits left of its key (`Key: {` ... `    }`); saphyr does not.
-    // Retry with such brackets moved to the end of the line before them,
-    // which keeps every other byte where it was.
+    // bracket sits left of its key (`Key: {` ... `    }`), and a quoted
+    // scalar whose lines do (`Value: "{` ... `    }"`); saphyr does not.
+    // Retry with such brackets moved to the end of the line before them, or
+    // such a line joined to the one before (a quoted scalar folds the line
+    // break into a space anyway), which keeps every other byte where it was.
     let mut patched = text.to_string();
     let mut tries = 0;
     let mut result = first;
     while tries < 64 && result.root.is_none() {
-        let Some(at) = result.errors.first().map(|e| e.range.start()) else {
+        let Some(error) = result.errors.first() else {
             break;
         };
-        if !move_closing_brackets(&mut patched, at) {
+        let at = error.range.start();
+        let repaired = if error.message.contains("quoted scalar") {
+            join_with_previous_line(&mut patched, at)
+        } else {
+            move_closing_brackets(&mut patched, at)
+        };
+        if !repaired {
             break;
         }
         tries += 1;
@@ -78,6 +86,47 @@ pub fn parse(text: &str) -> Parsed {
         Some(_) => result,
         None => parse_strict(text),
     }
+}
+
+/// In the quoted scalar starting at `at`, replaces with spaces the line
+/// breaks before lines indented no deeper than the scalar's own line.
+fn join_with_previous_line(text: &mut String, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(at).filter(|b| matches!(b, b'"' | b'\'')) else {
+        return false;
+    };
+    let line_start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let own_indent = text[line_start..].len() - text[line_start..].trim_start_matches(' ').len();
+    let mut breaks = Vec::new();
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            b if b == quote => break,
+            b'\n' => {
+                let next = &text[i + 1..];
+                let indent = next.len() - next.trim_start_matches(' ').len();
+                if indent <= own_indent {
+                    breaks.push(i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if breaks.is_empty() {
+        return false;
+    }
+    for b in breaks {
+        let start = if b > 0 && text.as_bytes()[b - 1] == b'\r' {
+            b - 1
+        } else {
+            b
+        };
+        text.replace_range(start..=b, &" ".repeat(b + 1 - start));
+    }
+    true
 }
 
 /// Moves the last line before `before` that holds only closing brackets
@@ -469,6 +518,16 @@ mod tests {
         assert_eq!(doc.get("k").unwrap().elements().len(), 2);
         let b = root.get("B").unwrap();
         assert_eq!(&text[b.span.start()..b.span.end()], "1");
+    }
+
+    #[test]
+    fn accepts_quoted_scalars_whose_lines_sit_left() {
+        let text = "Outputs:\n  Sample:\n    Value: \"{\n      \\\"a\\\": 1\n    }\"\nNext: 1\n";
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let root = parsed.root.unwrap();
+        let next = root.get("Next").unwrap();
+        assert_eq!(&text[next.span.start()..next.span.end()], "1");
     }
 
     #[test]

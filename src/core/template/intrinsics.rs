@@ -533,13 +533,43 @@ fn shape(kind: &str) -> Option<&'static Shape> {
 /// (The YAML editor prints these as `!GetAtt`, `!Ref` and `!Sub`.)
 pub struct Encoder {
     references: Vec<(String, String)>,
+    terraform: Option<TerraformNames>,
+}
+
+/// What a Terraform module writes for the pseudo parameters: the
+/// references of its `aws_region`, `aws_caller_identity` and
+/// `aws_partition` data sources, where it has them.
+#[derive(Clone, Debug, Default)]
+pub struct TerraformNames {
+    pub region: Option<String>,
+    pub account: Option<String>,
+    pub partition: Option<String>,
 }
 
 impl Encoder {
     pub fn new(template: &Template) -> Self {
         Encoder {
             references: template.references(),
+            terraform: None,
         }
+    }
+
+    /// For Terraform: `references` pairs each canonical form with the
+    /// expression that yields it (`aws_lambda_function.worker.arn`). A value
+    /// that is exactly one reference becomes `{"$ref": expression}` (the
+    /// HCL editor writes it bare); anything else a string with `${...}`
+    /// interpolations.
+    pub fn terraform(mut references: Vec<(String, String)>, names: TerraformNames) -> Self {
+        references.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
+        references.dedup_by(|a, b| a.0 == b.0);
+        Encoder {
+            references,
+            terraform: Some(names),
+        }
+    }
+
+    pub fn is_terraform(&self) -> bool {
+        self.terraform.is_some()
     }
 
     pub fn encode(&self, value: &Value) -> Value {
@@ -585,6 +615,9 @@ impl Encoder {
             }
             rest = chars.as_str();
         }
+        if let Some(names) = &self.terraform {
+            return terraform_value(sub, names);
+        }
         if !sub.contains("${") {
             return Value::String(text.to_string());
         }
@@ -606,6 +639,28 @@ impl Encoder {
         };
         json!({"Fn::Sub": sub})
     }
+}
+
+/// A Terraform value: pseudo parameters written as the module's data
+/// sources, and a lone reference marked for writing bare.
+fn terraform_value(mut sub: String, names: &TerraformNames) -> Value {
+    if let Some(region) = &names.region {
+        sub = sub.replace("${AWS::Region}", &format!("${{{region}}}"));
+    }
+    if let Some(account) = &names.account {
+        sub = sub.replace("${AWS::AccountId}", &format!("${{{account}}}"));
+    }
+    if let Some(partition) = &names.partition {
+        if let Some(tail) = sub.strip_prefix("arn:aws:") {
+            sub = format!("arn:${{{partition}}}:{tail}");
+        }
+    }
+    if let Some(reference) = sub.strip_prefix("${").and_then(|s| s.strip_suffix('}')) {
+        if !reference.contains(['$', '{', '}', ':', ' ']) {
+            return json!({ "$ref": reference });
+        }
+    }
+    Value::String(sub)
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! (JSON and YAML). Each `AWS::StepFunctions::StateMachine` or
 //! `AWS::Serverless::StateMachine` becomes a [`Unit`]: its definition (inline,
 //! a string, or a `DefinitionUri` file) with `DefinitionSubstitutions`
-//! applied, and the policies of the role the template gives it.
+//! applied, and the policies of the role the template gives it. Terraform
+//! modules likewise ([`terraform`]).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ pub mod cfn;
 pub mod embedded;
 pub mod intrinsics;
 pub mod sam;
+pub mod terraform;
 
 pub use intrinsics::{Encoder, Template};
 
@@ -50,5 +52,7 @@ pub fn scan(workspace: &Workspace) -> Scan {
             }
         }
     }
+    // One pass over every Terraform module (a folder of `.tf` files).
+    terraform::scan(workspace, &mut scan);
     scan
 }

@@ -1,0 +1,2 @@
+# The same module as main.tf: its syntax errors are reported too.
+variable "x" {

@@ -1,0 +1,2 @@
+# Another module without a state machine: not ours, not reported.
+variable "x" {

@@ -1,0 +1,12 @@
+resource "aws_sfn_state_machine" "flow" {
+  name       = "flow"
+  role_arn   = "arn:aws:iam::123456789012:role/flow"
+  definition = <<-EOF
+    {
+      "StartAt": "A",
+      "States": {
+        "A": {"Type": "Pass", "End": true},
+      }
+    }
+  EOF
+}
