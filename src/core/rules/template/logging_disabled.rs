@@ -23,6 +23,10 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
     let Some(machine) = &unit.machine else {
         return;
     };
+    if machine.dialect == fix::Dialect::Hcl {
+        check_terraform(machine, out);
+        return;
+    }
     let template = Template::new(&machine.root);
     let Some(resource) = template.resource(&machine.logical_id) else {
         return;
@@ -104,6 +108,63 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
                             range: node.span,
                         },
                         message,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `aws_sfn_state_machine` without a `logging_configuration` block, or with
+/// `level = "OFF"`. (No fix yet: the HCL editor writes attributes, not
+/// nested blocks.)
+fn check_terraform(machine: &crate::core::template::MachineResource, out: &mut Vec<Finding>) {
+    let Some(name) = machine.logical_id.rsplit("aws_sfn_state_machine.").next() else {
+        return;
+    };
+    let resources = machine
+        .root
+        .members()
+        .iter()
+        .filter(|m| m.key == "resource")
+        .filter_map(|m| m.value.get("aws_sfn_state_machine"))
+        .filter_map(|blocks| blocks.member(name));
+    for block in resources {
+        let body = &block.value;
+        let express = body
+            .get("type")
+            .and_then(|t| t.untagged().as_str())
+            .is_some_and(|t| t.eq_ignore_ascii_case("EXPRESS"));
+        let kind_note = if express {
+            "an Express workflow keeps no execution history, so without logging nothing records what its executions did"
+        } else {
+            "failed executions leave only the console history, which expires after 90 days"
+        };
+        match body.get("logging_configuration") {
+            None => out.push(Finding::new(
+                RULE.id,
+                RULE.default_severity,
+                Location {
+                    file: machine.file,
+                    range: block.key_span,
+                },
+                format!("State machine \"{name}\" has no logging_configuration: {kind_note}"),
+            )),
+            Some(logging) => {
+                let off = logging.get("level").filter(|l| {
+                    l.untagged()
+                        .as_str()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("OFF"))
+                });
+                if let Some(level) = off {
+                    out.push(Finding::new(
+                        RULE.id,
+                        RULE.default_severity,
+                        Location {
+                            file: machine.file,
+                            range: level.span,
+                        },
+                        format!("Logging of \"{name}\" is OFF: {kind_note}"),
                     ));
                 }
             }
