@@ -250,6 +250,27 @@ mod tests {
     }
 
     #[test]
+    fn json_template_definitions_too() {
+        let text = r#"{"Resources":{"Flow":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"Definition":{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Succeed"}}}}}}}"#;
+        let mut files = FileSet::new();
+        let id = files.insert("/w/template.json", text, None);
+        let offset = text.find("\"Next\":\"B\"").unwrap() + 8;
+        let b = text.find("\"B\":{").unwrap();
+        assert_eq!(
+            crate::core::ide::goto_definition(&files, id, offset),
+            Some(TextRange::new(b + 1, b + 2))
+        );
+        let edits = rename(&files, id, offset, "Done").unwrap();
+        assert_eq!(apply(text, edits), text.replace("\"B\"", "\"Done\""));
+        // A definition held in a string is not rewritten.
+        let text = r#"{"Resources":{"Flow":{"Type":"AWS::StepFunctions::StateMachine","Properties":{"DefinitionString":"{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}"}}}}"#;
+        let mut files = FileSet::new();
+        let id = files.insert("/w/template.json", text, None);
+        let offset = text.find("A\\\"").unwrap();
+        assert_eq!(prepare_rename(&files, id, offset), Ok(None));
+    }
+
+    #[test]
     fn template_definitions_are_renamed_in_place() {
         let text = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Succeed\n";
         let mut files = FileSet::new();
