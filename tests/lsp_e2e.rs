@@ -789,6 +789,16 @@ fn completion_offers_the_scope_s_state_names_in_next() {
         .map(|i| i["label"].as_str().unwrap())
         .collect();
     assert_eq!(labels, ["Right"]);
+    // While typing, before the closing quote: the document does not parse,
+    // the item closes the string.
+    let typing = UNICODE_DEFINITION.replace("\"Next\": \"終わり\"", "\"Next\": \"終");
+    server.change(&uri, 2, json!([{"text": typing}]));
+    let response = server.request("textDocument/completion", at(&uri, 9, 16));
+    let first = &response["result"]["items"][0];
+    assert_eq!(first["label"], "開始 🚀");
+    assert_eq!(span(&first["textEdit"]["range"]), "9:15-9:16");
+    assert_eq!(first["textEdit"]["newText"], "開始 🚀\"");
+    assert_eq!(response["result"]["items"].as_array().unwrap().len(), 3);
 }
 
 #[test]

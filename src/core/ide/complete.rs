@@ -7,8 +7,9 @@
 use crate::core::asl::model::{ScopeId, StateType};
 use crate::core::asl::StateMachine;
 use crate::core::catalog;
-use crate::core::classify::Format;
+use crate::core::classify::{self, Format};
 use crate::core::files::{FileId, FileSet};
+use crate::core::syntax;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
 
@@ -153,7 +154,11 @@ fn write(format: Format, slot: Slot, value: &str) -> String {
 /// The completions at `offset` in `file`.
 pub fn completion(files: &FileSet, file: FileId, offset: usize) -> Vec<CompletionItem> {
     let text = files.get(file).text.clone();
-    for definition in definitions(files, file) {
+    let found = definitions(files, file);
+    if found.is_empty() && classify::format_of(files.path(file)) == Some(Format::Json) {
+        return while_typing(&text, offset);
+    }
+    for definition in found {
         let machine = StateMachine::lower(&definition.root);
         let Some((want, range, slot)) = slot(&machine, &text, offset) else {
             continue;
@@ -192,6 +197,129 @@ pub fn completion(files: &FileSet, file: FileId, offset: usize) -> Vec<Completio
         };
     }
     Vec::new()
+}
+
+/// JSON that does not parse, as while a value is typed: the field is read
+/// from the cursor's line, the states from the text with that line blanked
+/// (and, if that leaves one, the comma before it dropped).
+fn while_typing(text: &str, offset: usize) -> Vec<CompletionItem> {
+    let Some(offset) = (offset <= text.len() && text.is_char_boundary(offset)).then_some(offset) else {
+        return Vec::new();
+    };
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_end = text[offset..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| offset + i);
+    // The string the cursor is in: its opening quote must be the last
+    // unescaped quote before the cursor, with an odd count on the line.
+    let mut quotes = Vec::new();
+    let mut escaped = false;
+    for (i, c) in text[line_start..offset].char_indices() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '"' if !escaped => quotes.push(line_start + i),
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    if quotes.len() % 2 == 0 {
+        return Vec::new();
+    }
+    let open = quotes[quotes.len() - 1];
+    let head = text[line_start..open].trim_end();
+    let Some(key) = head.strip_suffix(':').map(str::trim_end) else {
+        return Vec::new();
+    };
+    let field = ["Next", "Default", "StartAt", "Type", "Resource"]
+        .into_iter()
+        .find(|f| key.ends_with(&format!("\"{f}\"")));
+    let Some(field) = field else {
+        return Vec::new();
+    };
+    let rest = &text[offset..line_end];
+    let (end, close) = match rest.find('"') {
+        Some(i) => (offset + i, ""),
+        None => (offset, "\""),
+    };
+    let range = TextRange::new(open + 1, end);
+    let item = |label: &str, kind, detail: Option<String>| CompletionItem {
+        label: label.to_string(),
+        kind,
+        detail,
+        range,
+        new_text: format!("{}{close}", names::write_inside(Style::Double, label)),
+    };
+    // Only in what reads as a definition once the line is set aside (a
+    // template's `"Type": "AWS::…"` is not a state's type).
+    let Some(root) = repaired(text, line_start, line_end) else {
+        return Vec::new();
+    };
+    match field {
+        "Type" => TYPES
+            .iter()
+            .map(|(name, about)| item(name, CompletionKind::StateType, Some(about.to_string())))
+            .collect(),
+        "Resource" => catalog::integration_resources()
+            .into_iter()
+            .map(|(arn, about)| item(&arn, CompletionKind::Resource, Some(about)))
+            .collect(),
+        _ => {
+            let machine = StateMachine::lower(&root);
+            // The scope: the innermost one holding the cursor (for
+            // StartAt), or that of the innermost state holding it.
+            let scope = if field == "StartAt" {
+                machine
+                    .scopes
+                    .iter()
+                    .filter(|s| s.node.span.start() < offset && offset < s.node.span.end())
+                    .min_by_key(|s| s.node.span.len())
+                    .map(|s| s.id)
+            } else {
+                machine
+                    .states
+                    .iter()
+                    .filter(|s| s.node.span.start() < offset && offset < s.node.span.end())
+                    .min_by_key(|s| s.node.span.len())
+                    .map(|s| s.scope)
+            };
+            let Some(scope) = scope else {
+                return Vec::new();
+            };
+            let mut seen: Vec<&str> = Vec::new();
+            let mut out = Vec::new();
+            for &id in &machine.scope(scope).states {
+                let state = machine.state(id);
+                if !seen.contains(&state.name) {
+                    seen.push(state.name);
+                    let detail = state.field("Type").and_then(Node::as_str).map(str::to_string);
+                    out.push(item(state.name, CompletionKind::State(state.kind), detail));
+                }
+            }
+            out
+        }
+    }
+}
+
+/// The definition with the line `start..end` blanked (offsets kept), if
+/// that parses, or else with the comma before it dropped too.
+fn repaired(text: &str, start: usize, end: usize) -> Option<Node> {
+    let mut blanked = String::with_capacity(text.len());
+    blanked.push_str(&text[..start]);
+    blanked.extend(std::iter::repeat_n(' ', end - start));
+    blanked.push_str(&text[end..]);
+    let mut attempts = vec![blanked.clone()];
+    if let Some(comma) = blanked[..start].trim_end().strip_suffix(',').map(str::len) {
+        let mut without = blanked;
+        without.replace_range(comma..comma + 1, " ");
+        attempts.push(without);
+    }
+    attempts.into_iter().find_map(|candidate| {
+        syntax::json::parse(&candidate)
+            .root
+            .filter(crate::core::asl::model::looks_like_definition)
+    })
 }
 
 #[cfg(test)]
@@ -279,6 +407,33 @@ mod tests {
         assert!(items.contains(&"arn:aws:states:::states:startExecution.sync:2 53..72 \"arn:aws:states:::states:startExecution.sync:2\"".to_string()));
         // Not on a Pass state's Resource.
         assert!(complete("/w/flow.asl.yaml", &fixture.replace("Type: Task", "Type: Pass")).is_empty());
+    }
+
+    #[test]
+    fn json_while_typing() {
+        // An unterminated value in the middle of a state: the comma before
+        // the line is dropped to read the states; the item closes the quote.
+        let fixture = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\",\n    \"Next\": \"B$0\n  },\n  \"Big \\\"B\\\"\": {\"Type\": \"Succeed\"}\n}}";
+        assert_eq!(
+            complete("/w/flow.asl.json", fixture),
+            [
+                "A 66..67 \"A\\\"\"",
+                "Big \"B\" 66..67 \"Big \\\\\\\"B\\\\\\\"\\\"\""
+            ]
+        );
+        // A value with its closing quote but no comma after it.
+        let fixture = "{\"StartAt\": \"A\", \"States\": {\n  \"A\": {\"Type\": \"Pass\",\n    \"Next\": \"$0\"\n    \"End\": true},\n  \"B\": {\"Type\": \"Succeed\"}\n}}";
+        assert_eq!(
+            complete("/w/flow.asl.json", fixture),
+            ["A 66..66 \"A\"", "B 66..66 \"B\""]
+        );
+        let fixture = "{\"StartAt\": \"A\", \"States\": {\"A\": {\n\"Type\": \"Ta$0\n}}}";
+        assert_eq!(complete("/w/flow.asl.json", fixture).len(), 8);
+        // Not in a value of those fields.
+        assert!(complete("/w/flow.asl.json", "{\"Comment\": \"$0\n").is_empty());
+        assert!(complete("/w/flow.asl.json", "{\"Next\": $0\n").is_empty());
+        let template = "{\"Resources\": {\"Flow\": {\n\"Type\": \"AWS::$0\n}}}";
+        assert!(complete("/w/template.json", template).is_empty());
     }
 
     #[test]
