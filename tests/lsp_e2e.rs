@@ -553,6 +553,7 @@ fn a_terraform_module_gets_findings_and_hcl_fixes() {
     assert_eq!(
         summary(&found),
         vec![
+            "logging-disabled 2 4:33-4:39",
             "unscoped-lambda-invoke 2 11:41-11:76",
             "unscoped-lambda-invoke 2 26:21-26:24"
         ]
@@ -575,5 +576,348 @@ fn a_terraform_module_gets_findings_and_hcl_fixes() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": tf, "version": 2}, "contentChanges": [{"text": fixed}]}),
     );
-    server.expect_diagnostics(&tf, Some(2), summary, &[]);
+    server.expect_diagnostics(&tf, Some(2), summary, &["logging-disabled 2 4:33-4:39"]);
+}
+
+/// A definition with non-ASCII names (CJK, an emoji: two UTF-16 units) and
+/// a Parallel state, for the cursor features.
+const UNICODE_DEFINITION: &str = r#"{
+  "StartAt": "開始 🚀",
+  "States": {
+    "開始 🚀": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+        {"StartAt": "Right", "States": {"Right": {"Type": "Wait", "Seconds": 1, "End": true}}}
+      ],
+      "Next": "終わり"
+    },
+    "終わり": {"Type": "Choice", "Choices": [{"Variable": "$.ok", "BooleanEquals": true, "Next": "開始 🚀"}], "Default": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+}
+"#;
+
+fn ide_capabilities(document_changes: bool) -> Value {
+    let mut caps = capabilities(false);
+    caps["workspace"]["workspaceEdit"]["documentChanges"] = json!(document_changes);
+    caps["textDocument"]["documentSymbol"] = json!({"hierarchicalDocumentSymbolSupport": true});
+    caps["textDocument"]["rename"] = json!({"prepareSupport": true});
+    caps
+}
+
+fn start_ide(ws: &Workspace, document_changes: bool) -> Server {
+    let mut server = Server::start(&[]);
+    let result = server.initialize(
+        &ws.root(),
+        ide_capabilities(document_changes),
+        json!({"debounceMs": 0}),
+    );
+    let caps = &result["result"]["capabilities"];
+    assert_eq!(caps["documentSymbolProvider"]["label"], "Step Functions states");
+    assert_eq!(caps["definitionProvider"], true);
+    assert_eq!(caps["referencesProvider"], true);
+    assert_eq!(caps["renameProvider"], json!({"prepareProvider": true}));
+    assert_eq!(caps["completionProvider"]["triggerCharacters"], json!(["\""]));
+    server
+}
+
+fn span(range: &Value) -> String {
+    format!(
+        "{}:{}-{}:{}",
+        range["start"]["line"], range["start"]["character"], range["end"]["line"], range["end"]["character"]
+    )
+}
+
+fn at(uri: &str, line: u32, character: u32) -> Value {
+    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+}
+
+fn outline(symbols: &Value, depth: usize, out: &mut Vec<String>) {
+    for s in symbols.as_array().into_iter().flatten() {
+        out.push(format!(
+            "{}{} kind={} {} {} sel={}",
+            "  ".repeat(depth),
+            s["name"].as_str().unwrap(),
+            s["kind"],
+            s["detail"].as_str().unwrap_or("-"),
+            span(&s["range"]),
+            span(&s["selectionRange"])
+        ));
+        outline(&s["children"], depth + 1, out);
+    }
+}
+
+#[test]
+fn document_symbols_nest_parallel_branches() {
+    let ws = Workspace::new(&[]);
+    let mut server = start_ide(&ws, true);
+    let uri = ws.uri("flow.asl.json");
+    server.open(&uri, UNICODE_DEFINITION, 1);
+    let response = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let mut lines = Vec::new();
+    outline(&response["result"], 0, &mut lines);
+    assert_eq!(
+        lines,
+        [
+            "開始 🚀 kind=2 Parallel 3:4-10:5 sel=3:4-3:11",
+            "  Branch 1 kind=4 - 6:8-6:78 sel=6:8-6:78",
+            "    Left kind=13 Pass 6:39-6:76 sel=6:39-6:45",
+            "  Branch 2 kind=4 - 7:8-7:94 sel=7:8-7:94",
+            "    Right kind=24 Wait 7:40-7:92 sel=7:40-7:47",
+            "終わり kind=10 Choice 11:4-11:123 sel=11:4-11:9",
+            "Done kind=14 Succeed 12:4-12:31 sel=12:4-12:10",
+        ]
+    );
+    // A document that does not parse has no symbols, and no error.
+    server.change(&uri, 2, json!([{"text": "{\"StartAt\": "}]));
+    let response = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(response["result"], json!([]));
+}
+
+#[test]
+fn definition_and_references_follow_next_in_utf16() {
+    let ws = Workspace::new(&[]);
+    let mut server = start_ide(&ws, true);
+    let uri = ws.uri("flow.asl.json");
+    server.open(&uri, UNICODE_DEFINITION, 1);
+    // From `"Next": "終わり"` to the state's key.
+    let response = server.request("textDocument/definition", at(&uri, 9, 16));
+    assert_eq!(response["result"][0]["uri"], uri);
+    assert_eq!(span(&response["result"][0]["range"]), "11:5-11:8");
+    // From a Choice rule's Next, after CJK and before an emoji.
+    let response = server.request("textDocument/definition", at(&uri, 11, 96));
+    assert_eq!(span(&response["result"][0]["range"]), "3:5-3:10");
+    // Elsewhere: nothing.
+    let response = server.request("textDocument/definition", at(&uri, 4, 10));
+    assert_eq!(response["result"], Value::Null);
+
+    let refs = |server: &mut Server, line, character, include| {
+        let mut params = at(&uri, line, character);
+        params["context"] = json!({"includeDeclaration": include});
+        let response = server.request("textDocument/references", params);
+        response["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| span(&l["range"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        refs(&mut server, 3, 6, true),
+        ["3:5-3:10", "1:14-1:19", "11:95-11:100"]
+    );
+    assert_eq!(refs(&mut server, 3, 6, false), ["1:14-1:19", "11:95-11:100"]);
+    // From a value inside a branch: that branch's state only.
+    assert_eq!(refs(&mut server, 7, 22, true), ["7:41-7:46", "7:21-7:26"]);
+}
+
+#[test]
+fn rename_a_state_in_json() {
+    let ws = Workspace::new(&[]);
+    let mut server = start_ide(&ws, true);
+    let uri = ws.uri("flow.asl.json");
+    server.open(&uri, UNICODE_DEFINITION, 1);
+    let prepared = server.request("textDocument/prepareRename", at(&uri, 9, 15));
+    assert_eq!(span(&prepared["result"]["range"]), "9:15-9:18");
+    assert_eq!(prepared["result"]["placeholder"], "終わり");
+
+    let mut params = at(&uri, 11, 97);
+    params["newName"] = json!("Start \"now\"");
+    let response = server.request("textDocument/rename", params);
+    let edit = &response["result"];
+    assert_eq!(edit["documentChanges"][0]["textDocument"]["version"], 1);
+    let renamed = apply_edit(UNICODE_DEFINITION, &uri, edit, true);
+    assert_eq!(
+        renamed,
+        UNICODE_DEFINITION.replace("\"開始 🚀\"", r#""Start \"now\"""#)
+    );
+
+    // Refused: a name already used in the scope, an empty name, a long one.
+    for (name, message) in [
+        ("終わり", "A state named \"終わり\" already exists in this scope"),
+        ("", "A state name cannot be empty"),
+    ] {
+        let mut params = at(&uri, 12, 6);
+        params["newName"] = json!(name);
+        let response = server.request("textDocument/rename", params);
+        assert_eq!(response["error"]["code"], -32803, "{response}");
+        assert_eq!(response["error"]["message"], message);
+    }
+    let mut params = at(&uri, 12, 6);
+    params["newName"] = json!("x".repeat(81));
+    let response = server.request("textDocument/rename", params);
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("A state name has at most 80 characters"),
+        "{response}"
+    );
+    // Not on a state name: prepare says so with null, rename with an error.
+    let prepared = server.request("textDocument/prepareRename", at(&uri, 4, 10));
+    assert_eq!(prepared["result"], Value::Null);
+}
+
+const YAML_DEFINITION: &str = "StartAt: Begin
+States:
+  Begin:
+    Type: Pass
+    Next: 'Check 🚀'
+  'Check 🚀':
+    Type: Choice
+    Choices:
+      - Variable: $.ok
+        BooleanEquals: true
+        Next: Begin
+    Default: \"Done\"
+  Done:
+    Type: Succeed
+";
+
+#[test]
+fn rename_a_state_in_yaml_keeps_its_quoting() {
+    let ws = Workspace::new(&[]);
+    // A client without documentChanges gets the `changes` map.
+    let mut server = start_ide(&ws, false);
+    let uri = ws.uri("flow.asl.yaml");
+    server.open(&uri, YAML_DEFINITION, 1);
+    let rename = |server: &mut Server, line, character, name: &str| {
+        let mut params = at(&uri, line, character);
+        params["newName"] = json!(name);
+        server.request("textDocument/rename", params)["result"].clone()
+    };
+    // A plain name that YAML would read as a boolean gets quotes.
+    let edit = rename(&mut server, 2, 3, "true");
+    assert!(edit.get("documentChanges").is_none(), "{edit}");
+    let text = apply_edit(YAML_DEFINITION, &uri, &edit, true);
+    assert_eq!(
+        text,
+        YAML_DEFINITION
+            .replace("StartAt: Begin", "StartAt: 'true'")
+            .replace("  Begin:", "  'true':")
+            .replace("Next: Begin", "Next: 'true'")
+    );
+    server.change(&uri, 2, json!([{"text": text}]));
+    // Single quotes stay single (a quote inside doubled); the emoji counts
+    // two UTF-16 units before the cursor.
+    let edit = rename(&mut server, 4, 16, "it's 終");
+    let text2 = apply_edit(&text, &uri, &edit, true);
+    assert_eq!(text2, text.replace("'Check 🚀'", "'it''s 終'"));
+    server.change(&uri, 3, json!([{"text": text2}]));
+    // Double quotes stay double; a plain key takes quotes when it must.
+    let edit = rename(&mut server, 11, 15, "a: b");
+    let text3 = apply_edit(&text2, &uri, &edit, true);
+    assert_eq!(
+        text3,
+        text2
+            .replace("\"Done\"", "\"a: b\"")
+            .replace("  Done:", "  'a: b':")
+    );
+}
+
+#[test]
+fn completion_offers_the_scope_s_state_names_in_next() {
+    let ws = Workspace::new(&[]);
+    let mut server = start_ide(&ws, true);
+    let uri = ws.uri("flow.asl.json");
+    server.open(&uri, UNICODE_DEFINITION, 1);
+    let response = server.request("textDocument/completion", at(&uri, 9, 16));
+    let items = response["result"]["items"].as_array().unwrap();
+    let summary: Vec<String> = items
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {} {:?}",
+                i["label"].as_str().unwrap(),
+                i["detail"].as_str().unwrap(),
+                span(&i["textEdit"]["range"]),
+                i["textEdit"]["newText"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "開始 🚀 Parallel 9:15-9:18 \"開始 🚀\"",
+            "終わり Choice 9:15-9:18 \"終わり\"",
+            "Done Succeed 9:15-9:18 \"Done\"",
+        ]
+    );
+    // In a branch's StartAt: that branch's states.
+    let response = server.request("textDocument/completion", at(&uri, 7, 22));
+    let labels: Vec<&str> = response["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Right"]);
+    // While typing, before the closing quote: the document does not parse,
+    // the item closes the string.
+    let typing = UNICODE_DEFINITION.replace("\"Next\": \"終わり\"", "\"Next\": \"終");
+    server.change(&uri, 2, json!([{"text": typing}]));
+    let response = server.request("textDocument/completion", at(&uri, 9, 16));
+    let first = &response["result"]["items"][0];
+    assert_eq!(first["label"], "開始 🚀");
+    assert_eq!(span(&first["textEdit"]["range"]), "9:15-9:16");
+    assert_eq!(first["textEdit"]["newText"], "開始 🚀\"");
+    assert_eq!(response["result"]["items"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn cursor_requests_are_total() {
+    let ws = Workspace::new(&[]);
+    let mut server = start_ide(&ws, true);
+    let uri = ws.uri("flow.asl.json");
+    for (version, text) in [
+        (1, ""),
+        (2, "[[[{"),
+        (3, "{\"Statement\": []}"),
+        (4, UNICODE_DEFINITION),
+    ] {
+        if version == 1 {
+            server.open(&uri, text, version);
+        } else {
+            server.change(&uri, version, json!([{"text": text}]));
+        }
+        for (line, character) in [(0, 0), (0, 9999), (9, 16), (14, 1)] {
+            if text.lines().count() <= line as usize && line > 0 {
+                continue;
+            }
+            for method in [
+                "textDocument/definition",
+                "textDocument/references",
+                "textDocument/completion",
+                "textDocument/prepareRename",
+            ] {
+                let mut params = at(&uri, line, character);
+                if method == "textDocument/references" {
+                    params["context"] = json!({"includeDeclaration": true});
+                }
+                let response = server.request(method, params);
+                assert!(
+                    response.get("result").is_some(),
+                    "{method} v{version}: {response}"
+                );
+            }
+        }
+    }
+    // A line past the end is refused; a document that is not open has nothing.
+    let response = server.request("textDocument/completion", at(&uri, 500, 0));
+    assert!(response["error"].is_object(), "{response}");
+    let other = ws.uri("closed.asl.json");
+    let response = server.request("textDocument/definition", at(&other, 0, 0));
+    assert_eq!(response["result"], Value::Null);
+    let response = server.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": other}}),
+    );
+    assert_eq!(response["result"], Value::Null);
 }

@@ -3,6 +3,7 @@
 //! `check --format json` prints exactly what the server publishes.
 
 pub mod edits;
+pub mod ide;
 pub mod position;
 pub mod to_lsp;
 pub mod uri;

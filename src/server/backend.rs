@@ -10,11 +10,14 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::documents::{shift_range, Documents, Edit};
+use super::ide::Cursor;
 use super::scheduler::{fit_to_client, schedule, uri_for};
 use super::settings::Settings;
 use super::workspace::Workspace;
 use crate::core::files::{normalize, FileSet};
+use crate::core::ide;
 use crate::protocol::edits::to_changes_map;
+use crate::protocol::ide as lsp_ide;
 use crate::protocol::uri;
 
 pub struct State {
@@ -233,12 +236,33 @@ impl Backend {
     }
 }
 
-fn capabilities() -> Value {
+/// Exactly the providers the handlers below implement.
+fn capabilities(settings: &Settings) -> Value {
     json!({
         "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
         "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
         "hoverProvider": true,
+        "documentSymbolProvider": {"label": "Step Functions states"},
+        "definitionProvider": true,
+        "referencesProvider": true,
+        "renameProvider": if settings.prepare_rename { json!({"prepareProvider": true}) } else { json!(true) },
+        "completionProvider": {"triggerCharacters": ["\""]},
     })
+}
+
+/// LSP's `RequestFailed` (-32803): the request was valid, its answer is no
+/// (a refused rename, with the reason).
+fn request_failed(message: String) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
+}
+
+/// A JSON value as the typed response, or an internal error.
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
+    serde_json::from_value(value).map_err(|_| Error::internal_error())
 }
 
 impl LanguageServer for Backend {
@@ -260,7 +284,7 @@ impl LanguageServer for Backend {
         }
         self.state.workspace.set_roots(roots);
         let mut result = json!({
-            "capabilities": capabilities(),
+            "capabilities": capabilities(&settings),
             "serverInfo": {"name": "asl-lsp", "version": env!("CARGO_PKG_VERSION")},
         });
         result["capabilities"]["positionEncoding"] = json!(match settings.encoding {
@@ -437,5 +461,112 @@ impl LanguageServer for Backend {
         };
         let hover = json!({"contents": {"kind": "markdown", "value": text}, "range": range});
         Ok(serde_json::from_value(hover).ok())
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(cursor) = Cursor::new(&self.state, params.text_document.uri.as_str(), None)? else {
+            return Ok(None);
+        };
+        let hierarchical = self.state.settings().hierarchical_symbols;
+        let value = cursor
+            .run(move |c, positions| {
+                let symbols = ide::document_symbols(&c.files, c.file);
+                if hierarchical {
+                    lsp_ide::document_symbols(&symbols, positions, c.file)
+                } else {
+                    lsp_ide::symbol_information(&symbols, positions, c.file, &c.uri)
+                }
+            })
+            .await?;
+        typed(value).map(Some)
+    }
+
+    async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+            return Ok(None);
+        };
+        let value = cursor
+            .run(|c, positions| {
+                let target = ide::goto_definition(&c.files, c.file, c.offset);
+                target.map(|range| lsp_ide::locations(&[range], positions, c.file, &c.uri))
+            })
+            .await?;
+        value.map(typed).transpose()
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+            return Ok(None);
+        };
+        let declaration = params.context.include_declaration;
+        let value = cursor
+            .run(move |c, positions| {
+                let ranges = ide::references(&c.files, c.file, c.offset, declaration);
+                lsp_ide::locations(&ranges, positions, c.file, &c.uri)
+            })
+            .await?;
+        typed(value).map(Some)
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let Some(cursor) = Cursor::new(
+            &self.state,
+            params.text_document.uri.as_str(),
+            Some(params.position),
+        )?
+        else {
+            return Ok(None);
+        };
+        let answer = cursor
+            .run(|c, positions| {
+                ide::prepare_rename(&c.files, c.file, c.offset).map(|found| {
+                    found.map(
+                        |(range, name)| json!({"range": positions.range(c.file, range), "placeholder": name}),
+                    )
+                })
+            })
+            .await?;
+        match answer {
+            Ok(value) => value.map(typed).transpose(),
+            Err(message) => Err(request_failed(message)),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+            return Ok(None);
+        };
+        let document_changes = self.state.settings().document_changes;
+        let new_name = params.new_name;
+        let answer = cursor
+            .run(move |c, positions| {
+                ide::rename(&c.files, c.file, c.offset, &new_name)
+                    .map(|edits| lsp_ide::document_edit(&edits, positions, c.file, &c.uri, document_changes))
+            })
+            .await?;
+        match answer {
+            Ok(value) => typed(value).map(Some),
+            Err(message) => Err(request_failed(message)),
+        }
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+            return Ok(None);
+        };
+        let value = cursor
+            .run(|c, positions| {
+                let items = ide::completion(&c.files, c.file, c.offset);
+                lsp_ide::completion_list(&items, positions, c.file)
+            })
+            .await?;
+        typed(value).map(Some)
     }
 }

@@ -4,6 +4,7 @@
 
 mod backend;
 mod documents;
+mod ide;
 mod scheduler;
 mod settings;
 mod workspace;

@@ -14,6 +14,10 @@ pub struct Settings {
     pub code_description: bool,
     pub tags: bool,
     pub dynamic_watch: bool,
+    /// The client nests document symbols (`DocumentSymbol[]`).
+    pub hierarchical_symbols: bool,
+    /// The client asks `textDocument/prepareRename` first.
+    pub prepare_rename: bool,
     /// Rule levels, region and account from the editor's settings.
     pub defaults: Defaults,
 }
@@ -28,6 +32,8 @@ impl Default for Settings {
             code_description: false,
             tags: false,
             dynamic_watch: false,
+            hierarchical_symbols: false,
+            prepare_rename: false,
             defaults: Defaults::default(),
         }
     }
@@ -64,6 +70,12 @@ impl Settings {
             code_description: flag(&[publish[0], publish[1], "codeDescriptionSupport"]),
             tags: !capabilities[publish[0]][publish[1]]["tagSupport"].is_null(),
             dynamic_watch: flag(&["workspace", "didChangeWatchedFiles", "dynamicRegistration"]),
+            hierarchical_symbols: flag(&[
+                "textDocument",
+                "documentSymbol",
+                "hierarchicalDocumentSymbolSupport",
+            ]),
+            prepare_rename: flag(&["textDocument", "rename", "prepareSupport"]),
             defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }

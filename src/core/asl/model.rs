@@ -206,9 +206,11 @@ impl<'a> StateMachine<'a> {
             }
             machine.scopes.push(scope);
         }
-        // Children were pushed in reverse work order; keep document order.
+        // Scopes are numbered in work-list order (last branch first): put
+        // each state's children back in document order.
+        let starts: Vec<u32> = machine.scopes.iter().map(|s| s.node.span.start).collect();
         for state in &mut machine.states {
-            state.children.sort();
+            state.children.sort_by_key(|c| starts[c.0 as usize]);
         }
         machine
     }
@@ -324,6 +326,23 @@ mod tests {
             .collect();
         assert_eq!(reached, ["A", "M", "F"]);
         assert_eq!(m.successors(m.find(ScopeId(0), "M").unwrap()).len(), 1);
+    }
+
+    #[test]
+    fn branches_stay_in_document_order() {
+        let text = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"One","States":{"One":{"Type":"Succeed"}}},
+            {"StartAt":"Two","States":{"Two":{"Type":"Succeed"}}},
+            {"StartAt":"Three","States":{"Three":{"Type":"Succeed"}}}]}}}"#;
+        let root = json::parse(text).root.unwrap();
+        let m = StateMachine::lower(&root);
+        let p = m.state(m.find(ScopeId(0), "P").unwrap());
+        let firsts: Vec<_> = p
+            .children
+            .iter()
+            .map(|&c| m.state(m.scope(c).states[0]).name)
+            .collect();
+        assert_eq!(firsts, ["One", "Two", "Three"]);
     }
 
     #[test]

@@ -207,6 +207,26 @@ pub fn unconfirmed() -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// Every optimized integration's task `Resource` in the `aws` partition,
+/// one per pattern, with a short description: (`arn:aws:states:::sns:publish`,
+/// `sns publish (request-response)`).
+pub fn integration_resources() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in &catalog().integrations {
+        for pattern in entry.patterns.keys() {
+            let suffix = match pattern.as_str() {
+                "request-response" => String::new(),
+                other => format!(".{other}"),
+            };
+            out.push((
+                format!("arn:aws:states:::{}:{}{suffix}", entry.service, entry.api),
+                format!("{} {} ({pattern})", entry.service, entry.api),
+            ));
+        }
+    }
+    out
+}
+
 /// Whether the catalog knows this integration and pattern.
 pub fn is_known(task: &TaskResource) -> bool {
     match &task.kind {
