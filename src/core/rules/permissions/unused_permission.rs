@@ -19,7 +19,71 @@ pub const RULE: RuleMeta = RuleMeta {
 /// which the definition does not show.
 const SERVICE_PREFIXES: &[&str] = &["logs:", "xray:", "kms:", "cloudwatch:"];
 
+/// Services a workflow may use through another service, with the role's
+/// own permissions, where the definition does not name the call: a
+/// Textract or Rekognition task reads its S3 object as the caller, an
+/// Athena query reads Glue and S3, a Distributed Map reads and writes S3 and
+/// starts child executions. Their actions are never called unused: the fix
+/// would break the workflow.
+fn indirect_prefixes(ctx: &Context) -> Vec<&'static str> {
+    use crate::core::asl::StateType;
+    use crate::core::syntax::Node;
+    let mut out = Vec::new();
+    let mut add = |prefixes: &[&'static str]| {
+        for p in prefixes {
+            if !out.contains(p) {
+                out.push(*p);
+            }
+        }
+    };
+    fn names_s3(node: &Node) -> bool {
+        let mut stack = vec![node];
+        let mut budget = 10_000;
+        while let Some(n) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                return true;
+            }
+            match &n.kind {
+                NodeKind::String(s) if s.starts_with("s3://") => return true,
+                NodeKind::Object(members) => {
+                    for m in members {
+                        if m.key.contains("S3") || m.key.starts_with("Bucket") {
+                            return true;
+                        }
+                        stack.push(&m.value);
+                    }
+                }
+                NodeKind::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        false
+    }
+    for state in &ctx.machine.states {
+        match state.kind {
+            StateType::Task => {
+                let arguments = state.field("Parameters").or_else(|| state.field("Arguments"));
+                if arguments.is_some_and(names_s3) {
+                    add(&["s3:"]);
+                }
+                if state.resource().is_some_and(|r| r.contains(":athena:")) {
+                    add(&["athena:", "glue:", "s3:", "lakeformation:"]);
+                }
+            }
+            StateType::Map
+                if state.field("ItemReader").is_some() || state.field("ResultWriter").is_some() =>
+            {
+                add(&["s3:", "states:"]);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let indirect = indirect_prefixes(ctx);
     let needed: std::collections::BTreeSet<String> = ctx
         .tasks
         .iter()
@@ -51,7 +115,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let used = needed.contains(&written)
                         || (written.contains(['*', '?'])
                             && needed.iter().any(|n| iam::glob_match(&written, n, true)));
-                    !used && !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
+                    !used
+                        && !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
+                        && !indirect.iter().any(|p| written.starts_with(p))
                 })
                 .map(|(i, _)| i)
                 .collect();
