@@ -273,3 +273,48 @@ fn check_and_fix_a_sam_project() {
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert!(text.contains("- !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"));
 }
+
+/// A Terraform module from the real-world corpus: its findings, then
+/// `--fix` leaves HCL that parses and reports nothing.
+#[test]
+fn check_and_fix_a_terraform_module() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/realworld/step-functions-workflows-collection/textract-analyze-expense-tf");
+    assert!(source.is_dir(), "the real-world corpus is beside the project");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&source, dir.path());
+    let output = bin()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "warnings and hints only");
+    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        codes(&json),
+        vec![
+            "main.tf trust-policy-confused-deputy 2",
+            "main.tf unused-permission 4"
+        ]
+    );
+    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let again = bin()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let json: Vec<Value> = serde_json::from_slice(&again.stdout).unwrap();
+    assert!(json.is_empty(), "{json:#?}");
+    let text = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
+    let parsed = asl_lsp::core::syntax::hcl::parse(&text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert!(text.contains("\"aws:SourceAccount\": \"${data.aws_caller_identity.current.account_id}\""));
+    // The S3 read Textract makes as the caller is kept.
+    assert!(text.contains("\"s3:GetObject\""));
+}
