@@ -230,8 +230,12 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     ) {
         return false;
     }
-    // Numbers (and things YAML 1.1 reads as numbers) stay strings only quoted.
+    // Numbers, dates and times (and what YAML 1.1 reads as them) stay
+    // strings only quoted: `2012-10-17` would be read as a date.
     if s.parse::<f64>().is_ok() || s.starts_with("0x") || s.starts_with("0o") {
+        return false;
+    }
+    if first.is_ascii_digit() && s.chars().all(|c| c.is_ascii_digit() || "-:._+TZtz ".contains(c)) {
         return false;
     }
     true
@@ -719,7 +723,18 @@ Outputs: {}
 
     #[test]
     fn plain_scalars_only_when_they_read_back() {
-        for s in ["yes", "1.5", "a: b", "#x", "", " a", "{x}", "*"] {
+        for s in [
+            "yes",
+            "1.5",
+            "a: b",
+            "#x",
+            "",
+            " a",
+            "{x}",
+            "*",
+            "2012-10-17",
+            "12:30",
+        ] {
             assert!(!plain_ok(s, false), "{s}");
         }
         for s in [

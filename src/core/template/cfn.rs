@@ -199,7 +199,7 @@ fn definition(
 }
 
 /// The `AWS::IAM::Role` of the template a role reference names.
-fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a Resource<'t>> {
+pub fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a Resource<'t>> {
     // `!GetAtt Role.Arn` and `!Ref Role` name the resource directly; any
     // other form is compared by value.
     if let Some(call) = call(node) {

@@ -80,18 +80,49 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
     }
 }
 
-/// A SAM state machine whose `Policies` hold no inline statements (only
-/// policy templates, managed policies, connectors, or nothing): the new
-/// statements go into `Policies` as an inline document of their own.
+/// A role with nothing a fix can edit: a SAM state machine whose `Policies`
+/// hold no inline statements (only policy templates, managed policies,
+/// connectors, or nothing) gets an inline document in `Policies`; a
+/// template role with only managed policies gets an inline policy.
 fn insert_into_sam_policies(ctx: &Context, statements: Vec<Value>) -> Option<Vec<FileEdit>> {
     let machine = ctx.unit.machine.as_ref()?;
     let template = crate::core::template::Template::new(&machine.root);
     let resource = template.resource(&machine.logical_id)?;
-    if resource.kind != "AWS::Serverless::StateMachine" || resource.property("Role").is_some() {
-        return None;
-    }
     let editor = fix::editor_with(machine.dialect, Some(&machine.encoder))?;
     let text = ctx.unit_text(machine.file);
+    let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));
+    if let Some(role_node) = role_node {
+        // A role of the template with no inline policy (only managed
+        // ones): the statements go into a new inline policy of the role.
+        let role = crate::core::template::cfn::role_resource(&template, role_node)?;
+        let properties = role.properties?;
+        let policy = serde_json::json!({
+            "PolicyName": format!("{}Permissions", machine.logical_id),
+            "PolicyDocument": { "Version": "2012-10-17", "Statement": statements },
+        });
+        return match properties.get("Policies") {
+            Some(list)
+                if matches!(list.untagged().kind, NodeKind::Array(_))
+                    && !list.untagged().elements().is_empty() =>
+            {
+                editor.append(machine.file, text, list.untagged(), &[policy])
+            }
+            Some(list) if matches!(list.untagged().kind, NodeKind::Array(_)) => {
+                editor.replace(machine.file, text, list, &Value::Array(vec![policy]))
+            }
+            Some(_) => None,
+            None => editor.add_member(
+                machine.file,
+                text,
+                properties,
+                "Policies",
+                &Value::Array(vec![policy]),
+            ),
+        };
+    }
+    if resource.kind != "AWS::Serverless::StateMachine" {
+        return None;
+    }
     let document = serde_json::json!({ "Statement": statements });
     match resource.property("Policies") {
         Some(policies)
