@@ -226,92 +226,73 @@ fn policy_for_every_catalogued_integration() {
     insta::assert_snapshot!(serde_json::to_string_pretty(&policy).unwrap());
 }
 
-/// A SAM project from the real-world corpus: its findings, then `--fix`
-/// leaves a template that parses (tags and all) and reports nothing.
-#[test]
-fn check_and_fix_a_sam_project() {
+/// Copies an example of the real-world corpus, checks it (exit code and
+/// finding codes), applies `--fix`, checks again (nothing left) and returns
+/// the text of `edited` after the fixes.
+fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> String {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/realworld/aws-stepfunctions-examples/sam/util-sfntoolkit");
+        .join("../shared/corpus/realworld")
+        .join(example);
     assert!(source.is_dir(), "the real-world corpus is beside the project");
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&source, dir.path());
-    let output = bin()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let check = || {
+        bin()
+            .args(["check", "--format", "json"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let output = check();
+    assert_eq!(output.status.code(), Some(exit));
     let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
     let mut found = codes(&json);
     found.dedup();
+    assert_eq!(found, expected);
+    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
     assert_eq!(
-        found,
-        vec![
+        fixed.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&fixed.stdout)
+    );
+    let json: Vec<Value> = serde_json::from_slice(&check().stdout).unwrap();
+    assert!(json.is_empty(), "{json:#?}");
+    std::fs::read_to_string(dir.path().join(edited)).unwrap()
+}
+
+/// A SAM project: `--fix` leaves a template that parses (tags and all).
+#[test]
+fn check_and_fix_a_sam_project() {
+    let text = check_then_fix(
+        "aws-stepfunctions-examples/sam/util-sfntoolkit",
+        1,
+        &[
             "template.yaml logging-disabled 2",
             "template.yaml missing-permission 1",
             "template.yaml sync-missing-events-permissions 1",
             "template.yaml unused-permission 4",
             "template.yaml wildcard-resource 2",
-        ]
+        ],
+        "template.yaml",
     );
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
-    assert_eq!(
-        fixed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&fixed.stdout)
-    );
-    let again = bin()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let json: Vec<Value> = serde_json::from_slice(&again.stdout).unwrap();
-    assert!(json.is_empty(), "{json:#?}");
-    let text = std::fs::read_to_string(dir.path().join("template.yaml")).unwrap();
     let parsed = asl_lsp::core::syntax::yaml::parse(&text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert!(text.contains("- !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"));
 }
 
-/// A Terraform module from the real-world corpus: its findings, then
-/// `--fix` leaves HCL that parses and reports nothing.
+/// A Terraform module: `--fix` leaves HCL that parses.
 #[test]
 fn check_and_fix_a_terraform_module() {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/realworld/step-functions-workflows-collection/textract-analyze-expense-tf");
-    assert!(source.is_dir(), "the real-world corpus is beside the project");
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&source, dir.path());
-    let output = bin()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(0), "warnings and hints only");
-    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(
-        codes(&json),
-        vec![
+    let text = check_then_fix(
+        "step-functions-workflows-collection/textract-analyze-expense-tf",
+        0,
+        &[
             "main.tf trust-policy-confused-deputy 2",
-            "main.tf unused-permission 4"
-        ]
+            "main.tf unused-permission 4",
+        ],
+        "main.tf",
     );
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
-    assert_eq!(
-        fixed.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&fixed.stdout)
-    );
-    let again = bin()
-        .args(["check", "--format", "json"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    let json: Vec<Value> = serde_json::from_slice(&again.stdout).unwrap();
-    assert!(json.is_empty(), "{json:#?}");
-    let text = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
     let parsed = asl_lsp::core::syntax::hcl::parse(&text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert!(text.contains("\"aws:SourceAccount\": \"${data.aws_caller_identity.current.account_id}\""));

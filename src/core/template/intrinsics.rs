@@ -206,31 +206,17 @@ impl<'t> Template<'t> {
     /// template parameter or resource (`Ref`), or `Resource.Attribute`.
     /// `${!Literal}` stays `${Literal}` in the result, as AWS writes it.
     pub fn substitute(&self, text: &str, vars: &HashMap<String, String>) -> String {
-        let mut out = String::with_capacity(text.len() + 32);
-        let mut rest = text;
-        while let Some(open) = rest.find("${") {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 2..];
-            let Some(close) = after.find('}') else {
-                out.push_str(&rest[open..]);
-                return out;
-            };
-            let name = after[..close].trim();
-            let replacement = if let Some(literal) = name.strip_prefix('!') {
+        replace_placeholders(text, |name| {
+            Some(if let Some(literal) = name.strip_prefix('!') {
                 format!("${{{literal}}}")
             } else if let Some(value) = vars.get(name) {
                 value.clone()
             } else if let Some((id, attribute)) = name.split_once('.') {
-                self.attribute(id, attribute)
-                    .unwrap_or_else(|| format!("${{{name}}}"))
+                self.attribute(id, attribute)?
             } else {
-                self.reference(name).unwrap_or_else(|| format!("${{{name}}}"))
-            };
-            out.push_str(&replacement);
-            rest = &after[close + 1..];
-        }
-        out.push_str(rest);
-        out
+                self.reference(name)?
+            })
+        })
     }
 
     /// `Ref` of a pseudo parameter, a parameter or a resource.
@@ -375,7 +361,17 @@ pub fn substitute_tree(node: &Node, subs: &HashMap<String, String>) -> Node {
 /// define is not replaced at deployment either: it becomes `${?Name}`, a
 /// value nothing is known about.
 pub fn substitute_only(text: &str, subs: &HashMap<String, String>) -> String {
-    let mut out = String::with_capacity(text.len());
+    replace_placeholders(text, |name| match subs.get(name) {
+        Some(value) => Some(value.clone()),
+        None if name.starts_with('?') => None,
+        None => Some(format!("${{?{name}}}")),
+    })
+}
+
+/// Replaces each `${name}` of `text` with what `replacement` gives for its
+/// (trimmed) name; `None` keeps the placeholder as written.
+pub fn replace_placeholders(text: &str, mut replacement: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find("${") {
         out.push_str(&rest[..open]);
@@ -384,15 +380,9 @@ pub fn substitute_only(text: &str, subs: &HashMap<String, String>) -> String {
             out.push_str(&rest[open..]);
             return out;
         };
-        let name = after[..close].trim();
-        match subs.get(name) {
-            Some(value) => out.push_str(value),
-            None if name.starts_with('?') => out.push_str(&rest[open..open + 2 + close + 1]),
-            None => {
-                out.push_str("${?");
-                out.push_str(name);
-                out.push('}');
-            }
+        match replacement(after[..close].trim()) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[open..open + 2 + close + 1]),
         }
         rest = &after[close + 1..];
     }

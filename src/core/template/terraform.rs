@@ -1478,28 +1478,13 @@ fn relocate(scope: &Scope, node: &Node, map: &OffsetMap, depth: usize) -> Node {
 
 /// `${expr}` in a string evaluated as a reference where it is one.
 fn interpolate(scope: &Scope, text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("${") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let inner = after[..close].trim();
+    super::intrinsics::replace_placeholders(text, |inner| {
         let simple = !inner.is_empty()
             && inner
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*'));
-        match simple.then(|| scope.reference(inner, 0)).flatten() {
-            Some(value) => out.push_str(&value),
-            None => out.push_str(&rest[open..open + 2 + close + 1]),
-        }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
+        simple.then(|| scope.reference(inner, 0)).flatten()
+    })
 }
 
 #[cfg(test)]
