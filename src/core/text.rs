@@ -54,3 +54,27 @@ impl fmt::Debug for TextRange {
         write!(f, "{}..{}", self.start, self.end)
     }
 }
+
+/// Maps each byte offset of `value` (and one past its end) to the offset in
+/// a file of the character it came from, given the characters the source
+/// stands for (escapes decoded) with their offsets: `value` is aligned with
+/// them, skipping what the writer added (quotes, indentation, a block
+/// header). `end` is where the source ends.
+pub fn align_decoded(written: &[(char, usize)], value: &str, end: usize) -> Vec<usize> {
+    let mut map = Vec::with_capacity(value.len() + 1);
+    let mut cursor = 0;
+    for c in value.chars() {
+        let at = match written[cursor..].iter().position(|(w, _)| *w == c) {
+            Some(i) => {
+                cursor += i;
+                let at = written[cursor].1;
+                cursor += 1;
+                at
+            }
+            None => written.get(cursor).map(|w| w.1).unwrap_or(end),
+        };
+        map.extend(std::iter::repeat_n(at, c.len_utf8()));
+    }
+    map.push(written.get(cursor).map(|w| w.1).unwrap_or(end).min(end));
+    map
+}

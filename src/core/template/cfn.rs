@@ -11,7 +11,7 @@ use crate::core::classify::{FileKind, Format};
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
-use crate::core::rules::syntax::{DEFINITION_URI, SYNTAX};
+use crate::core::rules::syntax::DEFINITION_URI;
 use crate::core::syntax::Node;
 
 const STATE_MACHINE: &str = "AWS::StepFunctions::StateMachine";
@@ -141,17 +141,7 @@ fn definition(
     }
     if let Some(node) = resource.property("DefinitionString") {
         let (doc, errors) = embedded::definition_string(files, file, template, node, substitutions)?;
-        for error in errors {
-            scan.findings.push(Finding::new(
-                SYNTAX.id,
-                SYNTAX.default_severity,
-                Location {
-                    file,
-                    range: error.range,
-                },
-                format!("DefinitionString: {}", error.message),
-            ));
-        }
+        super::push_embedded_errors(scan, file, errors, "DefinitionString");
         return Some(doc);
     }
     let uri_node = resource.property("DefinitionUri")?;

@@ -145,31 +145,7 @@ fn substitute(template: &Template, root: &Node, vars: &HashMap<String, String>) 
 pub fn scalar_map(file_text: &str, span: TextRange, value: &str) -> Vec<usize> {
     let raw = file_text.get(span.start()..span.end()).unwrap_or("");
     let written = decode(raw, span.start());
-    let mut map = Vec::with_capacity(value.len() + 1);
-    let mut cursor = 0;
-    for c in value.chars() {
-        let found = written[cursor..].iter().position(|(w, _)| *w == c);
-        let at = match found {
-            Some(i) => {
-                cursor += i;
-                let at = written[cursor].1;
-                cursor += 1;
-                at
-            }
-            None => written.get(cursor).map(|w| w.1).unwrap_or(span.end()),
-        };
-        for _ in 0..c.len_utf8() {
-            map.push(at);
-        }
-    }
-    map.push(
-        written
-            .get(cursor)
-            .map(|w| w.1)
-            .unwrap_or(span.end())
-            .min(span.end()),
-    );
-    map
+    crate::core::text::align_decoded(&written, value, span.end())
 }
 
 /// The characters a scalar's source stands for, each with its offset.

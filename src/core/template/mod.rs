@@ -56,3 +56,25 @@ pub fn scan(workspace: &Workspace) -> Scan {
     terraform::scan(workspace, &mut scan);
     scan
 }
+
+/// Reports the syntax errors of a definition embedded in a template (their
+/// ranges already in the template), prefixed with where it sits.
+pub fn push_embedded_errors(
+    scan: &mut Scan,
+    file: FileId,
+    errors: Vec<crate::core::syntax::SyntaxError>,
+    label: &str,
+) {
+    use crate::core::rules::syntax::SYNTAX;
+    for error in errors {
+        scan.findings.push(Finding::new(
+            SYNTAX.id,
+            SYNTAX.default_severity,
+            crate::core::diagnostic::Location {
+                file,
+                range: error.range,
+            },
+            format!("{label}: {}", error.message),
+        ));
+    }
+}

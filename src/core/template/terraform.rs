@@ -20,10 +20,8 @@ use super::intrinsics::{substitute_tree, Encoder, TerraformNames};
 use super::{MachineResource, Scan};
 use crate::core::analysis::{DefinitionDoc, LinkKind, OffsetMap, PolicyDoc, Unit, Workspace};
 use crate::core::classify::{FileKind, Format};
-use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, normalize, parent_dir, FileId};
 use crate::core::fix::Dialect;
-use crate::core::rules::syntax::SYNTAX;
 use crate::core::syntax::hcl::{self, CALL_PREFIX, HEREDOC, REF, TEMPLATE};
 use crate::core::syntax::{self as syn, Member, Node, NodeKind};
 use crate::core::text::TextRange;
@@ -1312,17 +1310,7 @@ fn definition(
         Some(_) => None,
         None => {
             let (root, errors, verbatim) = embedded_json(scope, text, node)?;
-            for error in errors {
-                scan.findings.push(Finding::new(
-                    SYNTAX.id,
-                    SYNTAX.default_severity,
-                    Location {
-                        file,
-                        range: error.range,
-                    },
-                    format!("definition: {}", error.message),
-                ));
-            }
+            super::push_embedded_errors(scan, file, errors, "definition");
             let root = root?;
             Some(DefinitionDoc {
                 file,
