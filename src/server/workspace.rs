@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dashmap::DashMap;
+use dashmap::{DashMap, DashSet};
 
 use crate::core::classify;
 use crate::core::files::{file_name, join, parent_dir};
@@ -27,6 +27,9 @@ pub struct Workspace {
     roots: std::sync::RwLock<Vec<PathBuf>>,
     /// Disk contents by normalized path.
     disk: DashMap<String, Arc<str>>,
+    /// The files among them that declare a state machine (templates,
+    /// Terraform modules): found once per read, not per keystroke.
+    templates: DashSet<String>,
 }
 
 fn key(path: &Path) -> String {
@@ -94,7 +97,7 @@ impl Workspace {
                     if let Ok(text) = std::fs::read_to_string(&path) {
                         count += 1;
                         bytes += meta.len();
-                        self.disk.insert(k, Arc::from(text));
+                        self.store(k, text);
                     }
                 }
             }
@@ -110,17 +113,25 @@ impl Workspace {
         }
         match std::fs::metadata(p) {
             Ok(meta) if meta.len() <= MAX_FILE_BYTES && self.inside(p) => match std::fs::read_to_string(p) {
-                Ok(text) => {
-                    self.disk.insert(path.to_string(), Arc::from(text));
-                }
-                Err(_) => {
-                    self.disk.remove(path);
-                }
+                Ok(text) => self.store(path.to_string(), text),
+                Err(_) => self.forget(path),
             },
-            _ => {
-                self.disk.remove(path);
-            }
+            _ => self.forget(path),
         }
+    }
+
+    fn store(&self, path: String, text: String) {
+        if classify::declares_state_machine(&text) {
+            self.templates.insert(path.clone());
+        } else {
+            self.templates.remove(&path);
+        }
+        self.disk.insert(path, Arc::from(text));
+    }
+
+    fn forget(&self, path: &str) {
+        self.templates.remove(path);
+        self.disk.remove(path);
     }
 
     pub fn disk_text(&self, path: &str) -> Option<Arc<str>> {
@@ -151,10 +162,7 @@ impl Workspace {
         }
         // Templates own definitions in folders below them: a definition
         // sees the templates above it, a template sees the files below it.
-        let declares = |p: &str| -> bool {
-            let text = self.disk_text(p);
-            text.as_deref().is_some_and(classify::declares_state_machine)
-        };
+        let declares = |p: &str| self.templates.contains(p);
         let known: Vec<String> = self
             .disk
             .iter()
