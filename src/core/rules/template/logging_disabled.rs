@@ -24,7 +24,7 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
         return;
     };
     if machine.dialect == fix::Dialect::Hcl {
-        check_terraform(machine, out);
+        check_terraform(files, machine, out);
         return;
     }
     let template = Template::new(&machine.root);
@@ -116,9 +116,13 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
 }
 
 /// `aws_sfn_state_machine` without a `logging_configuration` block, or with
-/// `level = "OFF"`. (No fix yet: the HCL editor writes attributes, not
-/// nested blocks.)
-fn check_terraform(machine: &crate::core::template::MachineResource, out: &mut Vec<Finding>) {
+/// `level = "OFF"`. The fix adds the block when the module has exactly one
+/// `aws_cloudwatch_log_group` to send the log to.
+fn check_terraform(
+    files: &FileSet,
+    machine: &crate::core::template::MachineResource,
+    out: &mut Vec<Finding>,
+) {
     let Some(name) = machine.logical_id.rsplit("aws_sfn_state_machine.").next() else {
         return;
     };
@@ -141,15 +145,21 @@ fn check_terraform(machine: &crate::core::template::MachineResource, out: &mut V
             "failed executions leave only the console history, which expires after 90 days"
         };
         match body.get("logging_configuration") {
-            None => out.push(Finding::new(
-                RULE.id,
-                RULE.default_severity,
-                Location {
-                    file: machine.file,
-                    range: block.key_span,
-                },
-                format!("State machine \"{name}\" has no logging_configuration: {kind_note}"),
-            )),
+            None => {
+                let mut finding = Finding::new(
+                    RULE.id,
+                    RULE.default_severity,
+                    Location {
+                        file: machine.file,
+                        range: block.key_span,
+                    },
+                    format!("State machine \"{name}\" has no logging_configuration: {kind_note}"),
+                );
+                if let Some(fix) = terraform_logging_fix(files, machine.file, body) {
+                    finding.fixes.push(fix);
+                }
+                out.push(finding);
+            }
             Some(logging) => {
                 let off = logging.get("level").filter(|l| {
                     l.untagged()
@@ -157,7 +167,7 @@ fn check_terraform(machine: &crate::core::template::MachineResource, out: &mut V
                         .is_some_and(|v| v.eq_ignore_ascii_case("OFF"))
                 });
                 if let Some(level) = off {
-                    out.push(Finding::new(
+                    let finding = Finding::new(
                         RULE.id,
                         RULE.default_severity,
                         Location {
@@ -165,11 +175,71 @@ fn check_terraform(machine: &crate::core::template::MachineResource, out: &mut V
                             range: level.span,
                         },
                         format!("Logging of \"{name}\" is OFF: {kind_note}"),
-                    ));
+                    );
+                    let fix = Fix {
+                        title: "Log errors (level = \"ERROR\")".into(),
+                        preferred: true,
+                        edits: vec![crate::core::diagnostic::FileEdit::Replace {
+                            file: machine.file,
+                            range: level.span,
+                            new_text: "\"ERROR\"".into(),
+                        }],
+                    };
+                    out.push(finding.with_fix(fix));
                 }
             }
         }
     }
+}
+
+/// Adds a `logging_configuration` block after the resource's last argument,
+/// at its indentation, sending errors to the module's one log group.
+fn terraform_logging_fix(files: &FileSet, file: crate::core::files::FileId, body: &Node) -> Option<Fix> {
+    let dir = crate::core::files::parent_dir(files.path(file));
+    let mut groups = Vec::new();
+    for id in files.ids() {
+        let path = files.path(id);
+        if crate::core::files::parent_dir(path) != dir || !path.ends_with(".tf") {
+            continue;
+        }
+        for line in files.text(id).lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["resource", "\"aws_cloudwatch_log_group\"", name, ..] = words.as_slice() {
+                groups.push(name.trim_matches('"').to_string());
+            }
+        }
+    }
+    let [group] = groups.as_slice() else {
+        return None;
+    };
+    let text = files.text(file);
+    let first = body.members().first()?;
+    let last = body.members().last()?;
+    let indent = " "
+        .repeat(first.key_span.start() - crate::core::fix::style::line_start(text, first.key_span.start()));
+    let newline = crate::core::fix::style::Style::detect(text).newline;
+    let end = last.value.span.end();
+    let at = text[end..]
+        .find(['\n', '\r'])
+        .map(|i| end + i)
+        .unwrap_or(text.len());
+    let lines = [
+        "logging_configuration {".to_string(),
+        format!("  log_destination        = \"${{aws_cloudwatch_log_group.{group}.arn}}:*\""),
+        "  include_execution_data = false".to_string(),
+        "  level                  = \"ERROR\"".to_string(),
+        "}".to_string(),
+    ];
+    let new_text: String = lines.iter().map(|l| format!("{newline}{indent}{l}")).collect();
+    Some(Fix {
+        title: format!("Log errors to the log group {group}"),
+        preferred: true,
+        edits: vec![crate::core::diagnostic::FileEdit::Replace {
+            file,
+            range: crate::core::text::TextRange::empty(at),
+            new_text,
+        }],
+    })
 }
 
 /// The first destination log group of the template that has no `KmsKeyId`.
