@@ -115,6 +115,7 @@ impl Unit {
         files.insert(self.definition.file);
         files.extend(self.policies.iter().map(|p| p.file));
         files.extend(self.trust.iter().map(|p| p.file));
+        files.extend(self.machine.iter().flat_map(|m| m.sources.iter().copied()));
         files
     }
 }

@@ -176,6 +176,15 @@ impl Workspace {
             let is_above = dir == p_dir || dir.starts_with(&format!("{}/", p_dir.trim_end_matches('/')));
             if is_above && p_dir != dir && declares(p) {
                 push(p.clone(), &mut out);
+                // A Terraform module is all the `.tf` files of its folder.
+                if p.ends_with(".tf") {
+                    for sibling in known
+                        .iter()
+                        .filter(|k| k.ends_with(".tf") && parent_dir(k) == p_dir)
+                    {
+                        push(sibling.clone(), &mut out);
+                    }
+                }
             }
             let is_below = p_dir.starts_with(&format!("{}/", dir.trim_end_matches('/')));
             if focus_is_template && is_below && below < MAX_TEMPLATE_FILES {

@@ -95,6 +95,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 logical_id: resource.id.to_string(),
                 encoder: encoder.clone(),
                 dialect,
+                sources: vec![file],
             }),
         });
     }

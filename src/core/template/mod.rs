@@ -39,8 +39,11 @@ pub struct MachineResource {
     pub root: Arc<crate::core::syntax::Node>,
     pub logical_id: String,
     pub encoder: Arc<Encoder>,
-    /// How the template is written (`CfnYaml` or `CfnJson`).
+    /// How the template is written (`CfnYaml`, `CfnJson` or `Hcl`).
     pub dialect: crate::core::fix::Dialect,
+    /// Every file the state machine was read from (a module's `.tf`
+    /// files): a change to any of them re-checks it.
+    pub sources: Vec<FileId>,
 }
 
 pub fn scan(workspace: &Workspace) -> Scan {

@@ -841,6 +841,15 @@ fn machine_unit(
             logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),
             encoder: scope.encoder(),
             dialect: crate::core::fix::Dialect::Hcl,
+            sources: workspace
+                .files
+                .ids()
+                .filter(|&id| {
+                    let dir = crate::core::files::parent_dir(workspace.files.path(id));
+                    (dir == scope.module.dir || dir == names_module.module.dir)
+                        && workspace.files.path(id).ends_with(".tf")
+                })
+                .collect(),
         }),
         unknown_policies: Vec::new(),
     })
