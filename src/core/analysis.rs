@@ -564,4 +564,31 @@ mod tests {
         );
         assert_eq!(workspace.units().0[0].arn.region.as_deref(), Some("us-east-2"));
     }
+
+    #[test]
+    fn a_modules_every_file_belongs_to_its_state_machine() {
+        let mut files = FileSet::new();
+        let main = r#"
+resource "aws_sfn_state_machine" "m" {
+  name       = var.name
+  role_arn   = aws_iam_role.r.arn
+  definition = jsonencode({ StartAt = "A", States = { A = { Type = "Succeed" } } })
+}
+resource "aws_iam_role" "r" {
+  assume_role_policy = "{}"
+}
+"#;
+        files.insert("/m/main.tf", main, None);
+        let variables = files.insert(
+            "/m/variables.tf",
+            "variable \"name\" {\n  default = \"m\"\n}\n",
+            None,
+        );
+        let other = files.insert("/other/main.tf", "variable \"x\" {}\n", None);
+        let (units, _) = Workspace::new(&files).units();
+        assert_eq!(units.len(), 1);
+        let unit_files = units[0].files();
+        assert!(unit_files.contains(&variables));
+        assert!(!unit_files.contains(&other));
+    }
 }
