@@ -24,10 +24,17 @@ pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 /// `${AWS::AccountId}`) any non-empty run without `:`, a template parameter
 /// or IAM policy variable (`${TableArn}`) any non-empty run.
 pub fn glob_match_placeholders(pattern: &str, text: &str) -> bool {
-    glob_match_placeholders_at(pattern, text, 0)
+    // Each placeholder tries every split of the text: a step budget keeps a
+    // hostile pattern (many placeholders, a long ARN) from stalling.
+    let mut budget = 20_000usize;
+    glob_match_placeholders_at(pattern, text, 0, &mut budget)
 }
 
-fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
+fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize, budget: &mut usize) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
     let Some(open) = pattern.find("${") else {
         return glob_match(pattern, text, false);
     };
@@ -44,7 +51,9 @@ fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
             continue;
         }
         let rest = &text[start..];
-        if rest.starts_with(token) && glob_match_placeholders_at(tail, &rest[token.len()..], depth + 1) {
+        if rest.starts_with(token)
+            && glob_match_placeholders_at(tail, &rest[token.len()..], depth + 1, budget)
+        {
             return true;
         }
         // A pseudo parameter is one ARN segment; a template parameter or
@@ -58,8 +67,11 @@ fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize) -> bool {
             if segment && (rest[..end].contains(':') || (c == ':' && end == 0)) {
                 break;
             }
-            if glob_match_placeholders_at(tail, &rest[end..], depth + 1) {
+            if glob_match_placeholders_at(tail, &rest[end..], depth + 1, budget) {
                 return true;
+            }
+            if *budget == 0 {
+                return false;
             }
         }
     }
