@@ -213,6 +213,14 @@ macro_rules! arn {
 
 /// The resource types whose ARNs the permission catalog works with, as the
 /// AWS provider documents their attributes.
+/// A type named by its `name` argument whose `arn` is `$arn` and whose
+/// `name` and `id` are the name.
+macro_rules! named {
+    ($arn:expr) => {
+        ("name", &[("arn", $arn), ("name", "{name}"), ("id", "{name}")])
+    };
+}
+
 fn shape(kind: &str) -> Option<Shape> {
     let (name_property, forms): (&'static str, &'static [(&'static str, &'static str)]) = match kind {
         "aws_lambda_function" => (
@@ -223,14 +231,7 @@ fn shape(kind: &str) -> Option<Shape> {
                 ("id", "{name}"),
             ],
         ),
-        "aws_dynamodb_table" => (
-            "name",
-            &[
-                ("arn", arn!("dynamodb", "table/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
+        "aws_dynamodb_table" => named!(arn!("dynamodb", "table/{name}")),
         "aws_sqs_queue" => (
             "name",
             &[
@@ -278,22 +279,8 @@ fn shape(kind: &str) -> Option<Shape> {
                 ("bucket", "{name}"),
             ],
         ),
-        "aws_cloudwatch_event_bus" => (
-            "name",
-            &[
-                ("arn", arn!("events", "event-bus/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
-        "aws_iam_role" => (
-            "name",
-            &[
-                ("arn", "arn:aws:iam::${AWS::AccountId}:role/{name}"),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
+        "aws_cloudwatch_event_bus" => named!(arn!("events", "event-bus/{name}")),
+        "aws_iam_role" => named!("arn:aws:iam::${AWS::AccountId}:role/{name}"),
         "aws_ecs_cluster" => (
             "name",
             &[
@@ -309,38 +296,10 @@ fn shape(kind: &str) -> Option<Shape> {
                 ("family", "{name}"),
             ],
         ),
-        "aws_cloudwatch_log_group" => (
-            "name",
-            &[
-                ("arn", arn!("logs", "log-group:{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
-        "aws_codebuild_project" => (
-            "name",
-            &[
-                ("arn", arn!("codebuild", "project/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
-        "aws_glue_job" => (
-            "name",
-            &[
-                ("arn", arn!("glue", "job/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
-        "aws_glue_crawler" => (
-            "name",
-            &[
-                ("arn", arn!("glue", "crawler/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
+        "aws_cloudwatch_log_group" => named!(arn!("logs", "log-group:{name}")),
+        "aws_codebuild_project" => named!(arn!("codebuild", "project/{name}")),
+        "aws_glue_job" => named!(arn!("glue", "job/{name}")),
+        "aws_glue_crawler" => named!(arn!("glue", "crawler/{name}")),
         "aws_kinesis_stream" => (
             "name",
             &[("arn", arn!("kinesis", "stream/{name}")), ("name", "{name}")],
@@ -360,22 +319,8 @@ fn shape(kind: &str) -> Option<Shape> {
                 ("name", "{name}"),
             ],
         ),
-        "aws_athena_workgroup" => (
-            "name",
-            &[
-                ("arn", arn!("athena", "workgroup/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
-        "aws_eks_cluster" => (
-            "name",
-            &[
-                ("arn", arn!("eks", "cluster/{name}")),
-                ("name", "{name}"),
-                ("id", "{name}"),
-            ],
-        ),
+        "aws_athena_workgroup" => named!(arn!("athena", "workgroup/{name}")),
+        "aws_eks_cluster" => named!(arn!("eks", "cluster/{name}")),
         _ => return None,
     };
     Some(Shape { name_property, forms })
