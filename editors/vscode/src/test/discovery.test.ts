@@ -7,7 +7,7 @@ function env(executables: string[], overrides: Partial<DiscoveryEnv> = {}): Disc
   return {
     configuredPath: '',
     extensionPath: '/ext',
-    workspaceFolder: '/work',
+    workspaceFolder: '/project',
     platform: 'linux',
     arch: 'x64',
     pathVariable: '/usr/local/bin:/usr/bin',
@@ -27,10 +27,10 @@ test('the setting wins over the bundled binary and PATH', () => {
 });
 
 test('a relative setting is resolved against the workspace folder, ~ against home', () => {
-  assert.deepEqual(findServer(env(['/work/bin/asl-lsp'], { configuredPath: 'bin/asl-lsp' })), {
+  assert.deepEqual(findServer(env(['/project/bin/asl-lsp'], { configuredPath: 'bin/asl-lsp' })), {
     found: true,
     source: 'setting',
-    command: '/work/bin/asl-lsp',
+    command: '/project/bin/asl-lsp',
   });
   assert.deepEqual(findServer(env(['/home/me/.cargo/bin/asl-lsp'], { configuredPath: '~/.cargo/bin/asl-lsp' })), {
     found: true,
