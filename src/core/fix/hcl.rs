@@ -818,72 +818,10 @@ fn heredoc_value(value: &Value) -> Option<Value> {
 }
 
 /// JSON in a heredoc: the JSON editor, with values written for the heredoc.
-pub struct HeredocJsonEditor;
-
-impl Editor for HeredocJsonEditor {
-    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
-        JsonEditor.replace(file, text, node, &heredoc_value(value)?)
-    }
-    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
-        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
-        JsonEditor.append(file, text, array, &values)
-    }
-    fn insert_after(
-        &self,
-        file: FileId,
-        text: &str,
-        array: &Node,
-        index: usize,
-        values: &[Value],
-    ) -> Option<Vec<FileEdit>> {
-        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
-        JsonEditor.insert_after(file, text, array, index, &values)
-    }
-    fn replace_element(
-        &self,
-        file: FileId,
-        text: &str,
-        array: &Node,
-        index: usize,
-        values: &[Value],
-    ) -> Option<Vec<FileEdit>> {
-        let values: Vec<Value> = values.iter().map(heredoc_value).collect::<Option<_>>()?;
-        JsonEditor.replace_element(file, text, array, index, &values)
-    }
-    fn add_member(
-        &self,
-        file: FileId,
-        text: &str,
-        object: &Node,
-        key: &str,
-        value: &Value,
-    ) -> Option<Vec<FileEdit>> {
-        JsonEditor.add_member(file, text, object, key, &heredoc_value(value)?)
-    }
-    fn insert_members_before(
-        &self,
-        file: FileId,
-        text: &str,
-        object: &Node,
-        before: usize,
-        members: &[(String, Value)],
-    ) -> Option<Vec<FileEdit>> {
-        let members: Vec<(String, Value)> = members
-            .iter()
-            .map(|(k, v)| Some((k.clone(), heredoc_value(v)?)))
-            .collect::<Option<_>>()?;
-        JsonEditor.insert_members_before(file, text, object, before, &members)
-    }
-    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
-        JsonEditor.remove_element(file, text, array, index)
-    }
-    fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
-        let Value::String(s) = heredoc_value(&Value::String(value.to_string()))? else {
-            return None;
-        };
-        JsonEditor.set_string(file, text, node, &s)
-    }
-}
+pub const HEREDOC_JSON: super::Mapped<'static, fn(&Value) -> Option<Value>> = super::Mapped {
+    inner: &JsonEditor,
+    map: heredoc_value,
+};
 
 #[cfg(test)]
 mod tests {
@@ -1029,12 +967,12 @@ mod tests {
         let start = text.find("\"*\"").unwrap();
         let node = Node::new(TextRange::new(start, start + 3), NodeKind::String("*".into()));
         let value = json!([{"$ref": "aws_sqs_queue.q.arn"}, "arn:aws:s3:::b/${aws:username}"]);
-        let edits = HeredocJsonEditor.replace(FileId(0), text, &node, &value).unwrap();
+        let edits = HEREDOC_JSON.replace(FileId(0), text, &node, &value).unwrap();
         assert_eq!(
             apply(text, edits),
             "x = <<EOF\n{\n  \"Resource\": [\n    \"${aws_sqs_queue.q.arn}\",\n    \"arn:aws:s3:::b/$${aws:username}\"\n  ]\n}\nEOF\n"
         );
-        assert!(HeredocJsonEditor
+        assert!(HEREDOC_JSON
             .replace(FileId(0), text, &node, &json!("arn:aws:sqs:${AWS::Region}:1:q"))
             .is_none());
     }

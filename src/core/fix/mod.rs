@@ -96,7 +96,7 @@ pub fn editor(dialect: Dialect) -> Option<&'static dyn Editor> {
         Dialect::Json | Dialect::CfnJson => Some(&json::JsonEditor),
         Dialect::Yaml | Dialect::CfnYaml => Some(&yaml::YamlEditor),
         Dialect::Hcl => Some(&hcl::HclEditor),
-        Dialect::HclJson => Some(&hcl::HeredocJsonEditor),
+        Dialect::HclJson => Some(&hcl::HEREDOC_JSON),
         Dialect::Generated => None,
     }
 }
@@ -106,77 +106,143 @@ pub fn editor(dialect: Dialect) -> Option<&'static dyn Editor> {
 pub fn editor_with<'e>(dialect: Dialect, encoder: Option<&'e Encoder>) -> Option<Box<dyn Editor + 'e>> {
     let inner = editor(dialect)?;
     Some(match encoder {
-        None => Box::new(Plain(inner)),
-        Some(encoder) => Box::new(Encoding { inner, encoder }),
+        None => Box::new(inner),
+        Some(encoder) => Box::new(Mapped {
+            inner,
+            map: move |v: &Value| Some(encoder.encode(v)),
+        }),
     })
 }
 
-struct Plain(&'static dyn Editor);
-
-struct Encoding<'e> {
-    inner: &'static dyn Editor,
-    encoder: &'e Encoder,
-}
-
-macro_rules! delegate {
-    ($self:ident, $wrap:expr) => {
-        fn replace(&$self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            $self.inner().replace(file, text, node, &wrap(value))
-        }
-        fn append(&$self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            let values: Vec<Value> = values.iter().map(wrap).collect();
-            $self.inner().append(file, text, array, &values)
-        }
-        fn insert_after(&$self, file: FileId, text: &str, array: &Node, index: usize, values: &[Value]) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            let values: Vec<Value> = values.iter().map(wrap).collect();
-            $self.inner().insert_after(file, text, array, index, &values)
-        }
-        fn replace_element(&$self, file: FileId, text: &str, array: &Node, index: usize, values: &[Value]) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            let values: Vec<Value> = values.iter().map(wrap).collect();
-            $self.inner().replace_element(file, text, array, index, &values)
-        }
-        fn add_member(&$self, file: FileId, text: &str, object: &Node, key: &str, value: &Value) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            $self.inner().add_member(file, text, object, key, &wrap(value))
-        }
-        fn insert_members_before(&$self, file: FileId, text: &str, object: &Node, before: usize, members: &[(String, Value)]) -> Option<Vec<FileEdit>> {
-            let wrap = $wrap;
-            let members: Vec<(String, Value)> = members.iter().map(|(k, v)| (k.clone(), wrap(v))).collect();
-            $self.inner().insert_members_before(file, text, object, before, &members)
-        }
-        fn remove_element(&$self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
-            $self.inner().remove_element(file, text, array, index)
-        }
-    };
-}
-
-impl Plain {
-    fn inner(&self) -> &'static dyn Editor {
-        self.0
+impl Editor for &dyn Editor {
+    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+        (**self).replace(file, text, node, value)
     }
-}
-
-impl Editor for Plain {
-    delegate!(self, |v: &Value| v.clone());
+    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+        (**self).append(file, text, array, values)
+    }
+    fn insert_after(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        (**self).insert_after(file, text, array, index, values)
+    }
+    fn replace_element(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        (**self).replace_element(file, text, array, index, values)
+    }
+    fn add_member(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<FileEdit>> {
+        (**self).add_member(file, text, object, key, value)
+    }
+    fn insert_members_before(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        before: usize,
+        members: &[(String, Value)],
+    ) -> Option<Vec<FileEdit>> {
+        (**self).insert_members_before(file, text, object, before, members)
+    }
+    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+        (**self).remove_element(file, text, array, index)
+    }
     fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
-        self.0.set_string(file, text, node, value)
+        (**self).set_string(file, text, node, value)
     }
 }
 
-impl Encoding<'_> {
-    fn inner(&self) -> &'static dyn Editor {
+/// An editor whose new values are first rewritten by `map` (written as a
+/// template's references, escaped for a heredoc); `None` from `map` means
+/// the value cannot be written there, and no edit is made.
+pub struct Mapped<'e, F> {
+    pub inner: &'e dyn Editor,
+    pub map: F,
+}
+
+impl<F: Fn(&Value) -> Option<Value>> Mapped<'_, F> {
+    fn all(&self, values: &[Value]) -> Option<Vec<Value>> {
+        values.iter().map(&self.map).collect()
+    }
+}
+
+impl<F: Fn(&Value) -> Option<Value>> Editor for Mapped<'_, F> {
+    fn replace(&self, file: FileId, text: &str, node: &Node, value: &Value) -> Option<Vec<FileEdit>> {
+        self.inner.replace(file, text, node, &(self.map)(value)?)
+    }
+    fn append(&self, file: FileId, text: &str, array: &Node, values: &[Value]) -> Option<Vec<FileEdit>> {
+        self.inner.append(file, text, array, &self.all(values)?)
+    }
+    fn insert_after(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
         self.inner
+            .insert_after(file, text, array, index, &self.all(values)?)
     }
-}
-
-impl Editor for Encoding<'_> {
-    delegate!(self, |v: &Value| self.encoder.encode(v));
+    fn replace_element(
+        &self,
+        file: FileId,
+        text: &str,
+        array: &Node,
+        index: usize,
+        values: &[Value],
+    ) -> Option<Vec<FileEdit>> {
+        self.inner
+            .replace_element(file, text, array, index, &self.all(values)?)
+    }
+    fn add_member(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        key: &str,
+        value: &Value,
+    ) -> Option<Vec<FileEdit>> {
+        self.inner
+            .add_member(file, text, object, key, &(self.map)(value)?)
+    }
+    fn insert_members_before(
+        &self,
+        file: FileId,
+        text: &str,
+        object: &Node,
+        before: usize,
+        members: &[(String, Value)],
+    ) -> Option<Vec<FileEdit>> {
+        let members: Vec<(String, Value)> = members
+            .iter()
+            .map(|(k, v)| Some((k.clone(), (self.map)(v)?)))
+            .collect::<Option<_>>()?;
+        self.inner
+            .insert_members_before(file, text, object, before, &members)
+    }
+    fn remove_element(&self, file: FileId, text: &str, array: &Node, index: usize) -> Option<Vec<FileEdit>> {
+        self.inner.remove_element(file, text, array, index)
+    }
     fn set_string(&self, file: FileId, text: &str, node: &Node, value: &str) -> Option<Vec<FileEdit>> {
-        match self.encoder.encode_str(value) {
+        match (self.map)(&Value::String(value.to_string()))? {
             Value::String(s) => self.inner.set_string(file, text, node, &s),
             other => self.inner.replace(file, text, node, &other),
         }
