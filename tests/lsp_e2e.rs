@@ -248,6 +248,38 @@ fn policy_changed_on_disk_rechecks_the_definition() {
 }
 
 #[test]
+fn a_run_on_an_older_policy_never_overwrites_a_newer_one() {
+    // The definition's own run is slow and reads the policy as it was; the
+    // policy is opened with the fix while that run is under way. The
+    // policy's run publishes the definition's fresh findings first; the
+    // slow run, finishing later on the older policy, must not replace them.
+    let slow = DEFINITION.replacen('{', "{\n  \"Comment\": \"ASL_LSP_TEST_SLOW_MARKER\",", 1);
+    let ws = Workspace::new(&[("flow.asl.json", &slow), ("flow.policy.json", POLICY)]);
+    let mut server = Server::start(&[("ASL_LSP_TEST_DELAY_MS", "1000")]);
+    server.initialize(&ws.root(), capabilities(false), json!({"debounceMs": 0}));
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, &slow, 1);
+    // Start-up is over once the first findings are out.
+    assert_eq!(server.diagnostics(&def, Some(1)).len(), 2);
+    // An edit starts the slow run; it reads the policy from disk at once.
+    server.change(&def, 2, json!([{"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}}, "text": " "}]));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let granted = POLICY.replace(
+        "\"Resource\": \"*\"",
+        "\"Resource\": [\"arn:aws:lambda:us-east-1:123456789012:function:Worker\", \"arn:aws:lambda:us-east-1:123456789012:function:Worker:*\"]",
+    );
+    server.open(&ws.uri("flow.policy.json"), &granted, 1);
+    let fresh = ["sync-missing-events-permissions 1 15:18-15:53"];
+    server.expect_diagnostics(&def, Some(2), summary, &fresh);
+    // Past the slow run's end: whatever it published last must still be fresh.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    server.drain_into_pending();
+    if let Some(last) = server.last_diagnostics(&def) {
+        assert_eq!(summary(&last), fresh);
+    }
+}
+
+#[test]
 fn ranges_count_utf16_or_utf8_as_negotiated() {
     let text = "{\n  \"StartAt\": \"開始 🚀\",\n  \"States\": {\n    \"開始 🚀\": {\"Type\": \"Pass\", \"Next\": \"終わり\"}\n  }\n}\n";
     for (utf8, first, last) in [(false, 38, 43), (true, 44, 55)] {

@@ -1,6 +1,7 @@
 //! The `LanguageServer` implementation: each handler a few lines.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use dashmap::DashMap;
@@ -35,6 +36,12 @@ pub struct State {
     /// Becomes true once the workspace is indexed; runs wait for it so a
     /// document opened early still finds its policy on disk.
     pub indexed: tokio::sync::watch::Sender<bool>,
+    /// Numbers the snapshots runs analyse, in the order they are taken.
+    pub snapshots: AtomicU64,
+    /// Per file, the newest snapshot whose diagnostics were published: a
+    /// run on older text (of this file or of one it is linked to) that
+    /// finishes later must not overwrite them.
+    pub published: DashMap<String, Arc<tokio::sync::Mutex<u64>>>,
 }
 
 impl State {
@@ -74,7 +81,42 @@ impl State {
         files
     }
 
-    pub async fn publish(&self, path: &str, version: Option<i32>, diagnostics: Vec<Value>) {
+    /// `snapshot_files` with the snapshot's number (see `published`). The
+    /// number is taken before the files are read: a change made while they
+    /// are read schedules a run whose number is higher still.
+    pub fn numbered_snapshot(&self, path: &str) -> (u64, FileSet) {
+        let number = self.snapshots.fetch_add(1, Ordering::SeqCst) + 1;
+        (number, self.snapshot_files(path))
+    }
+
+    /// Publishes `path`'s diagnostics from snapshot `number` unless a newer
+    /// snapshot's are already out; `kept` applies `with_last_good`.
+    pub async fn publish(
+        &self,
+        path: &str,
+        number: u64,
+        version: Option<i32>,
+        diagnostics: Vec<Value>,
+        kept: bool,
+    ) {
+        let slot = self.published.entry(path.to_string()).or_default().clone();
+        let mut newest = slot.lock().await;
+        if number < *newest {
+            tracing::debug!(
+                path,
+                number,
+                newest = *newest,
+                "not published: a newer snapshot's are out"
+            );
+            return;
+        }
+        tracing::debug!(path, number, ?version, count = diagnostics.len(), "publish");
+        *newest = number;
+        let diagnostics = if kept {
+            self.with_last_good(path, diagnostics)
+        } else {
+            diagnostics
+        };
         let settings = self.settings();
         let Ok(uri) = uri_for(self, path).parse::<Uri>() else {
             return;
@@ -107,6 +149,8 @@ impl Backend {
                 locks: DashMap::new(),
                 covered_by: DashMap::new(),
                 last_good: DashMap::new(),
+                snapshots: AtomicU64::new(0),
+                published: DashMap::new(),
                 indexed: tokio::sync::watch::channel(false).0,
             }),
         }
@@ -325,6 +369,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let Some(path) = path_of(&doc.uri) else { return };
+        tracing::debug!(path, version = doc.version, "didOpen");
         self.state
             .docs
             .open(&path, doc.uri.as_str(), doc.version, &doc.text);
@@ -346,6 +391,12 @@ impl LanguageServer for Backend {
             .state
             .docs
             .apply(&path, params.text_document.version, &changes, encoding);
+        tracing::debug!(
+            path,
+            version = params.text_document.version,
+            changes = changes.len(),
+            "didChange"
+        );
         if let Some(mut kept) = self.state.last_good.get_mut(&path) {
             let mut moved = Vec::new();
             'diagnostics: for mut d in kept.drain(..) {
@@ -369,11 +420,21 @@ impl LanguageServer for Backend {
         schedule(&self.state, path);
     }
 
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // The disk copy stands in for the file once it is closed; a client
+        // without file watching keeps it current through saves.
+        let Some(path) = path_of(&params.text_document.uri) else {
+            return;
+        };
+        self.state.workspace.refresh(&path);
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let Some(path) = path_of(&params.text_document.uri) else {
             return;
         };
         self.state.docs.close(&path);
+        self.state.workspace.refresh(&path);
         self.state.last_good.remove(&path);
         // Back to the disk version: re-check what the file is linked to.
         schedule(&self.state, path);

@@ -25,6 +25,23 @@ struct FileResult {
 /// Text that makes analysis panic when `ASL_LSP_TEST_PANIC=1`: lets the
 /// end-to-end tests prove a panic is contained.
 const PANIC_MARKER: &str = "ASL_LSP_TEST_PANIC_MARKER";
+/// Text that makes analysis take `ASL_LSP_TEST_DELAY_MS` longer: lets the
+/// end-to-end tests finish a run on old text after a newer one.
+const SLOW_MARKER: &str = "ASL_LSP_TEST_SLOW_MARKER";
+
+fn test_hooks(text: &str) {
+    if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && text.contains(PANIC_MARKER) {
+        panic!("injected by the test hook");
+    }
+    if let Some(ms) = std::env::var("ASL_LSP_TEST_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        if text.contains(SLOW_MARKER) {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+    }
+}
 
 pub fn schedule(state: &Arc<State>, path: String) {
     let generation = {
@@ -54,24 +71,24 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     let mut indexed = state.indexed.subscribe();
     // A client that never sends `initialized` still gets answers, after a while.
     let _ = tokio::time::timeout(Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
-    let files = state.snapshot_files(path);
+    let (number, files) = state.numbered_snapshot(path);
+    tracing::debug!(path, generation, number, "run");
     let Some(focus) = files.lookup(path) else {
-        state.publish(path, None, Vec::new()).await;
+        state.publish(path, number, None, Vec::new(), false).await;
         return;
     };
     let settings = state.settings();
     let (encoding, defaults) = (settings.encoding, settings.defaults);
     let outcome = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(AssertUnwindSafe(|| {
-            if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && files.text(focus).contains(PANIC_MARKER) {
-                panic!("injected by the test hook");
-            }
+            test_hooks(files.text(focus));
             per_file(&files, focus, encoding, &defaults)
         }))
     })
     .await;
     if state.generation(path) != generation {
-        return; // a newer run will publish
+        tracing::debug!(path, generation, "dropped: a newer run will publish");
+        return;
     }
     let results = match outcome {
         Ok(Ok(results)) => results,
@@ -85,7 +102,9 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
                 "message": "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.",
             });
             let version = state.docs.version(path);
-            state.publish(path, version, vec![diagnostic]).await;
+            state
+                .publish(path, number, version, vec![diagnostic], false)
+                .await;
             return;
         }
     };
@@ -96,8 +115,9 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
         if state.docs.version(&result.path) != result.version {
             continue;
         }
-        let diagnostics = state.with_last_good(&result.path, result.diagnostics);
-        state.publish(&result.path, result.version, diagnostics).await;
+        state
+            .publish(&result.path, number, result.version, result.diagnostics, true)
+            .await;
     }
     let previous = state
         .covered_by
@@ -107,7 +127,7 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
         if state.docs.is_open(&dropped) {
             schedule(state, dropped);
         } else {
-            state.publish(&dropped, None, Vec::new()).await;
+            state.publish(&dropped, number, None, Vec::new(), false).await;
         }
     }
 }

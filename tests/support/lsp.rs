@@ -215,6 +215,23 @@ impl Server {
         );
     }
 
+    /// Keeps everything received so far for later inspection.
+    pub fn drain_into_pending(&mut self) {
+        while let Ok(m) = self.incoming.try_recv() {
+            self.pending.push(m);
+        }
+    }
+
+    /// The diagnostics of the last publish for `uri` among those received
+    /// and not yet consumed.
+    pub fn last_diagnostics(&self, uri: &str) -> Option<Vec<Value>> {
+        self.pending
+            .iter()
+            .rev()
+            .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+            .map(|m| m["params"]["diagnostics"].as_array().cloned().unwrap_or_default())
+    }
+
     /// Discards everything received so far.
     pub fn drain(&mut self) {
         std::thread::sleep(Duration::from_millis(100));

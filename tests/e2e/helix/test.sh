@@ -81,7 +81,7 @@ lacks_code() {
 
 XDG_CONFIG_HOME=$here/config XDG_CACHE_HOME=$here/cache \
   tmux new-session -d -s "$session" -x 160 -y 40 \
-  "XDG_CONFIG_HOME=$here/config XDG_CACHE_HOME=$here/cache $HX -vvv --log $log $file"
+  "XDG_CONFIG_HOME=$here/config XDG_CACHE_HOME=$here/cache ASL_LSP_LOG=asl_lsp=debug $HX -vvv --log $log $file"
 
 wait_for 20 "asl-lsp published $EXPECTED_CODES for $file" has_codes "$EXPECTED_CODES"
 wait_for 10 'the finding is shown inline' on_screen 'lambda:InvokeFunction is allowed on "*"'
@@ -104,6 +104,10 @@ tmux send-keys -t "$session" ':quit-all!' Enter
 sleep 0.3
 tmux kill-session -t "$session" 2> /dev/null
 if ((fails > 0)); then
+  # What asl-lsp was sent and logged (its stderr, at debug level), in order.
+  echo "-- asl-lsp's side (from the helix log):"
+  grep -E 'asl-lsp err <-|-> \{"jsonrpc":"2.0","method":"(textDocument/did|workspace/did)' "$log" |
+    grep -v vscode-json | cut -c1-300 | tail -60
   echo "-- helix log (tail):"
   tail -20 "$log"
 fi
