@@ -1,11 +1,12 @@
 //! The core's cursor features → LSP shapes: document symbols (hierarchical
-//! or flat), locations, completion items and rename edits.
+//! or flat), locations, inlay hints, completion items and rename edits.
 
 use serde_json::{json, Value};
 
 use crate::core::asl::model::StateType;
+use crate::core::diagnostic::Location;
 use crate::core::files::FileId;
-use crate::core::ide::{CompletionItem, CompletionKind, Symbol, SymbolKind};
+use crate::core::ide::{CompletionItem, CompletionKind, PermissionHint, Symbol, SymbolKind};
 use crate::core::text::TextRange;
 use crate::protocol::to_lsp::Positions;
 
@@ -74,11 +75,34 @@ pub fn symbol_information(symbols: &[Symbol], positions: &Positions, file: FileI
     Value::Array(out)
 }
 
-pub fn locations(ranges: &[TextRange], positions: &Positions, file: FileId, uri: &str) -> Value {
+/// `Location[]` in any file of the snapshot, each named by `uri_of`.
+pub fn locations_in(
+    locations: &[Location],
+    positions: &Positions,
+    uri_of: impl Fn(FileId) -> String,
+) -> Value {
     Value::Array(
-        ranges
+        locations
             .iter()
-            .map(|&r| json!({"uri": uri, "range": positions.range(file, r)}))
+            .map(|l| json!({"uri": uri_of(l.file), "range": positions.range(l.file, l.range)}))
+            .collect(),
+    )
+}
+
+/// `InlayHint[]`: each label after its position, its tooltip in markdown.
+pub fn inlay_hints(hints: &[PermissionHint], positions: &Positions, file: FileId) -> Value {
+    Value::Array(
+        hints
+            .iter()
+            .map(|h| {
+                let at = TextRange::new(h.offset, h.offset);
+                json!({
+                    "position": positions.range(file, at)["start"],
+                    "label": h.label,
+                    "paddingLeft": true,
+                    "tooltip": {"kind": "markdown", "value": h.tooltip},
+                })
+            })
             .collect(),
     )
 }

@@ -17,6 +17,7 @@ use super::settings::Settings;
 use super::workspace::Workspace;
 use crate::core::files::{normalize, FileSet};
 use crate::core::ide;
+use crate::core::text::TextRange;
 use crate::protocol::edits::to_changes_map;
 use crate::protocol::ide as lsp_ide;
 use crate::protocol::uri;
@@ -288,6 +289,7 @@ fn capabilities(settings: &Settings) -> Value {
         "hoverProvider": true,
         "documentSymbolProvider": {"label": "Step Functions states"},
         "definitionProvider": true,
+        "inlayHintProvider": true,
         "referencesProvider": true,
         "renameProvider": if settings.prepare_rename { json!({"prepareProvider": true}) } else { json!(true) },
         "completionProvider": {"triggerCharacters": ["\""]},
@@ -486,42 +488,34 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let position = params.text_document_position_params;
-        let Some(path) = path_of(&position.text_document.uri) else {
+        let at = params.text_document_position_params;
+        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        else {
             return Ok(None);
         };
-        let Some(snapshot) = self.state.docs.snapshot(&path) else {
-            return Ok(None);
-        };
-        let encoding = self.state.settings().encoding;
-        let index = crate::protocol::LineIndex::new(&snapshot.text);
-        if !index.has_line(position.position.line) {
-            return Err(Error::invalid_params("position is past the end of the document"));
-        }
-        let offset = index.offset(
-            &snapshot.text,
-            position.position.line,
-            position.position.character,
-            encoding,
-        );
-        let files = self.state.snapshot_files(&path);
-        let Some(file) = files.lookup(&path) else {
-            return Ok(None);
-        };
-        let result = tokio::task::spawn_blocking(move || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                crate::core::ide::hover(&files, file, offset).map(|(range, text)| {
-                    let positions = crate::protocol::to_lsp::Positions::new(&files, encoding);
-                    (positions.range(file, range), text)
+        let value = cursor
+            .run(|c, positions| {
+                ide::hover(&c.files, c.file, c.offset).map(|(range, text)| {
+                    json!({"contents": {"kind": "markdown", "value": text}, "range": positions.range(c.file, range)})
                 })
-            }))
-        })
-        .await;
-        let Ok(Ok(Some((range, text)))) = result else {
+            })
+            .await?;
+        value.map(typed).transpose()
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let Some(cursor) = Cursor::linked(&self.state, params.text_document.uri.as_str(), None)? else {
             return Ok(None);
         };
-        let hover = json!({"contents": {"kind": "markdown", "value": text}, "range": range});
-        Ok(serde_json::from_value(hover).ok())
+        let range = params.range;
+        let value = cursor
+            .run(move |c, positions| {
+                let range = TextRange::new(c.offset_of(range.start), c.offset_of(range.end));
+                let hints = ide::permission_hints(&c.files, c.file, range);
+                lsp_ide::inlay_hints(&hints, positions, c.file)
+            })
+            .await?;
+        typed(value).map(Some)
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
@@ -544,13 +538,14 @@ impl LanguageServer for Backend {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
-        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        else {
             return Ok(None);
         };
         let value = cursor
             .run(|c, positions| {
-                let target = ide::goto_definition(&c.files, c.file, c.offset);
-                target.map(|range| lsp_ide::locations(&[range], positions, c.file, &c.uri))
+                let targets = ide::definition_targets(&c.files, c.file, c.offset);
+                (!targets.is_empty()).then(|| lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f)))
             })
             .await?;
         value.map(typed).transpose()
@@ -558,14 +553,15 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
-        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        else {
             return Ok(None);
         };
         let declaration = params.context.include_declaration;
         let value = cursor
             .run(move |c, positions| {
-                let ranges = ide::references(&c.files, c.file, c.offset, declaration);
-                lsp_ide::locations(&ranges, positions, c.file, &c.uri)
+                let targets = ide::reference_targets(&c.files, c.file, c.offset, declaration);
+                lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f))
             })
             .await?;
         typed(value).map(Some)

@@ -6,6 +6,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::Position;
 
 use super::backend::State;
+use super::scheduler::uri_for;
 use crate::core::files::{normalize, FileId, FileSet};
 use crate::protocol::to_lsp::Positions;
 use crate::protocol::{uri, Encoding, LineIndex};
@@ -18,40 +19,87 @@ pub struct Cursor {
     pub encoding: Encoding,
     /// The document's URI as the client wrote it.
     pub uri: String,
+    /// Each file's URI (as the client wrote it for an open document), by
+    /// `FileId`.
+    uris: Vec<String>,
 }
 
 impl Cursor {
     /// `None` when the document is not open (nothing to answer); an error
-    /// for a line past the end of the document.
+    /// for a line past the end of the document. The snapshot holds only
+    /// this document: the features read the definitions written in it, as
+    /// the editor has it now.
     pub fn new(state: &State, uri_text: &str, position: Option<Position>) -> Result<Option<Cursor>> {
+        Cursor::open(state, uri_text, position, false)
+    }
+
+    /// As `new`, with every file the document's analysis reads (its linked
+    /// policies, the template owning it), open ones as the editor has them:
+    /// for the features that need the role.
+    pub fn linked(state: &State, uri_text: &str, position: Option<Position>) -> Result<Option<Cursor>> {
+        Cursor::open(state, uri_text, position, true)
+    }
+
+    fn open(
+        state: &State,
+        uri_text: &str,
+        position: Option<Position>,
+        linked: bool,
+    ) -> Result<Option<Cursor>> {
         let Some(path) = uri::to_path(uri_text).map(|p| normalize(&p)) else {
             return Ok(None);
         };
         let Some(snapshot) = state.docs.snapshot(&path) else {
             return Ok(None);
         };
-        let encoding = state.settings().encoding;
-        let offset = match position {
-            None => 0,
-            Some(position) => {
-                let index = LineIndex::new(&snapshot.text);
-                if !index.has_line(position.line) {
-                    return Err(Error::invalid_params("position is past the end of the document"));
-                }
-                index.offset(&snapshot.text, position.line, position.character, encoding)
-            }
+        let mut files = if linked {
+            state.snapshot_files(&path)
+        } else {
+            FileSet::new()
         };
-        // Only this document: the features read the definitions written in
-        // it, as the editor has it now.
-        let mut files = FileSet::new();
+        // The document as taken now, whatever the snapshot read before.
         let file = files.insert(&path, snapshot.text, Some(snapshot.version));
-        Ok(Some(Cursor {
+        let uris = files
+            .ids()
+            .map(|id| {
+                if id == file {
+                    uri_text.to_string()
+                } else {
+                    uri_for(state, files.path(id))
+                }
+            })
+            .collect();
+        let mut cursor = Cursor {
             files,
             file,
-            offset,
-            encoding,
+            offset: 0,
+            encoding: state.settings().encoding,
             uri: uri_text.to_string(),
-        }))
+            uris,
+        };
+        if let Some(position) = position {
+            let index = LineIndex::new(cursor.files.text(file));
+            if !index.has_line(position.line) {
+                return Err(Error::invalid_params("position is past the end of the document"));
+            }
+            cursor.offset = cursor.offset_of(position);
+        }
+        Ok(Some(cursor))
+    }
+
+    /// The byte offset of a position in the document (a line past the end
+    /// clamps to its end).
+    pub fn offset_of(&self, position: Position) -> usize {
+        let text = self.files.text(self.file);
+        LineIndex::new(text).offset(text, position.line, position.character, self.encoding)
+    }
+
+    /// A file's URI, as the client wrote it when the file is open.
+    pub fn uri_of(&self, file: FileId) -> String {
+        self.uris
+            .get(file.0 as usize)
+            .cloned()
+            .unwrap_or_else(|| uri::from_path(self.files.path(file)))
     }
 
     /// Runs `f` on a blocking thread with the document's positions; a panic

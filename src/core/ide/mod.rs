@@ -1,6 +1,6 @@
 //! Cursor features over ASL definitions, in byte offsets and byte ranges:
-//! hover, document symbols, go to definition, references, rename and
-//! completion. A definition is a standalone JSON or YAML file, or one
+//! hover, inlay hints, document symbols, go to definition, references,
+//! rename and completion. A definition is a standalone JSON or YAML file, or one
 //! written inline in a template (whose tree's spans are already offsets
 //! into the template); definitions held in a string (`DefinitionString`)
 //! are left out. Every function is total: any offset, any text.
@@ -9,6 +9,7 @@ mod complete;
 mod hover;
 mod names;
 mod navigate;
+mod permissions;
 mod rename;
 mod symbols;
 
@@ -16,7 +17,8 @@ use std::sync::Arc;
 
 pub use complete::{completion, CompletionItem, CompletionKind};
 pub use hover::hover;
-pub use navigate::{goto_definition, references};
+pub use navigate::{definition_targets, goto_definition, reference_targets, references};
+pub use permissions::{granted_tasks, granting_statements, permission_hints, PermissionHint};
 pub use rename::{prepare_rename, rename, MAX_NAME_CHARS};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
 

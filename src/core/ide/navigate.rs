@@ -1,13 +1,16 @@
 //! Go to definition (a `StartAt`/`Next`/`Default`/Choice or Catch `Next`
 //! value → the state's key in the same scope) and references (every value
 //! naming a state, and its key on request). Ranges are the names without
-//! their quotes.
+//! their quotes. Across files: a Task's `Resource` → the policy statements
+//! that grant it, and a statement → the Tasks it grants.
 
 use crate::core::asl::StateMachine;
+use crate::core::diagnostic::Location;
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
 
 use super::names::inner;
+use super::permissions::{granted_tasks, granting_statements};
 use super::{definitions, name_at, references_in};
 
 /// The key of the state named at `offset` (on a key: that key).
@@ -47,6 +50,30 @@ pub fn references(files: &FileSet, file: FileId, offset: usize, include_declarat
         return out;
     }
     Vec::new()
+}
+
+/// Go to definition in any file: the state a name refers to (in `file`),
+/// else the statements granting the Task whose `Resource` is at `offset`.
+pub fn definition_targets(files: &FileSet, file: FileId, offset: usize) -> Vec<Location> {
+    match goto_definition(files, file, offset) {
+        Some(range) => vec![Location { file, range }],
+        None => granting_statements(files, file, offset),
+    }
+}
+
+/// References in any file: those of the state name at `offset` (in
+/// `file`), else, from a policy statement, the Tasks it grants.
+pub fn reference_targets(
+    files: &FileSet,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Location> {
+    let names = references(files, file, offset, include_declaration);
+    if !names.is_empty() {
+        return names.into_iter().map(|range| Location { file, range }).collect();
+    }
+    granted_tasks(files, file, offset, include_declaration)
 }
 
 #[cfg(test)]
