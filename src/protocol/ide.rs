@@ -86,9 +86,11 @@ pub fn locations(ranges: &[TextRange], positions: &Positions, file: FileId, uri:
 /// The LSP `CompletionItemKind` number.
 pub fn completion_kind(kind: CompletionKind) -> u8 {
     match kind {
-        CompletionKind::State(_) => 18,  // Reference
-        CompletionKind::StateType => 20, // EnumMember
-        CompletionKind::Resource => 12,  // Value
+        CompletionKind::State(_) => 18,       // Reference
+        CompletionKind::StateType => 20,      // EnumMember
+        CompletionKind::Resource => 12,       // Value
+        CompletionKind::Action { .. } => 3,   // Function
+        CompletionKind::PolicyResource => 12, // Value
     }
 }
 

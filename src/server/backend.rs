@@ -49,6 +49,39 @@ impl State {
         self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Sets the editor's defaults; whether they changed.
+    pub fn set_defaults(&self, defaults: crate::core::Defaults) -> bool {
+        let mut settings = self.settings.write().unwrap_or_else(|e| e.into_inner());
+        if settings.defaults == defaults {
+            return false;
+        }
+        settings.defaults = defaults;
+        true
+    }
+
+    /// Asks a client that answers `workspace/configuration` for our
+    /// section and applies what it gives (an error, a `null` or an empty
+    /// answer changes nothing); whether the defaults changed.
+    pub async fn pull_configuration(&self) -> bool {
+        if !self.settings().configuration {
+            return false;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some(super::settings::SECTION.to_string()),
+        };
+        let asked = self.client.configuration(vec![item]);
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), asked).await;
+        let Ok(Ok(sections)) = answer else {
+            tracing::debug!("no answer to workspace/configuration");
+            return false;
+        };
+        match sections.first().and_then(super::settings::given_defaults) {
+            Some(defaults) => self.set_defaults(defaults),
+            None => false,
+        }
+    }
+
     pub fn generation(&self, path: &str) -> u64 {
         self.generations.get(path).map(|g| *g).unwrap_or(0)
     }
@@ -290,7 +323,9 @@ fn capabilities(settings: &Settings) -> Value {
         "definitionProvider": true,
         "referencesProvider": true,
         "renameProvider": if settings.prepare_rename { json!({"prepareProvider": true}) } else { json!(true) },
-        "completionProvider": {"triggerCharacters": ["\""]},
+        // `"` opens a value; `:` continues one (a policy's `lambda:`, a YAML
+        // `Next:`), where clients would otherwise end the completion.
+        "completionProvider": {"triggerCharacters": ["\"", ":"]},
     })
 }
 
@@ -357,6 +392,9 @@ impl LanguageServer for Backend {
                 tracing::warn!(%err, "the client refused the file watcher");
             }
         }
+        // The editor's settings, for clients that are asked for them; the
+        // open documents are checked below in any case.
+        self.state.pull_configuration().await;
         for path in self.state.docs.paths() {
             schedule(&self.state, path);
         }
@@ -441,13 +479,14 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let defaults = super::settings::editor_defaults(&params.settings);
-        {
-            let mut settings = self.state.settings.write().unwrap_or_else(|e| e.into_inner());
-            if settings.defaults == defaults {
-                return;
-            }
-            settings.defaults = defaults;
+        // Settings pushed with the notification, then (for clients that
+        // answer `workspace/configuration`, whose notification may carry
+        // nothing) those asked for.
+        let pushed = super::settings::given_defaults(&params.settings);
+        let mut changed = pushed.is_some_and(|defaults| self.state.set_defaults(defaults));
+        changed |= self.state.pull_configuration().await;
+        if !changed {
+            return;
         }
         // New levels or region: every open document is checked again.
         for path in self.state.docs.paths() {
@@ -622,6 +661,7 @@ impl LanguageServer for Backend {
         let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
             return Ok(None);
         };
+        let cursor = cursor.with_linked_files(&self.state);
         let value = cursor
             .run(|c, positions| {
                 let items = ide::completion(&c.files, c.file, c.offset);

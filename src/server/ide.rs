@@ -54,6 +54,20 @@ impl Cursor {
         }))
     }
 
+    /// For a document that may be a policy: the files it is linked to
+    /// (definitions, configuration) join it, open ones as the editor has
+    /// them, the rest as on disk; the document stays as this request read it.
+    pub fn with_linked_files(mut self, state: &State) -> Cursor {
+        let source = self.files.get(self.file).clone();
+        if !crate::core::ide::may_be_policy(&source.path, &source.text) {
+            return self;
+        }
+        let mut files = state.snapshot_files(&source.path);
+        self.file = files.insert(&source.path, source.text, source.version);
+        self.files = files;
+        self
+    }
+
     /// Runs `f` on a blocking thread with the document's positions; a panic
     /// becomes an internal error, never a crash.
     pub async fn run<T: Send + 'static>(
