@@ -650,7 +650,10 @@ fn start_ide(ws: &Workspace, document_changes: bool) -> Server {
     assert_eq!(caps["definitionProvider"], true);
     assert_eq!(caps["referencesProvider"], true);
     assert_eq!(caps["renameProvider"], json!({"prepareProvider": true}));
-    assert_eq!(caps["completionProvider"]["triggerCharacters"], json!(["\""]));
+    assert_eq!(
+        caps["completionProvider"]["triggerCharacters"],
+        json!(["\"", ":"])
+    );
     server
 }
 

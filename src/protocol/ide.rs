@@ -110,9 +110,11 @@ pub fn inlay_hints(hints: &[PermissionHint], positions: &Positions, file: FileId
 /// The LSP `CompletionItemKind` number.
 pub fn completion_kind(kind: CompletionKind) -> u8 {
     match kind {
-        CompletionKind::State(_) => 18,  // Reference
-        CompletionKind::StateType => 20, // EnumMember
-        CompletionKind::Resource => 12,  // Value
+        CompletionKind::State(_) => 18,       // Reference
+        CompletionKind::StateType => 20,      // EnumMember
+        CompletionKind::Resource => 12,       // Value
+        CompletionKind::Action { .. } => 3,   // Function
+        CompletionKind::PolicyResource => 12, // Value
     }
 }
 

@@ -50,6 +50,39 @@ impl State {
         self.settings.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
+    /// Sets the editor's defaults; whether they changed.
+    pub fn set_defaults(&self, defaults: crate::core::Defaults) -> bool {
+        let mut settings = self.settings.write().unwrap_or_else(|e| e.into_inner());
+        if settings.defaults == defaults {
+            return false;
+        }
+        settings.defaults = defaults;
+        true
+    }
+
+    /// Asks a client that answers `workspace/configuration` for our
+    /// section and applies what it gives (an error, a `null` or an empty
+    /// answer changes nothing); whether the defaults changed.
+    pub async fn pull_configuration(&self) -> bool {
+        if !self.settings().configuration {
+            return false;
+        }
+        let item = ConfigurationItem {
+            scope_uri: None,
+            section: Some(super::settings::SECTION.to_string()),
+        };
+        let asked = self.client.configuration(vec![item]);
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(10), asked).await;
+        let Ok(Ok(sections)) = answer else {
+            tracing::debug!("no answer to workspace/configuration");
+            return false;
+        };
+        match sections.first().and_then(super::settings::given_defaults) {
+            Some(defaults) => self.set_defaults(defaults),
+            None => false,
+        }
+    }
+
     pub fn generation(&self, path: &str) -> u64 {
         self.generations.get(path).map(|g| *g).unwrap_or(0)
     }
@@ -292,7 +325,9 @@ fn capabilities(settings: &Settings) -> Value {
         "inlayHintProvider": true,
         "referencesProvider": true,
         "renameProvider": if settings.prepare_rename { json!({"prepareProvider": true}) } else { json!(true) },
-        "completionProvider": {"triggerCharacters": ["\""]},
+        // `"` opens a value; `:` continues one (a policy's `lambda:`, a YAML
+        // `Next:`), where clients would otherwise end the completion.
+        "completionProvider": {"triggerCharacters": ["\"", ":"]},
     })
 }
 
@@ -359,6 +394,9 @@ impl LanguageServer for Backend {
                 tracing::warn!(%err, "the client refused the file watcher");
             }
         }
+        // The editor's settings, for clients that are asked for them; the
+        // open documents are checked below in any case.
+        self.state.pull_configuration().await;
         for path in self.state.docs.paths() {
             schedule(&self.state, path);
         }
@@ -443,13 +481,14 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        let defaults = super::settings::editor_defaults(&params.settings);
-        {
-            let mut settings = self.state.settings.write().unwrap_or_else(|e| e.into_inner());
-            if settings.defaults == defaults {
-                return;
-            }
-            settings.defaults = defaults;
+        // Settings pushed with the notification, then (for clients that
+        // answer `workspace/configuration`, whose notification may carry
+        // nothing) those asked for.
+        let pushed = super::settings::given_defaults(&params.settings);
+        let mut changed = pushed.is_some_and(|defaults| self.state.set_defaults(defaults));
+        changed |= self.state.pull_configuration().await;
+        if !changed {
+            return;
         }
         // New levels or region: every open document is checked again.
         for path in self.state.docs.paths() {
@@ -615,7 +654,17 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        let Some(cursor) = Cursor::new(&self.state, at.text_document.uri.as_str(), Some(at.position))? else {
+        let uri = at.text_document.uri.as_str();
+        // A policy's completion reads the definitions linked to it.
+        let policy = path_of(&at.text_document.uri)
+            .and_then(|path| Some((self.state.docs.snapshot(&path)?, path)))
+            .is_some_and(|(doc, path)| ide::may_be_policy(&path, &doc.text));
+        let cursor = if policy {
+            Cursor::linked(&self.state, uri, Some(at.position))?
+        } else {
+            Cursor::new(&self.state, uri, Some(at.position))?
+        };
+        let Some(cursor) = cursor else {
             return Ok(None);
         };
         let value = cursor

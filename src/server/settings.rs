@@ -1,4 +1,5 @@
-//! What the client told us at `initialize`.
+//! What the client told us at `initialize`, and the editor's defaults it
+//! sends or answers later.
 
 use serde_json::Value;
 
@@ -18,6 +19,8 @@ pub struct Settings {
     pub hierarchical_symbols: bool,
     /// The client asks `textDocument/prepareRename` first.
     pub prepare_rename: bool,
+    /// The client answers `workspace/configuration`.
+    pub configuration: bool,
     /// Rule levels, region and account from the editor's settings.
     pub defaults: Defaults,
 }
@@ -34,6 +37,7 @@ impl Default for Settings {
             dynamic_watch: false,
             hierarchical_symbols: false,
             prepare_rename: false,
+            configuration: false,
             defaults: Defaults::default(),
         }
     }
@@ -76,6 +80,7 @@ impl Settings {
                 "hierarchicalDocumentSymbolSupport",
             ]),
             prepare_rename: flag(&["textDocument", "rename", "prepareSupport"]),
+            configuration: flag(&["workspace", "configuration"]),
             defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }
@@ -93,4 +98,39 @@ pub fn editor_defaults(settings: &Value) -> Defaults {
         }
     }
     Defaults::from_json(&normalized)
+}
+
+/// The section `workspace/configuration` asks for, as VS Code names it.
+pub const SECTION: &str = "aslLsp";
+
+/// The defaults in settings a client sent (`didChangeConfiguration`) or
+/// answered (`workspace/configuration`), or `None` when it gave nothing:
+/// `null`, not an object, or an empty object (a pull-style client's
+/// notification, an editor without our section) leave the settings as
+/// they were.
+pub fn given_defaults(settings: &Value) -> Option<Defaults> {
+    let given = settings.as_object().is_some_and(|o| !o.is_empty());
+    given.then(|| editor_defaults(settings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn nothing_given_changes_nothing() {
+        for nothing in [json!(null), json!({}), json!([]), json!("x")] {
+            assert_eq!(given_defaults(&nothing), None, "{nothing}");
+        }
+        let answered = given_defaults(&json!({"rules": {"unscoped-lambda-invoke": "off"}})).unwrap();
+        assert_eq!(answered.rules.get("unscoped-lambda-invoke"), Some(&None));
+        let pushed = given_defaults(&json!({"aslLsp": {"defaultRegion": "eu-west-1"}})).unwrap();
+        assert_eq!(pushed.region.as_deref(), Some("eu-west-1"));
+        // An empty section is given: it clears what was set before.
+        assert_eq!(given_defaults(&json!({"aslLsp": {}})), Some(Defaults::default()));
+        let settings = Settings::from_initialize(&json!({"workspace": {"configuration": true}}), None);
+        assert!(settings.configuration);
+        assert!(!Settings::from_initialize(&json!({}), None).configuration);
+    }
 }

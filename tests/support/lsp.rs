@@ -1,6 +1,7 @@
 //! A small LSP client over the real binary's stdio, for end-to-end tests.
 //! Every wait is bounded; on drop the server is shut down (or killed).
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
@@ -17,6 +18,11 @@ pub struct Server {
     next_id: i64,
     /// Messages read while waiting for something else.
     pending: Vec<Value>,
+    /// The result given to the server's requests, by method (`null` for
+    /// any other).
+    answers: HashMap<String, Value>,
+    /// Every request the server made, in order.
+    pub server_requests: Vec<Value>,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -67,6 +73,8 @@ impl Server {
             incoming: rx,
             next_id: 1,
             pending: Vec::new(),
+            answers: HashMap::new(),
+            server_requests: Vec::new(),
         }
     }
 
@@ -78,6 +86,19 @@ impl Server {
         let body = serde_json::to_string(message).unwrap();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
         self.stdin.flush().unwrap();
+    }
+
+    /// From now on, the server's requests for `method` get `result`.
+    pub fn answer(&mut self, method: &str, result: Value) {
+        self.answers.insert(method.to_string(), result);
+    }
+
+    /// Answers a server-to-client request and keeps it.
+    fn acknowledge(&mut self, request: Value) {
+        let method = request["method"].as_str().unwrap_or_default();
+        let result = self.answers.get(method).cloned().unwrap_or(Value::Null);
+        self.send(&json!({"jsonrpc": "2.0", "id": request["id"], "result": result}));
+        self.server_requests.push(request);
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -109,8 +130,7 @@ impl Server {
                 .unwrap_or_else(|_| panic!("timed out waiting for {what}; unconsumed: {:#?}", self.pending));
             if message.get("id").is_some() && message.get("method").is_some() {
                 // A server-to-client request: acknowledge it.
-                let id = message["id"].clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                self.acknowledge(message);
                 continue;
             }
             if pred(&message) {
@@ -191,8 +211,7 @@ impl Server {
                 None => match self.incoming.recv_timeout(left) {
                     Ok(m) => {
                         if m.get("id").is_some() && m.get("method").is_some() {
-                            let id = m["id"].clone();
-                            self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                            self.acknowledge(m);
                         } else {
                             self.pending.push(m);
                         }

@@ -227,6 +227,22 @@ pub fn integration_resources() -> Vec<(String, String)> {
     out
 }
 
+/// Every IAM action the catalog names (the optimized integrations' needs
+/// and the `aws-sdk` action exceptions), sorted, each once.
+pub fn known_actions() -> Vec<String> {
+    let catalog = catalog();
+    let mut out: Vec<String> = catalog
+        .integrations
+        .iter()
+        .flat_map(|e| e.patterns.values().flatten())
+        .flat_map(|need| need.actions.iter().cloned())
+        .chain(catalog.aws_sdk.actions.values().flatten().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether the catalog knows this integration and pattern.
 pub fn is_known(task: &TaskResource) -> bool {
     match &task.kind {

@@ -1,8 +1,9 @@
 //! Completion of values: the scope's state names in `StartAt`, `Next`,
 //! `Default` and Choice or Catch `Next`; the state types in `Type`; the
-//! optimized integrations of the permission catalog in a Task's `Resource`.
-//! Each item replaces the value under the cursor (inside its quotes when
-//! it is quoted), written in the file's syntax.
+//! optimized integrations of the permission catalog in a Task's `Resource`;
+//! in a linked policy document, actions and resources (see
+//! `complete_policy`). Each item replaces the value under the cursor
+//! (inside its quotes when it is quoted), written in the file's syntax.
 
 use crate::core::asl::model::{ScopeId, StateType};
 use crate::core::asl::StateMachine;
@@ -22,6 +23,12 @@ pub enum CompletionKind {
     State(StateType),
     StateType,
     Resource,
+    /// An IAM action in a policy; `needed` when a linked task needs it.
+    Action {
+        needed: bool,
+    },
+    /// A resource ARN a linked task needs, in a policy.
+    PolicyResource,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -151,8 +158,12 @@ fn write(format: Format, slot: Slot, value: &str) -> String {
     }
 }
 
-/// The completions at `offset` in `file`.
+/// The completions at `offset` in `file`. For a policy document, `files`
+/// must hold the definitions it is linked to (and their configuration).
 pub fn completion(files: &FileSet, file: FileId, offset: usize) -> Vec<CompletionItem> {
+    if let Some(items) = super::complete_policy::completion(files, file, offset) {
+        return items;
+    }
     let text = files.get(file).text.clone();
     let found = definitions(files, file);
     if found.is_empty() && classify::format_of(files.path(file)) == Some(Format::Json) {

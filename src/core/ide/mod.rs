@@ -1,11 +1,13 @@
 //! Cursor features over ASL definitions, in byte offsets and byte ranges:
 //! hover, inlay hints, document symbols, go to definition, references,
-//! rename and completion. A definition is a standalone JSON or YAML file, or one
-//! written inline in a template (whose tree's spans are already offsets
-//! into the template); definitions held in a string (`DefinitionString`)
-//! are left out. Every function is total: any offset, any text.
+//! rename and completion (which also works in the policy documents linked
+//! to them). A definition is a standalone JSON or YAML file, or one written
+//! inline in a template (whose tree's spans are already offsets into the
+//! template); definitions held in a string (`DefinitionString`) are left
+//! out. Every function is total: any offset, any text.
 
 mod complete;
+mod complete_policy;
 mod hover;
 mod names;
 mod navigate;
@@ -29,6 +31,15 @@ use crate::core::classify::{FileKind, Format};
 use crate::core::files::{FileId, FileSet};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
+
+/// Whether a document may be a role's policy, whose completion reads the
+/// definitions linked to it: JSON not named as a definition or a
+/// configuration, that mentions `"Statement"`.
+pub fn may_be_policy(path: &str, text: &str) -> bool {
+    crate::core::classify::kind_by_name(path).is_none()
+        && crate::core::classify::format_of(path) == Some(Format::Json)
+        && text.contains("\"Statement\"")
+}
 
 /// One definition in a file, with its spans in that file.
 pub(crate) struct Definition {
