@@ -280,6 +280,35 @@ fn a_run_on_an_older_policy_never_overwrites_a_newer_one() {
 }
 
 #[test]
+fn a_change_sent_just_before_its_open_is_not_lost() {
+    // Helix, applying a fix to a policy it had to open, sends the edit's
+    // didChange just before the didOpen with the text as on disk.
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    assert_eq!(server.diagnostics(&def, Some(1)).len(), 2);
+    let policy = ws.uri("flow.policy.json");
+    let arns = "[\"arn:aws:lambda:us-east-1:123456789012:function:Worker\", \"arn:aws:lambda:us-east-1:123456789012:function:Worker:*\"]";
+    assert_eq!(&POLICY.lines().nth(7).unwrap()[18..21], "\"*\"");
+    server.change(&policy, 1, json!([{"range": {"start": {"line": 7, "character": 18}, "end": {"line": 7, "character": 21}}, "text": arns}]));
+    server.open(&policy, POLICY, 0);
+    server.expect_diagnostics(
+        &def,
+        Some(1),
+        summary,
+        &["sync-missing-events-permissions 1 14:18-14:53"],
+    );
+    assert_eq!(server.document_text(&policy), POLICY.replacen("\"*\"", arns, 1));
+    server.expect_diagnostics(
+        &policy,
+        Some(1),
+        summary,
+        &["sync-missing-events-permissions 1 2:2-2:13"],
+    );
+}
+
+#[test]
 fn ranges_count_utf16_or_utf8_as_negotiated() {
     let text = "{\n  \"StartAt\": \"開始 🚀\",\n  \"States\": {\n    \"開始 🚀\": {\"Type\": \"Pass\", \"Next\": \"終わり\"}\n  }\n}\n";
     for (utf8, first, last) in [(false, 38, 43), (true, 44, 55)] {

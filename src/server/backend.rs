@@ -409,10 +409,11 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
         let Some(path) = path_of(&doc.uri) else { return };
-        tracing::debug!(path, version = doc.version, "didOpen");
-        self.state
+        let early = self
+            .state
             .docs
             .open(&path, doc.uri.as_str(), doc.version, &doc.text);
+        tracing::debug!(path, version = doc.version, early, "didOpen");
         schedule(&self.state, path);
     }
 

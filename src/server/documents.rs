@@ -22,7 +22,22 @@ pub struct Document {
 pub struct Documents {
     /// Keyed by normalized path.
     docs: DashMap<String, Document>,
+    /// Changes to documents not open yet. Some clients (Helix applying a
+    /// workspace edit to a file it had to open) send a `didChange` just
+    /// before the `didOpen` it follows; its edits are applied once the
+    /// document opens at an older version.
+    early: DashMap<String, Vec<EarlyChange>>,
 }
+
+struct EarlyChange {
+    version: i32,
+    changes: Vec<Value>,
+    encoding: Encoding,
+}
+
+/// Bounds on what is kept for documents that never open.
+const MAX_EARLY_PATHS: usize = 16;
+const MAX_EARLY_CHANGES: usize = 32;
 
 /// A snapshot of one open document.
 pub struct Snapshot {
@@ -31,19 +46,29 @@ pub struct Snapshot {
 }
 
 impl Documents {
-    pub fn open(&self, path: &str, uri: &str, version: i32, text: &str) {
-        self.docs.insert(
-            path.to_string(),
-            Document {
-                uri: uri.to_string(),
-                version,
-                rope: Rope::from_str(text),
-                text: std::sync::OnceLock::new(),
-            },
-        );
+    /// Opens a document; changes that arrived for it before, with newer
+    /// versions, are applied to it. Returns how many were.
+    pub fn open(&self, path: &str, uri: &str, version: i32, text: &str) -> usize {
+        let mut doc = Document {
+            uri: uri.to_string(),
+            version,
+            rope: Rope::from_str(text),
+            text: std::sync::OnceLock::new(),
+        };
+        let mut applied = 0;
+        if let Some((_, early)) = self.early.remove(path) {
+            for change in early.into_iter().filter(|c| c.version > version) {
+                apply_changes(&mut doc, &change.changes, change.encoding);
+                doc.version = change.version;
+                applied += 1;
+            }
+        }
+        self.docs.insert(path.to_string(), doc);
+        applied
     }
 
     pub fn close(&self, path: &str) -> Option<Document> {
+        self.early.remove(path);
         self.docs.remove(path).map(|(_, d)| d)
     }
 
@@ -73,39 +98,62 @@ impl Documents {
 
     /// Applies `contentChanges` in order. Returns the edited ranges as
     /// (start, old end, new end) positions, for shifting stored diagnostics.
+    /// A change to a document that is not open is kept for its `didOpen`
+    /// (see `early`).
     pub fn apply(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
         let Some(mut doc) = self.docs.get_mut(path) else {
+            self.keep_early(path, version, changes, encoding);
             return Vec::new();
         };
-        let mut edits = Vec::new();
-        doc.text = std::sync::OnceLock::new();
-        for change in changes {
-            let text = change["text"].as_str().unwrap_or("");
-            match change.get("range").filter(|r| !r.is_null()) {
-                None => {
-                    doc.rope = Rope::from_str(text);
-                    edits.push(Edit::Whole);
-                }
-                Some(range) => {
-                    let start = position(&range["start"]);
-                    let end = position(&range["end"]);
-                    let (start, end) = if end < start { (end, start) } else { (start, end) };
-                    let a = char_index(&doc.rope, start, encoding);
-                    let b = char_index(&doc.rope, end, encoding).max(a);
-                    doc.rope.remove(a..b);
-                    doc.rope.insert(a, text);
-                    let new_end = end_after_insert(start, text, encoding);
-                    edits.push(Edit::Range {
-                        start,
-                        old_end: end,
-                        new_end,
-                    });
-                }
-            }
-        }
+        let edits = apply_changes(&mut doc, changes, encoding);
         doc.version = version;
         edits
     }
+
+    fn keep_early(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) {
+        if !self.early.contains_key(path) && self.early.len() >= MAX_EARLY_PATHS {
+            return;
+        }
+        let mut kept = self.early.entry(path.to_string()).or_default();
+        if kept.len() < MAX_EARLY_CHANGES {
+            kept.push(EarlyChange {
+                version,
+                changes: changes.to_vec(),
+                encoding,
+            });
+        }
+    }
+}
+
+/// Applies `contentChanges` in order to one document.
+fn apply_changes(doc: &mut Document, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    doc.text = std::sync::OnceLock::new();
+    for change in changes {
+        let text = change["text"].as_str().unwrap_or("");
+        match change.get("range").filter(|r| !r.is_null()) {
+            None => {
+                doc.rope = Rope::from_str(text);
+                edits.push(Edit::Whole);
+            }
+            Some(range) => {
+                let start = position(&range["start"]);
+                let end = position(&range["end"]);
+                let (start, end) = if end < start { (end, start) } else { (start, end) };
+                let a = char_index(&doc.rope, start, encoding);
+                let b = char_index(&doc.rope, end, encoding).max(a);
+                doc.rope.remove(a..b);
+                doc.rope.insert(a, text);
+                let new_end = end_after_insert(start, text, encoding);
+                edits.push(Edit::Range {
+                    start,
+                    old_end: end,
+                    new_end,
+                });
+            }
+        }
+    }
+    edits
 }
 
 /// (line, character) as the client counts them.
@@ -247,6 +295,43 @@ mod tests {
         let snap = docs.snapshot("/a").unwrap();
         assert_eq!(&*snap.text, "hello,\nout\nthere");
         assert_eq!(snap.version, 2);
+    }
+
+    #[test]
+    fn a_change_sent_before_its_open_is_applied_on_open() {
+        let docs = Documents::default();
+        let change = |text: &str| {
+            vec![
+                serde_json::json!({"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": text}),
+            ]
+        };
+        docs.apply("/a", 1, &change(" there"), Encoding::Utf16);
+        docs.apply("/a", 2, &change(","), Encoding::Utf16);
+        assert!(docs.snapshot("/a").is_none());
+        assert_eq!(docs.open("/a", "file:///a", 0, "hello"), 2);
+        let snap = docs.snapshot("/a").unwrap();
+        assert_eq!((&*snap.text, snap.version), ("hello, there", 2));
+        // A change older than the opened version is dropped; so is one for
+        // a document closed before it opened again.
+        docs.close("/a");
+        docs.apply("/a", 3, &change("!"), Encoding::Utf16);
+        assert_eq!(docs.open("/a", "file:///a", 5, "hello"), 0);
+        assert_eq!(&*docs.snapshot("/a").unwrap().text, "hello");
+        docs.apply("/b", 1, &change("!"), Encoding::Utf16);
+        docs.close("/b");
+        assert_eq!(docs.open("/b", "file:///b", 0, "hello"), 0);
+    }
+
+    #[test]
+    fn early_changes_are_bounded() {
+        let docs = Documents::default();
+        let change = vec![serde_json::json!({"text": "x"})];
+        for i in 0..100 {
+            docs.apply(&format!("/p{i}"), 1, &change, Encoding::Utf16);
+            docs.apply("/p0", i + 2, &change, Encoding::Utf16);
+        }
+        assert_eq!(docs.early.len(), MAX_EARLY_PATHS);
+        assert_eq!(docs.early.get("/p0").unwrap().len(), MAX_EARLY_CHANGES);
     }
 
     #[test]
