@@ -1,5 +1,7 @@
 //! `missing-permission`: an action a task needs that the role does not
 //! allow (or explicitly denies). The task fails with AccessDenied at run time.
+//! Also the needs of the state machine resource itself: log delivery when it
+//! logs, X-Ray when it traces.
 
 use super::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
 use super::{list, policy_anchor, policy_fix};
@@ -11,7 +13,7 @@ use crate::core::rules::RuleMeta;
 pub const RULE: RuleMeta = RuleMeta {
     id: "missing-permission",
     default_severity: Severity::Error,
-    summary: "The role does not allow an action a task needs",
+    summary: "The role does not allow an action a task, or the state machine's logging or tracing, needs",
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
