@@ -10,7 +10,26 @@ use super::Pattern;
 pub struct Catalog {
     #[serde(rename = "awsSdk")]
     pub aws_sdk: AwsSdk,
+    pub machine: MachineNeeds,
     pub integrations: Vec<Integration>,
+}
+
+/// What the role needs for the state machine resource itself.
+#[derive(Deserialize, Debug)]
+pub struct MachineNeeds {
+    /// Log delivery, when the machine logs to CloudWatch Logs.
+    pub logging: MachineNeedSpec,
+    /// X-Ray, when tracing is enabled.
+    pub tracing: MachineNeedSpec,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct MachineNeedSpec {
+    pub source: String,
+    pub actions: Vec<String>,
+    pub resource: String,
+    #[serde(default)]
+    pub unconfirmed: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]

@@ -193,6 +193,44 @@ pub fn input_pattern(task: &TaskResource, argument: &str, ctx: &ArnContext) -> O
     })
 }
 
+/// A feature of the state machine resource (not of a task) that needs
+/// permissions of its role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MachineFeature {
+    /// Logging to CloudWatch Logs at a level other than `OFF`.
+    Logging,
+    /// X-Ray tracing enabled.
+    Tracing,
+}
+
+/// What the role needs for a feature of the state machine resource.
+pub fn machine_need(feature: MachineFeature) -> Need {
+    let spec = match feature {
+        MachineFeature::Logging => &catalog().machine.logging,
+        MachineFeature::Tracing => &catalog().machine.tracing,
+    };
+    Need {
+        actions: spec.actions.clone(),
+        resources: vec![spec.resource.clone()],
+        kind: NeedKind::Other,
+        target_argument: None,
+        dynamic: false,
+        condition: None,
+        any_of: false,
+        optional: false,
+        source: spec.source.as_str(),
+    }
+}
+
+/// What is unconfirmed about the machine-level needs: (feature, note).
+pub fn machine_unconfirmed() -> Vec<(&'static str, &'static str)> {
+    let machine = &catalog().machine;
+    [("logging", &machine.logging), ("tracing", &machine.tracing)]
+        .into_iter()
+        .filter_map(|(name, spec)| spec.unconfirmed.as_deref().map(|u| (name, u)))
+        .collect()
+}
+
 /// Integrations whose facts could not all be confirmed in the AWS
 /// documentation: (`service:api`, what is unconfirmed).
 pub fn unconfirmed() -> Vec<(String, &'static str)> {

@@ -49,6 +49,38 @@ fn every_entry_parses_and_names_its_aws_source() {
 }
 
 #[test]
+fn machine_needs_name_their_aws_source_and_any_resource() {
+    for feature in [MachineFeature::Logging, MachineFeature::Tracing] {
+        let need = machine_need(feature);
+        assert!(need
+            .source
+            .starts_with("https://docs.aws.amazon.com/step-functions/"));
+        assert_eq!(need.resources, ["*"]);
+        assert!(!need.actions.is_empty());
+    }
+    assert_eq!(
+        machine_need(MachineFeature::Tracing).actions,
+        strings(&[
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets"
+        ])
+    );
+    assert!(machine_need(MachineFeature::Logging)
+        .actions
+        .iter()
+        .all(|a| a.starts_with("logs:")));
+    let page = include_str!("../../../docs/catalog.md");
+    for (feature, _) in machine_unconfirmed() {
+        assert!(
+            page.contains(&format!("`{feature}`")),
+            "docs/catalog.md does not list {feature}"
+        );
+    }
+}
+
+#[test]
 fn unconfirmed_facts_are_listed_in_the_docs() {
     let page = include_str!("../../../docs/catalog.md");
     for entry in catalog().integrations.iter().filter(|e| e.unconfirmed.is_some()) {

@@ -261,9 +261,22 @@ fn role_policies(
     unknown: &mut Vec<String>,
 ) -> Vec<PolicyDoc> {
     let mut out = Vec::new();
+    // A document CloudFormation takes as a JSON string is not read: its
+    // statements are out of sight, like a managed policy's.
+    let read = |document: &Node, name: &str, out: &mut Vec<PolicyDoc>, unknown: &mut Vec<String>| {
+        if matches!(document.untagged().kind, crate::core::syntax::NodeKind::String(_)) {
+            unknown.push(format!("the policy document of {name}, written as a string"));
+        } else {
+            out.push(doc(document));
+        }
+    };
     for policy in role.property("Policies").map(Node::elements).unwrap_or(&[]) {
         if let Some(document) = policy.get("PolicyDocument") {
-            out.push(doc(document));
+            let name = policy
+                .get("PolicyName")
+                .and_then(|n| n.untagged().as_str())
+                .unwrap_or(role.id);
+            read(document, name, &mut out, unknown);
         }
     }
     for other in template.resources.values() {
@@ -278,7 +291,7 @@ fn role_policies(
             .any(|r| names_role(template, r, role));
         if attached {
             if let Some(document) = other.property("PolicyDocument") {
-                out.push(doc(document));
+                read(document, other.id, &mut out, unknown);
             }
         }
     }
@@ -301,7 +314,7 @@ fn role_policies(
                             .any(|r| names_role(template, r, role));
                         if !twice {
                             if let Some(document) = managed.property("PolicyDocument") {
-                                out.push(doc(document));
+                                read(document, managed.id, &mut out, unknown);
                             }
                         }
                         continue;

@@ -53,11 +53,23 @@ impl NeedCheck {
     }
 }
 
+/// A need of the state machine resource itself (log delivery, X-Ray),
+/// checked like a task's.
+pub struct MachineNeed {
+    pub feature: crate::core::catalog::MachineFeature,
+    /// The template key that turns the feature on, and where it is.
+    pub key: String,
+    pub location: Location,
+    pub check: NeedCheck,
+}
+
 pub struct Context<'m, 'a> {
     pub files: &'m FileSet,
     pub unit: &'m Unit,
     pub machine: &'m StateMachine<'a>,
     pub tasks: Vec<Task<'m, 'a>>,
+    /// What the state machine resource needs apart from its tasks.
+    pub machine_needs: Vec<MachineNeed>,
     pub policies: Vec<Policy>,
     pub trust: Option<Policy>,
     pub arn: ArnContext,
@@ -124,11 +136,28 @@ impl<'m, 'a> Context<'m, 'a> {
                 needs,
             });
         }
+        let machine_needs: Vec<MachineNeed> = unit
+            .machine
+            .as_ref()
+            .map(crate::core::template::machine_features)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|used| MachineNeed {
+                feature: used.feature,
+                key: used.key,
+                location: Location {
+                    file: unit.machine.as_ref().map_or(definition.file, |m| m.file),
+                    range: used.range,
+                },
+                check: check_need(catalog::machine_need(used.feature), &policies, &index, Vec::new()),
+            })
+            .collect();
         let mut grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>> =
             std::collections::HashMap::new();
         for pair in tasks
             .iter()
             .flat_map(|t| t.needs.iter().flat_map(|n| n.pairs.iter()))
+            .chain(machine_needs.iter().flat_map(|m| m.check.pairs.iter()))
         {
             if let Decision::Allowed { by, conditional } = &pair.decision {
                 for r in by.iter().chain(conditional.iter().map(|(r, _)| r)) {
@@ -146,6 +175,7 @@ impl<'m, 'a> Context<'m, 'a> {
             unit,
             machine,
             tasks,
+            machine_needs,
             policies,
             trust,
             arn,

@@ -1,9 +1,11 @@
 //! `missing-permission`: an action a task needs that the role does not
 //! allow (or explicitly denies). The task fails with AccessDenied at run time.
+//! Also the needs of the state machine resource itself: log delivery when it
+//! logs, X-Ray when it traces.
 
-use super::context::{grouped_statements, Context, Grants, NeedCheck, Task};
+use super::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
 use super::{list, policy_anchor, policy_fix};
-use crate::core::catalog::NeedKind;
+use crate::core::catalog::{MachineFeature, NeedKind};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::Decision;
 use crate::core::rules::RuleMeta;
@@ -11,13 +13,112 @@ use crate::core::rules::RuleMeta;
 pub const RULE: RuleMeta = RuleMeta {
     id: "missing-permission",
     default_severity: Severity::Error,
-    summary: "The role does not allow an action a task needs",
+    summary: "The role does not allow an action a task, or the state machine's logging or tracing, needs",
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     report(ctx, out, &RULE, |kind| {
         !matches!(kind, NeedKind::SyncPoll | NeedKind::EventsRule)
     });
+    for need in &ctx.machine_needs {
+        report_machine(ctx, out, need);
+    }
+}
+
+/// A need of the state machine resource (log delivery for logging, X-Ray
+/// for tracing) the role does not meet: reported on the key that turns the
+/// feature on and on the policy, with a fix that inserts the statement.
+fn report_machine(ctx: &Context, out: &mut Vec<Finding>, need: &MachineNeed) {
+    if need.check.is_met() {
+        return;
+    }
+    let mut missing = Grants::new();
+    let mut denied: Vec<String> = Vec::new();
+    for pair in need.check.missing() {
+        missing
+            .entry((None, pair.action.clone()))
+            .or_default()
+            .insert(pair.resource.clone());
+        if matches!(pair.decision, Decision::ExplicitDeny { .. }) && !denied.contains(&pair.action) {
+            denied.push(pair.action.clone());
+        }
+    }
+    // In the catalog's order, as the AWS page lists them.
+    let actions: Vec<String> =
+        need.check
+            .missing()
+            .map(|p| p.action.clone())
+            .fold(Vec::new(), |mut acc, a| {
+                if !acc.contains(&a) {
+                    acc.push(a);
+                }
+                acc
+            });
+    let name = ctx
+        .unit
+        .machine
+        .as_ref()
+        .map(|m| m.logical_id.as_str())
+        .unwrap_or_default();
+    let what = match need.feature {
+        MachineFeature::Logging => "logs to CloudWatch Logs",
+        MachineFeature::Tracing => "sends traces to X-Ray",
+    };
+    let mut message = format!(
+        "State machine \"{name}\" {what} ({}), which needs {} but the role does not allow {}",
+        need.key,
+        list(&actions),
+        if actions.len() == 1 { "it" } else { "them" }
+    );
+    if !denied.is_empty() {
+        message.push_str(&format!(" ({} explicitly denied)", list(&denied)));
+    }
+    let fix = if denied.is_empty() {
+        policy_fix::insert_statements(ctx, grouped_statements(&missing)).map(|edits| Fix {
+            title: format!("Allow {} for {}", list(&actions), need.key),
+            preferred: true,
+            edits,
+        })
+    } else {
+        None
+    };
+    let anchor = policy_anchor(ctx);
+    let (severity, message) = out_of_sight(ctx, RULE.default_severity, message);
+    let mut on_machine = Finding::new(RULE.id, severity, need.location, message.clone());
+    if let Some(anchor) = anchor {
+        on_machine = on_machine.with_related(anchor, "The role's policy");
+    }
+    if let Some(fix) = &fix {
+        on_machine = on_machine.with_fix(fix.clone());
+    }
+    out.push(on_machine);
+    if let Some(anchor) = anchor {
+        let mut on_policy = Finding::new(RULE.id, severity, anchor, message)
+            .with_related(need.location, format!("{} of \"{name}\"", need.key));
+        if let Some(fix) = fix {
+            on_policy = on_policy.with_fix(fix);
+        }
+        out.push(on_policy);
+    }
+}
+
+/// With policies out of sight (a managed policy by ARN), a need may be met
+/// there: the finding says so, at `info`.
+fn out_of_sight(ctx: &Context, severity: Severity, message: String) -> (Severity, String) {
+    match ctx.unit.unknown_policies.as_slice() {
+        [] => (severity, message),
+        unknown => (
+            Severity::Info,
+            format!(
+                "{message}, unless {} (not in view) does",
+                unknown
+                    .iter()
+                    .map(|u| format!("\"{u}\""))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ),
+        ),
+    }
 }
 
 /// Reports, per task, the needs of the selected kinds that the role does not
@@ -94,20 +195,7 @@ pub fn push_pair(
 ) {
     let anchor: Option<Location> = policy_anchor(ctx);
     // With policies out of sight, the need may be met there.
-    let (severity, message) = match ctx.unit.unknown_policies.as_slice() {
-        [] => (rule.default_severity, message),
-        unknown => (
-            crate::core::diagnostic::Severity::Info,
-            format!(
-                "{message}, unless {} (not in view) does",
-                unknown
-                    .iter()
-                    .map(|u| format!("\"{u}\""))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            ),
-        ),
-    };
+    let (severity, message) = out_of_sight(ctx, rule.default_severity, message);
     let mut on_task = Finding::new(rule.id, severity, task.resource_location, message.clone());
     if let Some(anchor) = anchor {
         on_task = on_task.with_related(anchor, "The role's policy");
