@@ -12,6 +12,46 @@ pub struct Catalog {
     pub aws_sdk: AwsSdk,
     pub machine: MachineNeeds,
     pub integrations: Vec<Integration>,
+    #[serde(rename = "distributedMap")]
+    pub distributed_map: DistributedMap,
+}
+
+/// What a Map state in `DISTRIBUTED` mode needs, by what it does.
+#[derive(Deserialize, Debug)]
+pub struct DistributedMap {
+    pub source: String,
+    /// Starting (and describing) its child workflow executions.
+    #[serde(rename = "childExecutions")]
+    pub child_executions: Vec<MapNeedSpec>,
+    /// `service:api` of the `ItemReader` `Resource` → needs.
+    #[serde(rename = "itemReader")]
+    pub item_reader: HashMap<String, Vec<MapNeedSpec>>,
+    /// `service:api` of the `ResultWriter` `Resource` → needs.
+    #[serde(rename = "resultWriter")]
+    pub result_writer: HashMap<String, Vec<MapNeedSpec>>,
+    #[serde(default)]
+    pub unconfirmed: Option<String>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct MapNeedSpec {
+    pub kind: Kind,
+    pub actions: Vec<String>,
+    /// An ARN pattern: `{partition}`, `{region}`, `{account}`,
+    /// `{StateMachineName}`, and the reader's or writer's arguments
+    /// (`{Bucket}`, `{Key}`, `{Prefix}`, `{Prefix/}`).
+    pub resource: String,
+    #[serde(default)]
+    pub condition: Option<ConditionSpec>,
+    #[serde(default)]
+    pub optional: bool,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ConditionSpec {
+    pub operator: String,
+    pub key: String,
+    pub value: String,
 }
 
 /// What the role needs for the state machine resource itself.

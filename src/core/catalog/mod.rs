@@ -59,7 +59,7 @@ pub struct Need {
     /// documented wildcard form.
     pub dynamic: bool,
     /// An IAM condition AWS's policy attaches, e.g. `iam:PassedToService`.
-    pub condition: Option<(String, String)>,
+    pub condition: Option<Condition>,
     /// Met when any one of `actions` is granted (which the call uses
     /// depends on its data).
     pub any_of: bool,
@@ -67,6 +67,37 @@ pub struct Need {
     pub optional: bool,
     /// The AWS documentation page.
     pub source: &'static str,
+}
+
+/// An IAM condition a need carries: the request has `key` = `value`, and a
+/// statement written for the need tests it with `operator`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Condition {
+    pub operator: String,
+    pub key: String,
+    pub value: String,
+}
+
+impl Condition {
+    pub fn equals(key: &str, value: &str) -> Condition {
+        Condition {
+            operator: "StringEquals".into(),
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// What a Map state in `DISTRIBUTED` mode does as the execution role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapSite {
+    /// Starts one child workflow execution of the state machine itself per
+    /// item (or batch).
+    ChildExecutions,
+    /// Reads its dataset (`ItemReader`).
+    ItemReader,
+    /// Writes its results (`ResultWriter`).
+    ResultWriter,
 }
 
 fn catalog() -> &'static Catalog {
@@ -346,6 +377,157 @@ fn fill(template: &str, ctx: &ArnContext, value: Option<&str>, name: Option<&str
     out
 }
 
+/// What one site of a Distributed Map needs. `resource` is the
+/// `ItemReader`/`ResultWriter` `Resource`; `args` its `Parameters` or
+/// `Arguments`; `machine_name` the state machine's own name when known.
+/// `None` when the catalog does not know that `Resource`.
+pub fn distributed_map_needs(
+    site: MapSite,
+    resource: Option<&str>,
+    args: &dyn Fn(&str) -> ArgValue,
+    machine_name: Option<&str>,
+    ctx: &ArnContext,
+) -> Option<Vec<Need>> {
+    let map = &catalog().distributed_map;
+    let (specs, ctx) = match site {
+        MapSite::ChildExecutions => (&map.child_executions, ctx.clone()),
+        MapSite::ItemReader | MapSite::ResultWriter => {
+            let task = parse_task_resource(resource?);
+            let TaskKind::Optimized { service, api } = &task.kind else {
+                return None;
+            };
+            if task.pattern != Pattern::RequestResponse {
+                return None;
+            }
+            let table = if site == MapSite::ItemReader {
+                &map.item_reader
+            } else {
+                &map.result_writer
+            };
+            (
+                table.get(&format!("{service}:{api}"))?,
+                effective_context(&task, ctx),
+            )
+        }
+    };
+    Some(
+        specs
+            .iter()
+            .map(|spec| instantiate_map(spec, map.source.as_str(), args, machine_name, &ctx))
+            .collect(),
+    )
+}
+
+/// The facts about Distributed Maps that could not be confirmed.
+pub fn distributed_map_unconfirmed() -> Option<&'static str> {
+    catalog().distributed_map.unconfirmed.as_deref()
+}
+
+/// A Distributed Map need: each argument placeholder filled with its static
+/// value; an unknown one becomes `*` and makes the need dynamic. A
+/// condition is kept only when its value is a static, non-empty string.
+fn instantiate_map(
+    spec: &data::MapNeedSpec,
+    source: &'static str,
+    args: &dyn Fn(&str) -> ArgValue,
+    machine_name: Option<&str>,
+    ctx: &ArnContext,
+) -> Need {
+    let value_of = |argument: &str| -> ArgValue {
+        match argument {
+            "StateMachineName" => match machine_name {
+                Some(n) => ArgValue::Static(serde_json::Value::String(n.into())),
+                None => ArgValue::Dynamic,
+            },
+            _ => args(argument),
+        }
+    };
+    let mut dynamic = false;
+    let resource = replace_braced(&spec.resource, |name| {
+        if matches!(name, "partition" | "region" | "account") {
+            return None;
+        }
+        let (argument, slash) = match name.strip_suffix('/') {
+            Some(a) => (a, true),
+            None => (name, false),
+        };
+        Some(match value_of(argument) {
+            ArgValue::Static(serde_json::Value::String(v)) if slash => {
+                let v = v.trim_end_matches('/');
+                if v.is_empty() {
+                    String::new()
+                } else {
+                    format!("{v}/")
+                }
+            }
+            ArgValue::Static(serde_json::Value::String(v)) if !v.is_empty() => v,
+            // No prefix: the whole bucket.
+            ArgValue::Absent | ArgValue::Static(serde_json::Value::String(_)) if argument == "Prefix" => {
+                String::new()
+            }
+            _ => {
+                dynamic = true;
+                if slash {
+                    String::new()
+                } else {
+                    "*".into()
+                }
+            }
+        })
+    });
+    let resource = fill(&resource, ctx, None, None).replace("**", "*");
+    let condition = spec.condition.as_ref().and_then(|c| {
+        let mut known = true;
+        let value = replace_braced(&c.value, |name| match value_of(name) {
+            ArgValue::Static(serde_json::Value::String(v)) if !v.is_empty() => Some(v),
+            _ => {
+                known = false;
+                Some(String::new())
+            }
+        });
+        (known && !value.is_empty()).then(|| Condition {
+            operator: c.operator.clone(),
+            key: c.key.clone(),
+            value,
+        })
+    });
+    Need {
+        actions: spec.actions.clone(),
+        resources: vec![resource],
+        kind: match spec.kind {
+            data::Kind::Call => NeedKind::Call,
+            _ => NeedKind::Other,
+        },
+        target_argument: None,
+        dynamic,
+        condition,
+        any_of: false,
+        optional: spec.optional,
+        source,
+    }
+}
+
+/// Replaces each `{name}` for which `f` returns a value; keeps the others.
+fn replace_braced(template: &str, mut f: impl FnMut(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            out.push_str(after);
+            return out;
+        };
+        match f(&after[1..close]) {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&after[..=close]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn instantiate(
     spec: &NeedSpec,
     source: &'static str,
@@ -359,7 +541,7 @@ fn instantiate(
         data::Kind::Passrole => NeedKind::PassRole,
         data::Kind::Other => NeedKind::Other,
     };
-    let condition = spec.condition.as_ref().map(|(k, v)| (k.clone(), v.clone()));
+    let condition = spec.condition.as_ref().map(|(k, v)| Condition::equals(k, v));
     let (resources, target_argument, dynamic) = match &spec.resource {
         ResourceSpec::Template(t) => (vec![fill(t, ctx, None, None)], None, false),
         ResourceSpec::Target(target) => {

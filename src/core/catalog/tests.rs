@@ -294,3 +294,145 @@ fn action_exception_sources_name_their_exception() {
     );
     assert!(super::aws_sdk_actions("dynamodb", "transactWriteItems").is_empty());
 }
+
+fn map_needs(
+    site: MapSite,
+    resource: Option<&str>,
+    args: serde_json::Value,
+    machine: Option<&str>,
+) -> Vec<Need> {
+    let lookup = |name: &str| match args.get(name) {
+        Some(serde_json::Value::String(s)) if s == "$dynamic" => ArgValue::Dynamic,
+        Some(v) => ArgValue::Static(v.clone()),
+        None => ArgValue::Absent,
+    };
+    distributed_map_needs(site, resource, &lookup, machine, &ctx()).expect("known site")
+}
+
+#[test]
+fn distributed_map_entries_name_their_aws_source() {
+    let map = &catalog().distributed_map;
+    assert_eq!(
+        map.source,
+        "https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html"
+    );
+    assert!(map.item_reader.contains_key("s3:getObject"));
+    assert!(map.item_reader.contains_key("s3:listObjectsV2"));
+    assert!(map.result_writer.contains_key("s3:putObject"));
+    let page = include_str!("../../../docs/catalog.md");
+    assert!(page.contains("iam-policies-eg-dist-map.html"));
+    let unconfirmed = distributed_map_unconfirmed().expect("listed");
+    assert!(unconfirmed.contains("RedriveExecution"));
+    assert!(page.contains("states:RedriveExecution"));
+}
+
+#[test]
+fn distributed_map_child_executions() {
+    let needs = map_needs(MapSite::ChildExecutions, None, json!({}), Some("orders"));
+    assert_eq!(needs[0].actions, strings(&["states:StartExecution"]));
+    assert_eq!(
+        needs[0].resources,
+        strings(&["arn:aws:states:us-east-1:123456789012:stateMachine:orders"])
+    );
+    assert!(!needs[0].dynamic && !needs[0].optional);
+    assert_eq!(needs[1].actions, strings(&["states:DescribeExecution"]));
+    assert_eq!(
+        needs[1].resources,
+        strings(&["arn:aws:states:us-east-1:123456789012:execution:orders:*"])
+    );
+    assert!(needs[1].optional);
+    // A standalone definition does not know its own name.
+    let needs = map_needs(MapSite::ChildExecutions, None, json!({}), None);
+    assert_eq!(
+        needs[0].resources,
+        strings(&["arn:aws:states:us-east-1:123456789012:stateMachine:*"])
+    );
+    assert!(needs[0].dynamic);
+}
+
+#[test]
+fn distributed_map_reader_and_writer() {
+    let get = map_needs(
+        MapSite::ItemReader,
+        Some("arn:aws:states:::s3:getObject"),
+        json!({"Bucket": "in", "Key": "data/ratings.csv"}),
+        None,
+    );
+    assert_eq!(get.len(), 1);
+    assert_eq!(get[0].actions, strings(&["s3:GetObject"]));
+    assert_eq!(get[0].resources, strings(&["arn:aws:s3:::in/data/ratings.csv"]));
+    assert!(!get[0].dynamic);
+
+    let dynamic = map_needs(
+        MapSite::ItemReader,
+        Some("arn:aws:states:::s3:getObject"),
+        json!({"Bucket": "$dynamic", "Key": "data/ratings.csv"}),
+        None,
+    );
+    assert_eq!(
+        dynamic[0].resources,
+        strings(&["arn:aws:s3:::*/data/ratings.csv"])
+    );
+    assert!(dynamic[0].dynamic);
+
+    let list = map_needs(
+        MapSite::ItemReader,
+        Some("arn:aws-cn:states:::s3:listObjectsV2"),
+        json!({"Bucket": "in", "Prefix": "images/"}),
+        None,
+    );
+    assert_eq!(list[0].actions, strings(&["s3:ListBucket"]));
+    assert_eq!(list[0].resources, strings(&["arn:aws-cn:s3:::in"]));
+    assert_eq!(
+        list[0].condition,
+        Some(Condition {
+            operator: "StringLike".into(),
+            key: "s3:prefix".into(),
+            value: "images/".into()
+        })
+    );
+    assert_eq!(list[1].resources, strings(&["arn:aws-cn:s3:::in/images/*"]));
+    assert!(list[1].optional);
+    let whole = map_needs(
+        MapSite::ItemReader,
+        Some("arn:aws:states:::s3:listObjectsV2"),
+        json!({"Bucket": "in"}),
+        None,
+    );
+    assert_eq!(whole[0].condition, None);
+    assert_eq!(whole[1].resources, strings(&["arn:aws:s3:::in/*"]));
+
+    let put = map_needs(
+        MapSite::ResultWriter,
+        Some("arn:aws:states:::s3:putObject"),
+        json!({"Bucket": "out", "Prefix": "csvJobs/"}),
+        None,
+    );
+    assert_eq!(
+        put[0].actions,
+        strings(&[
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload"
+        ])
+    );
+    assert_eq!(put[0].resources, strings(&["arn:aws:s3:::out/csvJobs/*"]));
+    let no_prefix = map_needs(
+        MapSite::ResultWriter,
+        Some("arn:aws:states:::s3:putObject"),
+        json!({"Bucket": "out"}),
+        None,
+    );
+    assert_eq!(no_prefix[0].resources, strings(&["arn:aws:s3:::out/*"]));
+
+    let lookup = |_: &str| ArgValue::Absent;
+    assert!(distributed_map_needs(
+        MapSite::ItemReader,
+        Some("arn:aws:states:::s3:unknownReader"),
+        &lookup,
+        None,
+        &ctx()
+    )
+    .is_none());
+}

@@ -11,6 +11,8 @@ const DECIDABLE: &[&str] = &[
     "aws:sourcearn",
     "aws:sourceaccount",
     "ecs:cluster",
+    // The static `Prefix` of a Distributed Map's ListObjectsV2 reader.
+    "s3:prefix",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use crate::core::analysis::{Unit, Workspace};
 use crate::core::asl::StateMachine;
+use crate::core::catalog::MapSite;
 use crate::core::diagnostic::Location;
 use crate::core::files::{file_name, FileId, FileSet};
 use crate::core::iam::{Decision, Effect, StatementRef};
@@ -49,8 +50,32 @@ fn in_definitions<T>(files: &FileSet, file: FileId, f: impl FnMut(&Context) -> O
 /// and what the role says to it.
 pub(crate) fn task_markdown(ctx: &Context, task: &Task) -> String {
     let mut text = String::new();
-    let resource = task.state.resource().unwrap_or("");
-    let _ = writeln!(text, "**Task `{}`** — `{}`\n", task.state.name, resource);
+    match task.map_site {
+        None => {
+            let resource = task.state.resource().unwrap_or("");
+            let _ = writeln!(text, "**Task `{}`** — `{}`\n", task.state.name, resource);
+        }
+        Some(site) => {
+            let what = match site {
+                MapSite::ChildExecutions => "child workflow executions".to_string(),
+                MapSite::ItemReader | MapSite::ResultWriter => {
+                    let field = if site == MapSite::ItemReader {
+                        "ItemReader"
+                    } else {
+                        "ResultWriter"
+                    };
+                    let resource = task
+                        .state
+                        .field(field)
+                        .and_then(|f| f.get("Resource"))
+                        .and_then(|r| r.as_str())
+                        .unwrap_or("");
+                    format!("{field} `{resource}`")
+                }
+            };
+            let _ = writeln!(text, "**Distributed Map `{}`** — {what}\n", task.state.name);
+        }
+    }
     if task.needs.is_empty() {
         let _ = writeln!(text, "The execution role needs no permission for this task.");
     }

@@ -96,6 +96,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 encoder: encoder.clone(),
                 dialect,
                 sources: vec![file],
+                name: super::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
             }),
         });
     }

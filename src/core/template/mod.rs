@@ -44,6 +44,22 @@ pub struct MachineResource {
     /// Every file the state machine was read from (a module's `.tf`
     /// files): a change to any of them re-checks it.
     pub sources: Vec<FileId>,
+    /// The state machine's own name, when the template states it (a
+    /// literal, or a parameter or variable); `None` when only deployment
+    /// names it (a policy of its own role could not refer to that name
+    /// without a circular dependency).
+    pub name: Option<String>,
+}
+
+/// The name part of a state machine ARN (or the name itself), unless it
+/// is known only from the resource itself (`self_reference`).
+pub fn own_name(value: Option<String>, self_reference: &str) -> Option<String> {
+    let value = value?;
+    let name = match value.rsplit_once(":stateMachine:") {
+        Some((_, name)) => name.to_string(),
+        None => value,
+    };
+    (!name.is_empty() && !name.contains(self_reference)).then_some(name)
 }
 
 /// A feature of a state machine resource that needs permissions of its

@@ -781,6 +781,10 @@ fn machine_unit(
         link,
         shared_policies,
         machine: Some(MachineResource {
+            name: super::own_name(
+                scope.attribute("aws_sfn_state_machine", name, block, "name", "", 0),
+                &format!("aws_sfn_state_machine.{name}"),
+            ),
             file: block.file,
             root,
             logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),

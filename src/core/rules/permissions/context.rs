@@ -9,18 +9,24 @@ use serde_json::Value;
 use crate::core::analysis::{ArnDefaults, PolicyDoc, Unit};
 use crate::core::asl::dataflow::{self, Argument, Leaf};
 use crate::core::asl::{State, StateMachine};
-use crate::core::catalog::{self, ArgValue, ArnContext, Need, TaskResource};
+use crate::core::catalog::{self, ArgValue, ArnContext, MapSite, Need, TaskResource};
 use crate::core::diagnostic::Location;
 use crate::core::files::{FileId, FileSet};
 use crate::core::iam::{self, Decision, Policy, Request, StatementRef};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 
+/// A Task state, or one thing a Distributed Map does as the role (its
+/// `map_site`): what the role must allow for it, and where that is written.
 pub struct Task<'m, 'a> {
     pub state: &'m State<'a>,
     pub resource: TaskResource,
-    /// The `Resource` value, in file coordinates.
+    /// The `Resource` value, in file coordinates (for a Distributed Map:
+    /// its `ItemReader`/`ResultWriter` `Resource`, or the `Mode` value that
+    /// makes it start child executions).
     pub resource_location: Location,
+    /// Set for the needs of a Map state in `DISTRIBUTED` mode.
+    pub map_site: Option<MapSite>,
     pub arguments: Vec<Argument>,
     pub needs: Vec<NeedCheck>,
 }
@@ -76,6 +82,9 @@ pub struct Context<'m, 'a> {
     /// For each statement, what the workflow needs through it (action →
     /// resources): what a rewrite of that statement must keep.
     pub grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>>,
+    /// A Distributed Map reads or writes through a `Resource` the catalog
+    /// does not know: what it needs is not modelled.
+    pub unmodelled_map: bool,
 }
 
 impl<'m, 'a> Context<'m, 'a> {
@@ -134,7 +143,29 @@ impl<'m, 'a> Context<'m, 'a> {
                 },
                 arguments,
                 needs,
+                map_site: None,
             });
+        }
+        let mut unmodelled_map = false;
+        let machine_name = unit.machine.as_ref().and_then(|m| m.name.as_deref());
+        for state in machine.states.iter().filter(|s| is_distributed_map(s)) {
+            for (site, location, needs) in map_sites(state, machine_name, &arn, &mut unmodelled_map) {
+                let needs = needs
+                    .into_iter()
+                    .map(|need| check_need(need, &policies, &index, Vec::new()))
+                    .collect();
+                tasks.push(Task {
+                    state,
+                    resource: catalog::parse_task_resource(""),
+                    resource_location: Location {
+                        file: definition.file,
+                        range: definition.to_file(location.span),
+                    },
+                    arguments: Vec::new(),
+                    needs,
+                    map_site: Some(site),
+                });
+            }
         }
         let machine_needs: Vec<MachineNeed> = unit
             .machine
@@ -180,6 +211,7 @@ impl<'m, 'a> Context<'m, 'a> {
             trust,
             arn,
             grants,
+            unmodelled_map,
         }
     }
 
@@ -220,6 +252,81 @@ impl<'m, 'a> Context<'m, 'a> {
                 .iter()
                 .flat_map(move |n| n.pairs.iter().map(move |p| (t, n, p)))
         })
+    }
+}
+
+/// A Map state whose `ItemProcessor` (or legacy `Iterator`) runs in
+/// `DISTRIBUTED` mode.
+pub fn is_distributed_map(state: &State) -> bool {
+    distributed_mode(state).is_some()
+}
+
+/// The `Mode` value `"DISTRIBUTED"` of a Distributed Map.
+fn distributed_mode<'a>(state: &State<'a>) -> Option<&'a Node> {
+    if state.kind != crate::core::asl::StateType::Map {
+        return None;
+    }
+    let processor = state.field("ItemProcessor").or_else(|| state.field("Iterator"))?;
+    let mode = processor.get("ProcessorConfig")?.get("Mode")?;
+    (mode.as_str() == Some("DISTRIBUTED")).then_some(mode)
+}
+
+/// What a Distributed Map needs, by site, with the node each is reported
+/// on: its child executions (on `Mode`), its `ItemReader` and its
+/// `ResultWriter` (on their `Resource`). A reader or writer the catalog
+/// does not know sets `unmodelled`.
+fn map_sites<'a>(
+    state: &State<'a>,
+    machine_name: Option<&str>,
+    arn: &ArnContext,
+    unmodelled: &mut bool,
+) -> Vec<(MapSite, &'a Node, Vec<Need>)> {
+    let mut out = Vec::new();
+    let Some(mode) = distributed_mode(state) else {
+        return out;
+    };
+    let none = |_: &str| ArgValue::Absent;
+    if let Some(needs) =
+        catalog::distributed_map_needs(MapSite::ChildExecutions, None, &none, machine_name, arn)
+    {
+        out.push((MapSite::ChildExecutions, mode, needs));
+    }
+    for (site, field) in [
+        (MapSite::ItemReader, "ItemReader"),
+        (MapSite::ResultWriter, "ResultWriter"),
+    ] {
+        let Some(block) = state.field(field) else {
+            continue;
+        };
+        let Some(resource) = block.get("Resource") else {
+            continue;
+        };
+        let arguments = block.get("Parameters").or_else(|| block.get("Arguments"));
+        let args = |name: &str| map_argument(arguments, name);
+        match catalog::distributed_map_needs(site, resource.as_str(), &args, machine_name, arn) {
+            Some(needs) => out.push((site, resource, needs)),
+            None => *unmodelled = true,
+        }
+    }
+    out
+}
+
+/// An `ItemReader`/`ResultWriter` argument: a literal string is static;
+/// a JSONPath (`Bucket.$`) or JSONata (`{% … %}`) value is not.
+fn map_argument(arguments: Option<&Node>, name: &str) -> ArgValue {
+    let Some(arguments) = arguments else {
+        return ArgValue::Absent;
+    };
+    if arguments.as_str().is_some() || arguments.get(&format!("{name}.$")).is_some() {
+        return ArgValue::Dynamic;
+    }
+    match arguments.get(name) {
+        None => ArgValue::Absent,
+        Some(node) => match node.as_str() {
+            Some(text) if text.trim_start().starts_with("{%") => ArgValue::Dynamic,
+            Some(text) => ArgValue::Static(Value::String(text.to_string())),
+            None => ArgValue::Dynamic,
+        },
     }
 }
 
@@ -267,8 +374,8 @@ fn check_need(
     known: Vec<(String, String)>,
 ) -> NeedCheck {
     let mut context: Vec<(&str, &str)> = known.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    if let Some((k, v)) = &need.condition {
-        context.push((k.as_str(), v.as_str()));
+    if let Some(c) = &need.condition {
+        context.push((c.key.as_str(), c.value.as_str()));
     }
     let mut pairs = Vec::new();
     for action in &need.actions {
@@ -466,8 +573,8 @@ pub fn sid_for(actions: &[String]) -> String {
     sid
 }
 
-/// An IAM condition a need carries: (key, value) under `StringEquals`.
-pub type NeedCondition = Option<(String, String)>;
+/// An IAM condition a need carries.
+pub type NeedCondition = Option<catalog::Condition>;
 
 /// Grants to write: (condition, action) → resources.
 pub type Grants = BTreeMap<(NeedCondition, String), BTreeSet<String>>;
@@ -510,17 +617,17 @@ pub fn statement_json(
     sid: &str,
     actions: &[String],
     resources: &[String],
-    condition: Option<&(String, String)>,
+    condition: Option<&catalog::Condition>,
 ) -> Value {
     let mut statement = serde_json::Map::new();
     statement.insert("Sid".into(), Value::String(sid.into()));
     statement.insert("Effect".into(), Value::String("Allow".into()));
     statement.insert("Action".into(), string_or_list(actions));
     statement.insert("Resource".into(), string_or_list(resources));
-    if let Some((key, value)) = condition {
+    if let Some(c) = condition {
         statement.insert(
             "Condition".into(),
-            serde_json::json!({"StringEquals": {key.clone(): value.clone()}}),
+            serde_json::json!({c.operator.clone(): {c.key.clone(): c.value.clone()}}),
         );
     }
     Value::Object(statement)

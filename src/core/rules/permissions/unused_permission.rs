@@ -22,9 +22,9 @@ const SERVICE_PREFIXES: &[&str] = &["logs:", "xray:", "kms:", "cloudwatch:"];
 /// Services a workflow may use through another service, with the role's
 /// own permissions, where the definition does not name the call: a
 /// Textract or Rekognition task reads its S3 object as the caller, an
-/// Athena query reads Glue and S3, a Distributed Map reads and writes S3 and
-/// starts child executions. Their actions are never called unused: the fix
-/// would break the workflow.
+/// Athena query reads Glue and S3, a Distributed Map that reads or writes
+/// through a `Resource` the catalog does not know. Their actions are never
+/// called unused: the fix would break the workflow.
 fn indirect_prefixes(ctx: &Context) -> Vec<&'static str> {
     use crate::core::asl::StateType;
     use crate::core::syntax::Node;
@@ -71,8 +71,12 @@ fn indirect_prefixes(ctx: &Context) -> Vec<&'static str> {
                     add(&["athena:", "glue:", "s3:", "lakeformation:"]);
                 }
             }
+            // A Distributed Map's reads, writes and child executions are
+            // modelled (they are tasks of the context) unless it uses a
+            // reader or writer the catalog does not know.
             StateType::Map
-                if state.field("ItemReader").is_some() || state.field("ResultWriter").is_some() =>
+                if ctx.unmodelled_map
+                    && (state.field("ItemReader").is_some() || state.field("ResultWriter").is_some()) =>
             {
                 add(&["s3:", "states:"]);
             }
