@@ -404,6 +404,43 @@ mod tests {
     }
 
     #[test]
+    fn a_distributed_map_gets_hints_and_hover_for_its_reader_and_writer() {
+        let definition = r#"{"StartAt":"Rate","States":{"Rate":{"Type":"Map",
+"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW"},"Parameters":{"Bucket":"in","Key":"ratings.csv"}},
+"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},
+"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"runs"}},
+"End":true}}}"#;
+        let policy = r#"{"Statement":[{"Effect":"Allow","Action":"states:StartExecution","Resource":"*"},
+{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::in/ratings.csv"}]}"#;
+        let mut files = FileSet::new();
+        let id = files.insert("/w/flow.asl.json", definition, None);
+        files.insert("/w/flow.policy.json", policy, None);
+        let hints = permission_hints(&files, id, everything());
+        let writer = after(definition, "\"ResultWriter\":{\"Resource\":\"");
+        assert_eq!(
+            hints
+                .iter()
+                .map(|h| (h.offset, h.label.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                writer,
+                "✗ missing s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts +1 more"
+            )]
+        );
+        assert!(hints[0]
+            .tooltip
+            .starts_with("**Distributed Map `Rate`** — ResultWriter `arn:aws:states:::s3:putObject`\n\n"));
+        let reader = definition.find("arn:aws:states:::s3:getObject").unwrap();
+        let (_, text) = task_hover(&files, id, reader).unwrap();
+        assert!(
+            text.starts_with("**Distributed Map `Rate`** — ItemReader `arn:aws:states:::s3:getObject`\n\n")
+        );
+        assert!(text.contains(
+            "- `s3:GetObject` on `arn:aws:s3:::in/ratings.csv` — allowed by flow.policy.json `#2`"
+        ));
+    }
+
+    #[test]
     fn many_missing_actions_are_counted() {
         assert_eq!(shorten(&["a", "b"]), "a, b");
         assert_eq!(shorten(&["a", "b", "c"]), "a, b, c");
