@@ -32,13 +32,19 @@ use crate::core::files::{FileId, FileSet};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 
-/// Whether a document may be a role's policy, whose completion reads the
-/// definitions linked to it: JSON not named as a definition or a
-/// configuration, that mentions `"Statement"`.
+/// Whether a document may hold a role's policy, whose completion reads
+/// the definitions linked to it: JSON not named as a definition or a
+/// configuration, that mentions `"Statement"`, or a JSON or YAML template
+/// that mentions `Statement` (the policies written in it).
 pub fn may_be_policy(path: &str, text: &str) -> bool {
-    crate::core::classify::kind_by_name(path).is_none()
-        && crate::core::classify::format_of(path) == Some(Format::Json)
-        && text.contains("\"Statement\"")
+    if crate::core::classify::kind_by_name(path).is_some() {
+        return false;
+    }
+    match crate::core::classify::format_of(path) {
+        Some(Format::Json) => text.contains("\"Statement\""),
+        Some(Format::Yaml) => text.contains("Statement"),
+        _ => false,
+    }
 }
 
 /// One definition in a file, with its spans in that file.
