@@ -329,3 +329,67 @@ fn a_null_or_empty_answer_changes_nothing() {
     server.document_text(&def);
     assert!(server.server_requests.is_empty(), "{:?}", server.server_requests);
 }
+
+/// A SAM template whose role's policy is written in it, its definition in
+/// a file of its own, on disk only.
+const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: run
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action:
+                  - lambda:Inv
+                Resource:
+                  - 
+  Flow:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Role: !GetAtt Role.Arn
+      DefinitionUri: flow.asl.json
+";
+
+#[test]
+fn completion_in_a_policy_written_in_a_yaml_template() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("template.yaml", TEMPLATE)]);
+    let mut server = Server::start(&[]);
+    server.initialize(&ws.root(), capabilities(false), json!({"debounceMs": 0}));
+    let template = ws.uri("template.yaml");
+    server.open(&template, TEMPLATE, 1);
+    // In the block item `lambda:Inv`: the actions the definition's tasks
+    // need, written bare in place of the whole scalar.
+    let found = items(&server.request("textDocument/completion", at(&template, 11, 30)));
+    assert_eq!(
+        found[..8],
+        [
+            "lambda:InvokeFunction | needed by Task `Validate`, not allowed yet | 0000 | 11:20-11:30 | lambda:InvokeFunction",
+            "ecs:RunTask | needed by Task `Pack`, not allowed yet | 0001 | 11:20-11:30 | ecs:RunTask",
+            "ecs:StopTask | needed by Task `Pack`, not allowed yet | 0002 | 11:20-11:30 | ecs:StopTask",
+            "ecs:DescribeTasks | needed by Task `Pack`, not allowed yet | 0003 | 11:20-11:30 | ecs:DescribeTasks",
+            "events:PutTargets | needed by Task `Pack`, not allowed yet | 0004 | 11:20-11:30 | events:PutTargets",
+            "events:PutRule | needed by Task `Pack`, not allowed yet | 0005 | 11:20-11:30 | events:PutRule",
+            "events:DescribeRule | needed by Task `Pack`, not allowed yet | 0006 | 11:20-11:30 | events:DescribeRule",
+            "athena:getQueryExecution | in the permission catalog | 0007 | 11:20-11:30 | athena:getQueryExecution",
+        ]
+    );
+    // After the empty item's `- `: the resources, inserted there, quoted
+    // where YAML needs it.
+    let response = server.request("textDocument/completion", at(&template, 13, 20));
+    assert_eq!(
+        items(&response),
+        [
+            "arn:aws:lambda:us-east-1:123456789012:function:Worker | needed by Task `Validate` (`lambda:InvokeFunction`), not allowed yet | 0000 | 13:20-13:20 | arn:aws:lambda:us-east-1:123456789012:function:Worker",
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3 | needed by Task `Pack` (`ecs:RunTask`), not allowed yet | 0001 | 13:20-13:20 | arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3",
+            "* | needed by Task `Pack` (`ecs:StopTask`), not allowed yet | 0002 | 13:20-13:20 | '*'",
+            "!Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForECSTaskRule | needed by Task `Pack` (`events:PutTargets`), not allowed yet: arn:aws:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForECSTaskRule | 0003 | 13:20-13:20 | !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForECSTaskRule",
+            "arn:aws:lambda:us-east-1:123456789012:function:Worker:* | optional for Task `Validate` (`lambda:InvokeFunction`) | 0004 | 13:20-13:20 | arn:aws:lambda:us-east-1:123456789012:function:Worker:*",
+        ]
+    );
+    // Elsewhere in the template: nothing.
+    let response = server.request("textDocument/completion", at(&template, 9, 28));
+    assert_eq!(response["result"]["items"], json!([]));
+}
