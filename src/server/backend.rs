@@ -83,6 +83,15 @@ impl State {
         }
     }
 
+    /// Waits until the workspace is indexed (the files on disk a document
+    /// links to are known); a client that never sends `initialized` gets
+    /// answers after a while all the same.
+    pub async fn wait_indexed(&self) {
+        let mut indexed = self.indexed.subscribe();
+        let _ =
+            tokio::time::timeout(std::time::Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
+    }
+
     pub fn generation(&self, path: &str) -> u64 {
         self.generations.get(path).map(|g| *g).unwrap_or(0)
     }
@@ -529,7 +538,8 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        let Some(cursor) =
+            Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position)).await?
         else {
             return Ok(None);
         };
@@ -544,7 +554,7 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        let Some(cursor) = Cursor::linked(&self.state, params.text_document.uri.as_str(), None)? else {
+        let Some(cursor) = Cursor::linked(&self.state, params.text_document.uri.as_str(), None).await? else {
             return Ok(None);
         };
         let range = params.range;
@@ -578,7 +588,8 @@ impl LanguageServer for Backend {
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
-        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        let Some(cursor) =
+            Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position)).await?
         else {
             return Ok(None);
         };
@@ -593,7 +604,8 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
-        let Some(cursor) = Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position))?
+        let Some(cursor) =
+            Cursor::linked(&self.state, at.text_document.uri.as_str(), Some(at.position)).await?
         else {
             return Ok(None);
         };
@@ -661,7 +673,7 @@ impl LanguageServer for Backend {
             .and_then(|path| Some((self.state.docs.snapshot(&path)?, path)))
             .is_some_and(|(doc, path)| ide::may_be_policy(&path, &doc.text));
         let cursor = if policy {
-            Cursor::linked(&self.state, uri, Some(at.position))?
+            Cursor::linked(&self.state, uri, Some(at.position)).await?
         } else {
             Cursor::new(&self.state, uri, Some(at.position))?
         };

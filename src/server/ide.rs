@@ -36,7 +36,9 @@ impl Cursor {
     /// As `new`, with every file the document's analysis reads (its linked
     /// policies, the template owning it), open ones as the editor has them:
     /// for the features that need the role.
-    pub fn linked(state: &State, uri_text: &str, position: Option<Position>) -> Result<Option<Cursor>> {
+    /// Waits for the workspace index first, so the files on disk are known.
+    pub async fn linked(state: &State, uri_text: &str, position: Option<Position>) -> Result<Option<Cursor>> {
+        state.wait_indexed().await;
         Cursor::open(state, uri_text, position, true)
     }
 

@@ -68,9 +68,7 @@ pub fn schedule(state: &Arc<State>, path: String) {
 }
 
 async fn run(state: &Arc<State>, path: &str, generation: u64) {
-    let mut indexed = state.indexed.subscribe();
-    // A client that never sends `initialized` still gets answers, after a while.
-    let _ = tokio::time::timeout(Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
+    state.wait_indexed().await;
     let (number, files) = state.numbered_snapshot(path);
     tracing::debug!(path, generation, number, "run");
     let Some(focus) = files.lookup(path) else {
