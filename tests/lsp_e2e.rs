@@ -4,77 +4,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::lsp::{apply_edit, Server};
-
-const DEFINITION: &str = r#"{
-  "StartAt": "Validate",
-  "States": {
-    "Validate": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::lambda:invoke",
-      "Parameters": {
-        "FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:Worker",
-        "Payload.$": "$"
-      },
-      "Next": "Pack"
-    },
-    "Pack": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::ecs:runTask.sync",
-      "Parameters": {
-        "Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/main",
-        "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
-      },
-      "End": true
-    }
-  }
-}
-"#;
-
-const POLICY: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "Invoke",
-      "Effect": "Allow",
-      "Action": "lambda:InvokeFunction",
-      "Resource": "*"
-    },
-    {
-      "Sid": "Run",
-      "Effect": "Allow",
-      "Action": "ecs:RunTask",
-      "Resource": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
-    }
-  ]
-}
-"#;
-
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new(files: &[(&str, &str)]) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        Workspace { dir }
-    }
-
-    fn root(&self) -> String {
-        std::fs::canonicalize(self.dir.path())
-            .unwrap()
-            .to_string_lossy()
-            .to_string()
-    }
-
-    fn uri(&self, name: &str) -> String {
-        asl_lsp::protocol::uri::from_path(&format!("{}/{}", self.root(), name))
-    }
-}
+use support::lsp_workspace::{at, span, summary, Workspace, DEFINITION, POLICY};
 
 fn capabilities(utf8: bool) -> Value {
     json!({
@@ -92,25 +22,6 @@ fn start(ws: &Workspace, utf8: bool) -> Server {
         if utf8 { "utf-8" } else { "utf-16" }
     );
     server
-}
-
-fn summary(diagnostics: &[Value]) -> Vec<String> {
-    let mut out: Vec<String> = diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}-{}:{}",
-                d["code"].as_str().unwrap_or(""),
-                d["severity"],
-                d["range"]["start"]["line"],
-                d["range"]["start"]["character"],
-                d["range"]["end"]["line"],
-                d["range"]["end"]["character"]
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]
@@ -684,17 +595,6 @@ fn start_ide(ws: &Workspace, document_changes: bool) -> Server {
         json!(["\"", ":"])
     );
     server
-}
-
-fn span(range: &Value) -> String {
-    format!(
-        "{}:{}-{}:{}",
-        range["start"]["line"], range["start"]["character"], range["end"]["line"], range["end"]["character"]
-    )
-}
-
-fn at(uri: &str, line: u32, character: u32) -> Value {
-    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
 }
 
 fn outline(symbols: &Value, depth: usize, out: &mut Vec<String>) {

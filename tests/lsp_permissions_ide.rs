@@ -6,6 +6,7 @@ mod support;
 
 use serde_json::{json, Value};
 use support::lsp::Server;
+use support::lsp_workspace::{at, span, Workspace};
 
 const DEFINITION: &str = r#"{
   "StartAt": "Invoke",
@@ -76,33 +77,6 @@ const FIXED_POLICY: &str = r#"{
 }
 "#;
 
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new(files: &[(&str, &str)]) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        Workspace { dir }
-    }
-
-    fn root(&self) -> String {
-        std::fs::canonicalize(self.dir.path())
-            .unwrap()
-            .to_string_lossy()
-            .to_string()
-    }
-
-    fn uri(&self, name: &str) -> String {
-        asl_lsp::protocol::uri::from_path(&format!("{}/{}", self.root(), name))
-    }
-}
-
 fn start(ws: &Workspace) -> Server {
     let mut server = Server::start(&[]);
     let result = server.initialize(
@@ -112,17 +86,6 @@ fn start(ws: &Workspace) -> Server {
     );
     assert_eq!(result["result"]["capabilities"]["inlayHintProvider"], true);
     server
-}
-
-fn span(range: &Value) -> String {
-    format!(
-        "{}:{}-{}:{}",
-        range["start"]["line"], range["start"]["character"], range["end"]["line"], range["end"]["character"]
-    )
-}
-
-fn at(uri: &str, line: u32, character: u32) -> Value {
-    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
 }
 
 /// The hints in lines `from..to` as `line:character label`.

@@ -8,77 +8,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 use support::lsp::{Server, TIMEOUT};
-
-const DEFINITION: &str = r#"{
-  "StartAt": "Validate",
-  "States": {
-    "Validate": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::lambda:invoke",
-      "Parameters": {
-        "FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:Worker",
-        "Payload.$": "$"
-      },
-      "Next": "Pack"
-    },
-    "Pack": {
-      "Type": "Task",
-      "Resource": "arn:aws:states:::ecs:runTask.sync",
-      "Parameters": {
-        "Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/main",
-        "TaskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
-      },
-      "End": true
-    }
-  }
-}
-"#;
-
-const POLICY: &str = r#"{
-  "Version": "2012-10-17",
-  "Statement": [
-    {
-      "Sid": "Invoke",
-      "Effect": "Allow",
-      "Action": "lambda:InvokeFunction",
-      "Resource": "*"
-    },
-    {
-      "Sid": "Run",
-      "Effect": "Allow",
-      "Action": "ecs:RunTask",
-      "Resource": "arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"
-    }
-  ]
-}
-"#;
-
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new(files: &[(&str, &str)]) -> Workspace {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        Workspace { dir }
-    }
-
-    fn root(&self) -> String {
-        std::fs::canonicalize(self.dir.path())
-            .unwrap()
-            .to_string_lossy()
-            .to_string()
-    }
-
-    fn uri(&self, name: &str) -> String {
-        asl_lsp::protocol::uri::from_path(&format!("{}/{}", self.root(), name))
-    }
-}
+use support::lsp_workspace::{at, span, summary, Workspace, DEFINITION, POLICY};
 
 fn capabilities(configuration: bool) -> Value {
     json!({
@@ -86,17 +16,6 @@ fn capabilities(configuration: bool) -> Value {
         "workspace": {"configuration": configuration},
         "textDocument": {"publishDiagnostics": {"relatedInformation": true}},
     })
-}
-
-fn at(uri: &str, line: u32, character: u32) -> Value {
-    json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
-}
-
-fn span(range: &Value) -> String {
-    format!(
-        "{}:{}-{}:{}",
-        range["start"]["line"], range["start"]["character"], range["end"]["line"], range["end"]["character"]
-    )
 }
 
 /// Each item as `label | detail | sortText | range | newText`.
@@ -116,25 +35,6 @@ fn items(response: &Value) -> Vec<String> {
             )
         })
         .collect()
-}
-
-fn summary(diagnostics: &[Value]) -> Vec<String> {
-    let mut out: Vec<String> = diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{} {} {}:{}-{}:{}",
-                d["code"].as_str().unwrap_or(""),
-                d["severity"],
-                d["range"]["start"]["line"],
-                d["range"]["start"]["character"],
-                d["range"]["end"]["line"],
-                d["range"]["end"]["character"]
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

@@ -1,5 +1,6 @@
 #![allow(dead_code)]
 pub mod lsp;
+pub mod lsp_workspace;
 pub mod render;
 
 use std::path::{Path, PathBuf};
