@@ -559,19 +559,7 @@ mod tests {
         let mut files = FileSet::new();
         files.insert("/w/flow.asl.json", DEFINITION, None);
         let id = files.insert("/w/flow.policy.json", text, Some(1));
-        complete_at(&files, id, offset)
-            .into_iter()
-            .map(|i| {
-                format!(
-                    "{} {:?} {} {:?} {:?}",
-                    i.label,
-                    i.kind,
-                    i.detail.unwrap_or_default(),
-                    i.range,
-                    i.new_text
-                )
-            })
-            .collect()
+        rendered(&files, id, offset)
     }
 
     #[test]
@@ -755,14 +743,9 @@ Resources:
             End: true
 ";
 
-    /// The items at `$0` in the template `fixture` (named by `path`), as in
-    /// `complete`, with the text that ends up there.
-    fn complete_template(path: &str, fixture: &str) -> Vec<String> {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replacen("$0", "", 1);
-        let mut files = FileSet::new();
-        let id = files.insert(path, text, Some(1));
-        complete_at(&files, id, offset)
+    /// Each item at `offset` as label, kind, detail, range and text.
+    fn rendered(files: &FileSet, id: FileId, offset: usize) -> Vec<String> {
+        complete_at(files, id, offset)
             .into_iter()
             .map(|i| {
                 format!(
@@ -775,6 +758,16 @@ Resources:
                 )
             })
             .collect()
+    }
+
+    /// The items at `$0` in the template `fixture` (named by `path`), as in
+    /// `complete`, with the text that ends up there.
+    fn complete_template(path: &str, fixture: &str) -> Vec<String> {
+        let offset = fixture.find("$0").unwrap();
+        let text = fixture.replacen("$0", "", 1);
+        let mut files = FileSet::new();
+        let id = files.insert(path, text, Some(1));
+        rendered(&files, id, offset)
     }
 
     const JSON_TEMPLATE: &str = r#"{
