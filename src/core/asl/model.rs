@@ -3,7 +3,7 @@
 //! outgoing edges. Lowering is tolerant: whatever is malformed is left out
 //! of the model and reported by the `asl-*` rules, never by a panic here.
 
-use std::collections::HashMap;
+use crate::core::hash::FastMap;
 
 use crate::core::syntax::{Member, Node};
 use crate::core::text::TextRange;
@@ -124,7 +124,7 @@ pub struct StateMachine<'a> {
     pub root: &'a Node,
     pub scopes: Vec<Scope<'a>>,
     pub states: Vec<State<'a>>,
-    by_name: HashMap<(ScopeId, &'a str), StateId>,
+    by_name: FastMap<(ScopeId, &'a str), StateId>,
 }
 
 /// Objects deeper than this many nested scopes are not lowered (hostile input).
@@ -137,7 +137,7 @@ impl<'a> StateMachine<'a> {
             root,
             scopes: Vec::new(),
             states: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: FastMap::default(),
         };
         let top_language = query_language_of(root).unwrap_or(QueryLanguage::JsonPath);
         // Explicit work list instead of recursion: (scope node, parent, inherited language, depth).

@@ -3,7 +3,7 @@
 //! data with JSONata"); fields that exclude each other; Retry and Catch;
 //! state names; Credentials.
 
-use std::collections::HashMap;
+use crate::core::hash::FastMap;
 
 use super::{closest, DefinitionContext};
 use crate::core::asl::{QueryLanguage, State, StateType};
@@ -177,7 +177,7 @@ const EXCLUSIVE: &[(&str, &str)] = &[
 ];
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    let mut first_use: HashMap<&str, &State> = HashMap::new();
+    let mut first_use: FastMap<&str, &State> = FastMap::default();
     for state in &ctx.machine.states {
         if state.name.chars().count() > 80 {
             out.push(ctx.finding(

@@ -5,7 +5,7 @@
 //! has assigned it (in its own scope or an enclosing one) is reported as a
 //! warning: it would fail at run time.
 
-use std::collections::HashSet;
+use crate::core::hash::FastSet as HashSet;
 
 use super::{string_range, DefinitionContext};
 use crate::core::asl::jsonpath::{self, PathRoot};
@@ -38,7 +38,7 @@ const NOT_READ: &[&str] = &[
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     let machine = ctx.machine;
     // What each state assigns.
-    let mut assigns: Vec<HashSet<String>> = vec![HashSet::new(); machine.states.len()];
+    let mut assigns: Vec<HashSet<String>> = vec![HashSet::default(); machine.states.len()];
     for state in &machine.states {
         for assign in assign_nodes(state) {
             if !assign.is_object() {

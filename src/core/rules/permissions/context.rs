@@ -69,6 +69,9 @@ pub struct MachineNeed {
     pub check: NeedCheck,
 }
 
+/// Statement → action → resources.
+pub type StatementGrants = crate::core::hash::FastMap<StatementRef, BTreeMap<String, BTreeSet<String>>>;
+
 pub struct Context<'m, 'a> {
     pub files: &'m FileSet,
     pub unit: &'m Unit,
@@ -80,8 +83,9 @@ pub struct Context<'m, 'a> {
     pub trust: Option<Policy>,
     pub arn: ArnContext,
     /// For each statement, what the workflow needs through it (action →
-    /// resources): what a rewrite of that statement must keep.
-    pub grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>>,
+    /// resources): what a rewrite of that statement must keep. Built on
+    /// first use: only fixes that rewrite a statement read it.
+    grants: std::cell::OnceCell<StatementGrants>,
     /// A Distributed Map reads or writes through a `Resource` the catalog
     /// does not know: what it needs is not modelled.
     pub unmodelled_map: bool,
@@ -183,24 +187,6 @@ impl<'m, 'a> Context<'m, 'a> {
                 check: check_need(catalog::machine_need(used.feature), &policies, &index, Vec::new()),
             })
             .collect();
-        let mut grants: std::collections::HashMap<StatementRef, BTreeMap<String, BTreeSet<String>>> =
-            std::collections::HashMap::new();
-        for pair in tasks
-            .iter()
-            .flat_map(|t| t.needs.iter().flat_map(|n| n.pairs.iter()))
-            .chain(machine_needs.iter().flat_map(|m| m.check.pairs.iter()))
-        {
-            if let Decision::Allowed { by, conditional } = &pair.decision {
-                for r in by.iter().chain(conditional.iter().map(|(r, _)| r)) {
-                    grants
-                        .entry(*r)
-                        .or_default()
-                        .entry(pair.action.clone())
-                        .or_default()
-                        .insert(pair.resource.clone());
-                }
-            }
-        }
         Context {
             files,
             unit,
@@ -210,9 +196,34 @@ impl<'m, 'a> Context<'m, 'a> {
             policies,
             trust,
             arn,
-            grants,
+            grants: std::cell::OnceCell::new(),
             unmodelled_map,
         }
+    }
+
+    /// For each statement, what the workflow needs through it.
+    pub fn grants(&self) -> &StatementGrants {
+        self.grants.get_or_init(|| {
+            let mut grants = StatementGrants::default();
+            let task_pairs = self
+                .tasks
+                .iter()
+                .flat_map(|t| t.needs.iter().flat_map(|n| n.pairs.iter()));
+            let machine_pairs = self.machine_needs.iter().flat_map(|m| m.check.pairs.iter());
+            for pair in task_pairs.chain(machine_pairs) {
+                if let Decision::Allowed { by, conditional } = &pair.decision {
+                    for r in by.iter().chain(conditional.iter().map(|(r, _)| r)) {
+                        grants
+                            .entry(*r)
+                            .or_default()
+                            .entry(pair.action.clone())
+                            .or_default()
+                            .insert(pair.resource.clone());
+                    }
+                }
+            }
+            grants
+        })
     }
 
     pub fn unit_text(&self, file: FileId) -> &'m str {

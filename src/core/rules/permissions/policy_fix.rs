@@ -151,7 +151,7 @@ fn ctx_text<'c>(ctx: &'c Context, policy: usize) -> &'c str {
 
 /// What a statement grants that the workflow needs: action → resources.
 pub fn needed_through(ctx: &Context, r: StatementRef) -> BTreeMap<String, BTreeSet<String>> {
-    ctx.grants.get(&r).cloned().unwrap_or_default()
+    ctx.grants().get(&r).cloned().unwrap_or_default()
 }
 
 /// Rewrites statement `r` so that the actions the workflow needs through it
