@@ -73,30 +73,23 @@ pub fn parse_task_resource(resource: &str) -> TaskResource {
         region: None,
         account: None,
     };
-    let parts = split_arn(resource.trim());
+    let resource = resource.trim();
+    let parts = split_arn(resource);
     if parts.len() < 6 || parts[0] != "arn" {
         return unknown;
     }
-    let partition = non_empty(parts[1]);
-    let region = non_empty(parts[3]);
-    let account = non_empty(parts[4]);
-    let with = |kind, pattern| TaskResource {
-        kind,
-        pattern,
-        partition: partition.clone(),
-        region: region.clone(),
-        account: account.clone(),
-    };
-    match parts[2] {
-        "lambda" if parts[5] == "function" && parts.len() >= 7 => with(
+    let (kind, pattern) = match parts[2] {
+        "lambda" if parts[5] == "function" && parts.len() >= 7 => (
             TaskKind::LambdaArn {
-                function_arn: resource.trim().to_string(),
+                function_arn: resource.to_string(),
             },
             Pattern::RequestResponse,
         ),
-        "states" if parts[5] == "activity" => with(TaskKind::Activity, Pattern::RequestResponse),
+        "states" if parts[5] == "activity" => (TaskKind::Activity, Pattern::RequestResponse),
         "states" => {
-            let tail = parts[5..].join(":");
+            // Everything after the account, as written (`service:api.sync`).
+            let tail_start = parts[..5].iter().map(|p| p.len() + 1).sum::<usize>();
+            let tail = &resource[tail_start..];
             let (body, pattern) = if let Some(b) = tail.strip_suffix(".sync:2") {
                 (b, Pattern::Sync2)
             } else if let Some(b) = tail.strip_suffix(".sync") {
@@ -104,31 +97,35 @@ pub fn parse_task_resource(resource: &str) -> TaskResource {
             } else if let Some(b) = tail.strip_suffix(".waitForTaskToken") {
                 (b, Pattern::WaitForTaskToken)
             } else {
-                (tail.as_str(), Pattern::RequestResponse)
+                (tail, Pattern::RequestResponse)
             };
             if body.contains("${") {
                 return unknown;
             }
-            let pieces: Vec<&str> = body.split(':').collect();
-            match pieces.as_slice() {
-                ["aws-sdk", service, action] => with(
-                    TaskKind::AwsSdk {
-                        service: service.to_string(),
-                        action: action.to_string(),
-                    },
-                    pattern,
-                ),
-                [service, api] if !service.is_empty() && !api.is_empty() => with(
+            let mut pieces = body.split(':');
+            let kind = match (pieces.next(), pieces.next(), pieces.next(), pieces.next()) {
+                (Some("aws-sdk"), Some(service), Some(action), None) => TaskKind::AwsSdk {
+                    service: service.to_string(),
+                    action: action.to_string(),
+                },
+                (Some(service), Some(api), None, None) if !service.is_empty() && !api.is_empty() => {
                     TaskKind::Optimized {
                         service: service.to_string(),
                         api: api.to_string(),
-                    },
-                    pattern,
-                ),
-                _ => unknown,
-            }
+                    }
+                }
+                _ => return unknown,
+            };
+            (kind, pattern)
         }
-        _ => unknown,
+        _ => return unknown,
+    };
+    TaskResource {
+        kind,
+        pattern,
+        partition: non_empty(parts[1]),
+        region: non_empty(parts[3]),
+        account: non_empty(parts[4]),
     }
 }
 

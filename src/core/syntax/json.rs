@@ -2,7 +2,8 @@
 //! tolerated (users type them) and returned so a rule can report them.
 
 use jsonc_parser::ast;
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, Scanner, ScannerOptions};
 
 use super::tree::{Member, Node, NodeKind, Parsed, SyntaxError};
 use crate::core::text::TextRange;
@@ -25,6 +26,23 @@ fn strict_options() -> ParseOptions {
 /// Parses `text` as JSON. Never panics; a document that does not parse
 /// yields no tree and exactly one error at the place the parser stopped.
 pub fn parse(text: &str) -> Parsed {
+    // Most documents are valid JSON without comments: build the tree straight
+    // from jsonc-parser's tokens. Anything else takes jsonc-parser's own
+    // parser, which gives the comments and the exact error.
+    if !has_comment(text) {
+        if let Some(root) = build_from_tokens(text) {
+            return Parsed {
+                root: Some(root),
+                errors: Vec::new(),
+                comments: Vec::new(),
+            };
+        }
+    }
+    parse_full(text)
+}
+
+/// jsonc-parser's own parser: comments, and the error where it stopped.
+fn parse_full(text: &str) -> Parsed {
     // Collecting comments costs a third of the parse: only when there are any.
     let collect = CollectOptions {
         comments: if has_comment(text) {
@@ -81,6 +99,158 @@ pub fn parse(text: &str) -> Parsed {
                     message,
                 }],
                 comments: Vec::new(),
+            }
+        }
+    }
+}
+
+fn strict_scanner_options() -> ScannerOptions {
+    let parse = strict_options();
+    ScannerOptions {
+        allow_single_quoted_strings: parse.allow_single_quoted_strings,
+        allow_hexadecimal_numbers: parse.allow_hexadecimal_numbers,
+        allow_unary_plus_numbers: parse.allow_unary_plus_numbers,
+        allow_bare_decimal_point_numbers: parse.allow_bare_decimal_point_numbers,
+        allow_non_finite_numbers: parse.allow_non_finite_numbers,
+        allow_extended_string_escapes: parse.allow_extended_string_escapes,
+    }
+}
+
+/// Nesting beyond this is left to jsonc-parser, which refuses it with its
+/// own error (its limit is higher).
+const FAST_PATH_MAX_DEPTH: usize = 200;
+
+/// An object or array still open while building from tokens.
+enum Open {
+    Object {
+        /// The opening brace.
+        start: TextRange,
+        members: Vec<Member>,
+        /// The key whose value is being read.
+        key: (String, TextRange),
+    },
+    Array {
+        start: TextRange,
+        items: Vec<Node>,
+    },
+}
+
+/// The tree of a strict, comment-free JSON document, read with an explicit
+/// stack; `None` at the first thing that is not (an error, a comment, a
+/// word, trailing text), for the full parser to report.
+fn build_from_tokens(text: &str) -> Option<Node> {
+    let mut scanner = Scanner::new(text, &strict_scanner_options());
+    // `Some(None)` at the end of the text, `None` on a scanner error.
+    let mut scan = move || -> Option<Option<(Token<'_>, TextRange)>> {
+        let token = scanner.scan().ok()?;
+        Some(token.map(|t| (t, TextRange::new(scanner.token_start(), scanner.token_end()))))
+    };
+    let mut at_end = false;
+    let mut next = || -> Option<(Token<'_>, TextRange)> {
+        match scan() {
+            Some(None) => {
+                at_end = true;
+                None
+            }
+            other => other?,
+        }
+    };
+    // `key : value` after an object's `{` or `,`: the key and the value's first token.
+    fn member_start<'t>(
+        next: &mut impl FnMut() -> Option<(Token<'t>, TextRange)>,
+        first: (Token<'t>, TextRange),
+    ) -> Option<((String, TextRange), (Token<'t>, TextRange))> {
+        let (Token::String(key), key_span) = first else {
+            return None;
+        };
+        let (Token::Colon, _) = next()? else {
+            return None;
+        };
+        Some(((key.into_owned(), key_span), next()?))
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut token = next()?;
+    loop {
+        let (first, span) = token;
+        let mut value = match first {
+            Token::OpenBrace | Token::OpenBracket if stack.len() >= FAST_PATH_MAX_DEPTH => return None,
+            Token::OpenBrace => {
+                let after = next()?;
+                if let (Token::CloseBrace, close) = after {
+                    Node::new(span.cover(close), NodeKind::Object(Vec::new()))
+                } else {
+                    let (key, value_start) = member_start(&mut next, after)?;
+                    stack.push(Open::Object {
+                        start: span,
+                        members: Vec::new(),
+                        key,
+                    });
+                    token = value_start;
+                    continue;
+                }
+            }
+            Token::OpenBracket => {
+                let after = next()?;
+                if let (Token::CloseBracket, close) = after {
+                    Node::new(span.cover(close), NodeKind::Array(Vec::new()))
+                } else {
+                    stack.push(Open::Array {
+                        start: span,
+                        items: Vec::new(),
+                    });
+                    token = after;
+                    continue;
+                }
+            }
+            Token::String(s) => Node::new(span, NodeKind::String(s.into_owned())),
+            Token::Number(n) => Node::new(span, NodeKind::Number(n.to_string())),
+            Token::Boolean(b) => Node::new(span, NodeKind::Bool(b)),
+            Token::Null => Node::new(span, NodeKind::Null),
+            _ => return None,
+        };
+        // Hand the finished value to its container, closing containers as
+        // far as the tokens say.
+        loop {
+            match stack.last_mut() {
+                None => return (next().is_none() && at_end).then_some(value),
+                Some(Open::Object { start, members, key }) => {
+                    let (key, key_span) = std::mem::take(key);
+                    members.push(Member { key, key_span, value });
+                    match next()? {
+                        (Token::Comma, _) => {
+                            let after = next()?;
+                            let (key, value_start) = member_start(&mut next, after)?;
+                            if let Some(Open::Object { key: slot, .. }) = stack.last_mut() {
+                                *slot = key;
+                            }
+                            token = value_start;
+                            break;
+                        }
+                        (Token::CloseBrace, close) => {
+                            let start = *start;
+                            let members = std::mem::take(members);
+                            stack.pop();
+                            value = Node::new(start.cover(close), NodeKind::Object(members));
+                        }
+                        _ => return None,
+                    }
+                }
+                Some(Open::Array { start, items }) => {
+                    items.push(value);
+                    match next()? {
+                        (Token::Comma, _) => {
+                            token = next()?;
+                            break;
+                        }
+                        (Token::CloseBracket, close) => {
+                            let start = *start;
+                            let items = std::mem::take(items);
+                            stack.pop();
+                            value = Node::new(start.cover(close), NodeKind::Array(items));
+                        }
+                        _ => return None,
+                    }
+                }
             }
         }
     }
@@ -178,6 +348,76 @@ mod tests {
         let parsed = parse(&text);
         assert!(parsed.root.is_none());
         assert!(parsed.errors[0].message.contains("too deeply"));
+    }
+
+    use proptest::prelude::*;
+
+    fn json_value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            (-1e6f64..1e6).prop_map(|n| serde_json::json!(n)),
+            "[a-z\"\\/\n\t\u{e9}\u{1F600}\u{4e2d} ]{0,8}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                proptest::collection::vec(("[a-zA-Z\"]{0,5}", inner), 0..4)
+                    .prop_map(|members| serde_json::Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Valid JSON takes the token path, and it builds what the full parser builds.
+        #[test]
+        fn token_path_builds_the_full_parsers_tree(value in json_value(), pretty in any::<bool>()) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let full = parse_full(&text);
+            prop_assert!(full.errors.is_empty());
+            prop_assert_eq!(build_from_tokens(&text), full.root);
+        }
+
+        /// On any text, the token path either agrees with the full parser on
+        /// a document without errors, or gives way to it.
+        #[test]
+        fn token_path_never_accepts_what_the_full_parser_refuses(text in "[\\[\\]{}:, \"a1.eE+\\-tfrunl\\\\/*\n]{0,24}") {
+            if let Some(root) = build_from_tokens(&text) {
+                let full = parse_full(&text);
+                prop_assert!(full.errors.is_empty(), "{:?}", full.errors);
+                prop_assert!(full.comments.is_empty());
+                prop_assert_eq!(Some(root), full.root);
+            }
+        }
+    }
+
+    #[test]
+    fn token_path_gives_way_on_errors_comments_and_depth() {
+        for text in [
+            "{\"a\": 1,}",
+            "{\"a\" 1}",
+            "[1 2]",
+            "{a: 1}",
+            "[1] 2",
+            "",
+            "// c\n{}",
+            "01",
+            "'a'",
+        ] {
+            assert_eq!(build_from_tokens(text), None, "{text:?}");
+        }
+        let deep = "[".repeat(FAST_PATH_MAX_DEPTH + 1) + &"]".repeat(FAST_PATH_MAX_DEPTH + 1);
+        assert_eq!(build_from_tokens(&deep), None);
+        assert!(parse(&deep).root.is_some());
+        assert_eq!(
+            build_from_tokens(" {\"k\": [true, null, -1.5e3, \"\\u00e9\"], \"e\": {}} "),
+            parse_full(" {\"k\": [true, null, -1.5e3, \"\\u00e9\"], \"e\": {}} ").root
+        );
     }
 
     #[test]
