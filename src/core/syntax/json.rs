@@ -125,13 +125,14 @@ enum Open {
     Object {
         /// The opening brace.
         start: TextRange,
-        members: Vec<Member>,
+        /// Where its members begin in the shared member list.
+        first: usize,
         /// The key whose value is being read.
         key: (String, TextRange),
     },
     Array {
         start: TextRange,
-        items: Vec<Node>,
+        first: usize,
     },
 }
 
@@ -169,6 +170,10 @@ fn build_from_tokens(text: &str) -> Option<Node> {
         Some(((key.into_owned(), key_span), next()?))
     }
     let mut stack: Vec<Open> = Vec::new();
+    // The members and items of every open container, innermost last: each
+    // container gets an exactly sized vector when it closes.
+    let mut open_members: Vec<Member> = Vec::new();
+    let mut open_items: Vec<Node> = Vec::new();
     let mut token = next()?;
     loop {
         let (first, span) = token;
@@ -182,7 +187,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
                     let (key, value_start) = member_start(&mut next, after)?;
                     stack.push(Open::Object {
                         start: span,
-                        members: Vec::new(),
+                        first: open_members.len(),
                         key,
                     });
                     token = value_start;
@@ -196,7 +201,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
                 } else {
                     stack.push(Open::Array {
                         start: span,
-                        items: Vec::new(),
+                        first: open_items.len(),
                     });
                     token = after;
                     continue;
@@ -213,9 +218,9 @@ fn build_from_tokens(text: &str) -> Option<Node> {
         loop {
             match stack.last_mut() {
                 None => return (next().is_none() && at_end).then_some(value),
-                Some(Open::Object { start, members, key }) => {
+                Some(Open::Object { start, first, key }) => {
                     let (key, key_span) = std::mem::take(key);
-                    members.push(Member { key, key_span, value });
+                    open_members.push(Member { key, key_span, value });
                     match next()? {
                         (Token::Comma, _) => {
                             let after = next()?;
@@ -228,15 +233,15 @@ fn build_from_tokens(text: &str) -> Option<Node> {
                         }
                         (Token::CloseBrace, close) => {
                             let start = *start;
-                            let members = std::mem::take(members);
+                            let members = open_members.drain(*first..).collect();
                             stack.pop();
                             value = Node::new(start.cover(close), NodeKind::Object(members));
                         }
                         _ => return None,
                     }
                 }
-                Some(Open::Array { start, items }) => {
-                    items.push(value);
+                Some(Open::Array { start, first }) => {
+                    open_items.push(value);
                     match next()? {
                         (Token::Comma, _) => {
                             token = next()?;
@@ -244,7 +249,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
                         }
                         (Token::CloseBracket, close) => {
                             let start = *start;
-                            let items = std::mem::take(items);
+                            let items = open_items.drain(*first..).collect();
                             stack.pop();
                             value = Node::new(start.cover(close), NodeKind::Array(items));
                         }

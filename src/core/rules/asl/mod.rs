@@ -261,7 +261,8 @@ pub fn is_placeholder(node: &Node) -> bool {
 /// Calls `f` on every value inside `node` (itself included) with the key it
 /// sits under, walking with an explicit stack and a depth cap.
 pub fn walk<'n>(node: &'n Node, mut f: impl FnMut(Option<&'n crate::core::syntax::Member>, &'n Node)) {
-    let mut stack: Vec<(Option<&crate::core::syntax::Member>, &Node, usize)> = vec![(None, node, 0)];
+    let mut stack: Vec<(Option<&crate::core::syntax::Member>, &Node, usize)> = Vec::with_capacity(16);
+    stack.push((None, node, 0));
     while let Some((member, node, depth)) = stack.pop() {
         f(member, node);
         if depth >= 256 {
