@@ -413,6 +413,8 @@ mod tests {
             "// c\n{}",
             "01",
             "'a'",
+            // A value followed by text the scanner refuses.
+            "1\"",
         ] {
             assert_eq!(build_from_tokens(text), None, "{text:?}");
         }
