@@ -29,7 +29,8 @@ pub fn parse(text: &str) -> Parsed {
     // Most documents are valid JSON without comments: build the tree straight
     // from jsonc-parser's tokens. Anything else takes jsonc-parser's own
     // parser, which gives the comments and the exact error.
-    if !has_comment(text) {
+    let comments = has_comment(text);
+    if !comments {
         if let Some(root) = build_from_tokens(text) {
             return Parsed {
                 root: Some(root),
@@ -38,14 +39,14 @@ pub fn parse(text: &str) -> Parsed {
             };
         }
     }
-    parse_full(text)
+    parse_full(text, comments)
 }
 
 /// jsonc-parser's own parser: comments, and the error where it stopped.
-fn parse_full(text: &str) -> Parsed {
+fn parse_full(text: &str, comments: bool) -> Parsed {
     // Collecting comments costs a third of the parse: only when there are any.
     let collect = CollectOptions {
-        comments: if has_comment(text) {
+        comments: if comments {
             CommentCollectionStrategy::Separate
         } else {
             CommentCollectionStrategy::Off
@@ -146,16 +147,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
         let token = scanner.scan().ok()?;
         Some(token.map(|t| (t, TextRange::new(scanner.token_start(), scanner.token_end()))))
     };
-    let mut at_end = false;
-    let mut next = || -> Option<(Token<'_>, TextRange)> {
-        match scan() {
-            Some(None) => {
-                at_end = true;
-                None
-            }
-            other => other?,
-        }
-    };
+    let mut next = || scan().flatten();
     // `key : value` after an object's `{` or `,`: the key and the value's first token.
     fn member_start<'t>(
         next: &mut impl FnMut() -> Option<(Token<'t>, TextRange)>,
@@ -217,7 +209,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
         // far as the tokens say.
         loop {
             match stack.last_mut() {
-                None => return (next().is_none() && at_end).then_some(value),
+                None => return matches!(scan(), Some(None)).then_some(value),
                 Some(Open::Object { start, first, key }) => {
                     let (key, key_span) = std::mem::take(key);
                     open_members.push(Member { key, key_span, value });
@@ -383,7 +375,7 @@ mod tests {
             } else {
                 serde_json::to_string(&value).unwrap()
             };
-            let full = parse_full(&text);
+            let full = parse_full(&text, has_comment(&text));
             prop_assert!(full.errors.is_empty());
             prop_assert_eq!(build_from_tokens(&text), full.root);
         }
@@ -393,7 +385,7 @@ mod tests {
         #[test]
         fn token_path_never_accepts_what_the_full_parser_refuses(text in "[\\[\\]{}:, \"a1.eE+\\-tfrunl\\\\/*\n]{0,24}") {
             if let Some(root) = build_from_tokens(&text) {
-                let full = parse_full(&text);
+                let full = parse_full(&text, has_comment(&text));
                 prop_assert!(full.errors.is_empty(), "{:?}", full.errors);
                 prop_assert!(full.comments.is_empty());
                 prop_assert_eq!(Some(root), full.root);
@@ -423,7 +415,7 @@ mod tests {
         assert!(parse(&deep).root.is_some());
         assert_eq!(
             build_from_tokens(" {\"k\": [true, null, -1.5e3, \"\\u00e9\"], \"e\": {}} "),
-            parse_full(" {\"k\": [true, null, -1.5e3, \"\\u00e9\"], \"e\": {}} ").root
+            parse_full(" {\"k\": [true, null, -1.5e3, \"\\u00e9\"], \"e\": {}} ", false).root
         );
     }
 
