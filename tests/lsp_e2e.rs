@@ -388,6 +388,7 @@ Resources:
             - Effect: Allow
               Action: lambda:InvokeFunction
               Resource: '*'
+        - CloudWatchLogsFullAccess
   Worker:
     Type: AWS::Serverless::Function
   Logs:

@@ -62,6 +62,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 &mut unknown_policies,
             );
             policies.extend(sam::connector_policies(&template, resource, file));
+            policies.extend(sam::generated_role_additions(resource, file));
             (policies, None)
         } else {
             let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));

@@ -73,27 +73,32 @@ pub struct FeatureUse {
     pub range: crate::core::text::TextRange,
 }
 
+/// Whether a logging configuration sets a level other than `OFF` (the
+/// default level is `OFF`).
+fn logging_on(config: &crate::core::syntax::Node, level_key: &str) -> bool {
+    config
+        .untagged()
+        .get(level_key)
+        .and_then(|l| l.untagged().as_str())
+        .is_some_and(|l| !l.eq_ignore_ascii_case("OFF"))
+}
+
+/// Whether a tracing configuration is enabled.
+pub fn tracing_on(config: &crate::core::syntax::Node, enabled_key: &str) -> bool {
+    config.untagged().get(enabled_key).is_some_and(|e| {
+        let e = e.untagged();
+        e.as_bool() == Some(true) || e.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    })
+}
+
 /// The features of the resource that need its role's permissions: logging
-/// at a level other than `OFF` (the default level is `OFF`) and tracing
-/// enabled. A value the template computes (a parameter, a condition) is
-/// not judged. A SAM state machine whose role SAM generates (no `Role`) has
-/// none: what SAM writes into that role is not in view.
+/// at a level other than `OFF` and tracing enabled. A value the template
+/// computes (a parameter, a condition) is not judged. For a SAM state
+/// machine whose role SAM generates, the role holds what `Policies` lists
+/// plus what SAM adds itself (`sam::generated_role_additions`).
 pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
     use crate::core::catalog::MachineFeature;
-    use crate::core::syntax::{Member, Node};
-    fn logging_on(config: &Node, level_key: &str) -> bool {
-        config
-            .untagged()
-            .get(level_key)
-            .and_then(|l| l.untagged().as_str())
-            .is_some_and(|l| !l.eq_ignore_ascii_case("OFF"))
-    }
-    fn tracing_on(config: &Node, enabled_key: &str) -> bool {
-        config.untagged().get(enabled_key).is_some_and(|e| {
-            let e = e.untagged();
-            e.as_bool() == Some(true) || e.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
-        })
-    }
+    use crate::core::syntax::Member;
     let mut out = Vec::new();
     let mut push = |feature, member: &Member| {
         out.push(FeatureUse {
@@ -135,9 +140,6 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
         return out;
     };
     let sam = resource.kind == "AWS::Serverless::StateMachine";
-    if sam && properties.get("Role").is_none() {
-        return out;
-    }
     let (logging, tracing) = if sam {
         ("Logging", "Tracing")
     } else {

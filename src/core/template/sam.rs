@@ -124,6 +124,20 @@ pub fn managed_policy(value: &str, node: &Node, file: FileId) -> Option<PolicyDo
     Some(generated(file, node.span, policy.statements.clone()))
 }
 
+/// What SAM puts into a state machine role it generates besides `Policies`:
+/// the AWS managed policy `AWSXrayWriteOnlyAccess` when `Tracing` is enabled
+/// (SAM's translator, `StateMachineGenerator._construct_role`:
+/// https://github.com/aws/serverless-application-model/blob/develop/samtranslator/model/stepfunctions/generators.py).
+/// Nothing for `Logging`: its permissions must come from `Policies`.
+pub fn generated_role_additions(resource: &Resource, file: FileId) -> Vec<PolicyDoc> {
+    resource
+        .property("Tracing")
+        .filter(|tracing| super::tracing_on(tracing, "Enabled"))
+        .and_then(|tracing| managed_policy("AWSXrayWriteOnlyAccess", tracing, file))
+        .into_iter()
+        .collect()
+}
+
 /// SAM `Policies` of a state machine: inline documents (editable, first),
 /// then policy templates and managed policies (generated).
 pub fn policies(
