@@ -211,15 +211,17 @@ fn build_from_tokens(text: &str) -> Option<Node> {
             match stack.last_mut() {
                 None => return matches!(scan(), Some(None)).then_some(value),
                 Some(Open::Object { start, first, key }) => {
-                    let (key, key_span) = std::mem::take(key);
-                    open_members.push(Member { key, key_span, value });
+                    let (member_key, key_span) = std::mem::take(key);
+                    open_members.push(Member {
+                        key: member_key,
+                        key_span,
+                        value,
+                    });
                     match next()? {
                         (Token::Comma, _) => {
                             let after = next()?;
-                            let (key, value_start) = member_start(&mut next, after)?;
-                            if let Some(Open::Object { key: slot, .. }) = stack.last_mut() {
-                                *slot = key;
-                            }
+                            let (next_key, value_start) = member_start(&mut next, after)?;
+                            *key = next_key;
                             token = value_start;
                             break;
                         }
