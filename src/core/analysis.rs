@@ -162,11 +162,151 @@ impl Defaults {
     }
 }
 
+/// Parses kept from one run to the next (the server keeps one): a file
+/// whose text has not changed is not parsed again, so while the user types
+/// in a definition its policies are parsed once. Bounded: past
+/// `CACHE_FILES` entries the least recently used go.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: std::sync::Mutex<CacheEntries>,
+    /// Roles lowered for evaluation, by the policy trees they came from
+    /// (kept alive here, so a tree's address names it).
+    roles: std::sync::Mutex<Vec<LoweredRole>>,
+}
+
+/// A role's policies, lowered and indexed for evaluation.
+#[derive(Clone)]
+pub struct LoweredRole {
+    sources: Vec<(FileId, Arc<Node>)>,
+    pub policies: Arc<Vec<crate::core::iam::Policy>>,
+    pub index: Arc<crate::core::iam::PolicyIndex>,
+}
+
+impl LoweredRole {
+    pub fn new(docs: &[PolicyDoc]) -> LoweredRole {
+        let policies: Vec<_> = docs
+            .iter()
+            .map(|doc| crate::core::iam::lower_policy(doc.file, &doc.root, &|_| None))
+            .collect();
+        LoweredRole {
+            sources: docs.iter().map(|d| (d.file, d.root.clone())).collect(),
+            index: Arc::new(crate::core::iam::PolicyIndex::new(&policies)),
+            policies: Arc::new(policies),
+        }
+    }
+
+    fn lowered_from(&self, docs: &[PolicyDoc]) -> bool {
+        self.sources.len() == docs.len()
+            && self
+                .sources
+                .iter()
+                .zip(docs)
+                .all(|((file, root), doc)| *file == doc.file && Arc::ptr_eq(root, &doc.root))
+    }
+}
+
+/// Roles kept: a workspace's worth of state machines being edited.
+const CACHE_ROLES: usize = 32;
+
+#[derive(Default)]
+struct CacheEntries {
+    by_path: HashMap<String, CachedParse>,
+    clock: u64,
+}
+
+struct CachedParse {
+    text: Arc<str>,
+    parsed: Option<Arc<Parsed>>,
+    root: Option<Arc<Node>>,
+    used: u64,
+}
+
+const CACHE_FILES: usize = 512;
+
+type CacheHit = (Option<Arc<Parsed>>, Option<Arc<Node>>);
+
+impl ParseCache {
+    fn get(&self, path: &str, text: &Arc<str>) -> Option<CacheHit> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.clock += 1;
+        let clock = entries.clock;
+        let entry = entries.by_path.get_mut(path)?;
+        // The same snapshot shares the `Arc`; an equal text read again does not.
+        if !Arc::ptr_eq(&entry.text, text) && *entry.text != **text {
+            return None;
+        }
+        entry.used = clock;
+        Some((entry.parsed.clone(), entry.root.clone()))
+    }
+
+    fn put(&self, path: &str, text: &Arc<str>, parsed: Option<Arc<Parsed>>, root: Option<Arc<Node>>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.clock += 1;
+        let used = entries.clock;
+        if entries.by_path.len() >= CACHE_FILES && !entries.by_path.contains_key(path) {
+            let oldest = entries
+                .by_path
+                .iter()
+                .min_by_key(|(_, e)| e.used)
+                .map(|(p, _)| p.clone());
+            if let Some(oldest) = oldest {
+                entries.by_path.remove(&oldest);
+            }
+        }
+        let replaced = entries.by_path.insert(
+            path.to_string(),
+            CachedParse {
+                text: text.clone(),
+                parsed,
+                root,
+                used,
+            },
+        );
+        drop(entries);
+        // Freeing the previous tree of a large file takes as long as a rule:
+        // it happens beside the analysis, not before its results.
+        if let Some(replaced) = replaced {
+            rayon::spawn(move || drop(replaced));
+        }
+    }
+
+    /// The role of `docs`, lowered once per version of its policies.
+    pub fn role(&self, docs: &[PolicyDoc]) -> LoweredRole {
+        let mut roles = self.roles.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(i) = roles.iter().position(|r| r.lowered_from(docs)) {
+            let role = roles.remove(i);
+            roles.push(role.clone());
+            return role;
+        }
+        drop(roles);
+        let role = LoweredRole::new(docs);
+        let mut roles = self.roles.lock().unwrap_or_else(|e| e.into_inner());
+        if roles.len() >= CACHE_ROLES {
+            let oldest = roles.remove(0);
+            rayon::spawn(move || drop(oldest));
+        }
+        roles.push(role.clone());
+        role
+    }
+
+    /// How many files' parses are kept.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map(|e| e.by_path.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Parsed files and what they are; built once per analysis run.
 pub struct Workspace<'f> {
     pub files: &'f FileSet,
+    /// Where parses and lowered roles are kept between runs, if anywhere.
+    pub cache: Option<&'f ParseCache>,
     pub defaults: Defaults,
-    parsed: Vec<Option<Parsed>>,
+    /// Each file's parse (its tree moved to `roots`).
+    parsed: Vec<Option<Arc<Parsed>>>,
     /// Each parsed tree, shared with the units that use it.
     roots: Vec<Option<Arc<Node>>>,
     kinds: Vec<FileKind>,
@@ -174,40 +314,61 @@ pub struct Workspace<'f> {
 
 impl<'f> Workspace<'f> {
     pub fn new(files: &'f FileSet) -> Self {
-        let mut parsed = Vec::with_capacity(files.len());
-        let mut kinds = Vec::with_capacity(files.len());
-        for id in files.ids() {
-            let path = files.path(id);
-            let by_name = classify::kind_by_name(path);
-            let format = match by_name {
-                Some(FileKind::Definition(f)) => Some(f),
-                Some(FileKind::Config) => Some(Format::Json),
-                Some(FileKind::Terraform) => Some(Format::Hcl),
-                _ => classify::format_of(path),
-            };
-            let result = format.map(|f| match f {
-                Format::Json => syntax::json::parse(files.text(id)),
-                Format::Yaml => syntax::yaml::parse(files.text(id)),
-                Format::Hcl => syntax::hcl::parse(files.text(id)),
-            });
-            let kind = match (by_name, &result, format) {
-                (Some(kind), _, _) => kind,
-                (None, Some(p), Some(f)) => p
-                    .root
-                    .as_ref()
-                    .map(|root| classify::kind_by_content(f, root))
-                    .unwrap_or(FileKind::Other),
-                _ => FileKind::Other,
-            };
-            kinds.push(kind);
-            parsed.push(result);
-        }
-        let roots = parsed
-            .iter_mut()
-            .map(|p| p.as_mut().and_then(|p| p.root.take()).map(Arc::new))
+        Workspace::cached(files, None)
+    }
+
+    /// Parses every file, taking unchanged ones from `cache` (and leaving
+    /// this run's parses there for the next).
+    pub fn cached(files: &'f FileSet, cache: Option<&'f ParseCache>) -> Self {
+        use rayon::prelude::*;
+        let ids: Vec<FileId> = files.ids().collect();
+        let parses: Vec<(FileKind, CacheHit)> = ids
+            .par_iter()
+            .map(|&id| {
+                let path = files.path(id);
+                let text = &files.get(id).text;
+                let by_name = classify::kind_by_name(path);
+                let format = match by_name {
+                    Some(FileKind::Definition(f)) => Some(f),
+                    Some(FileKind::Config) => Some(Format::Json),
+                    Some(FileKind::Terraform) => Some(Format::Hcl),
+                    _ => classify::format_of(path),
+                };
+                let (parsed, root) = match cache.and_then(|c| c.get(path, text)) {
+                    Some(hit) => hit,
+                    None => {
+                        let mut parsed = format.map(|f| match f {
+                            Format::Json => syntax::json::parse(text),
+                            Format::Yaml => syntax::yaml::parse(text),
+                            Format::Hcl => syntax::hcl::parse(text),
+                        });
+                        let root = parsed.as_mut().and_then(|p| p.root.take()).map(Arc::new);
+                        let parsed = parsed.map(Arc::new);
+                        if let Some(cache) = cache {
+                            cache.put(path, text, parsed.clone(), root.clone());
+                        }
+                        (parsed, root)
+                    }
+                };
+                let kind = match (by_name, &root, format) {
+                    (Some(kind), _, _) => kind,
+                    (None, Some(root), Some(f)) => classify::kind_by_content(f, root),
+                    _ => FileKind::Other,
+                };
+                (kind, (parsed, root))
+            })
             .collect();
+        let mut kinds = Vec::with_capacity(parses.len());
+        let mut parsed = Vec::with_capacity(parses.len());
+        let mut roots = Vec::with_capacity(parses.len());
+        for (kind, (p, root)) in parses {
+            kinds.push(kind);
+            parsed.push(p);
+            roots.push(root);
+        }
         Workspace {
             files,
+            cache,
             defaults: Defaults::default(),
             parsed,
             roots,
@@ -227,7 +388,7 @@ impl<'f> Workspace<'f> {
     }
 
     pub fn parsed(&self, file: FileId) -> Option<&Parsed> {
-        self.parsed[file.0 as usize].as_ref()
+        self.parsed[file.0 as usize].as_deref()
     }
 
     pub fn root(&self, file: FileId) -> Option<&Node> {
@@ -390,7 +551,20 @@ pub fn analyze(files: &FileSet, focus: Option<&[FileId]>) -> Analysis {
 
 /// [`analyze`] with the editor's defaults.
 pub fn analyze_with(files: &FileSet, focus: Option<&[FileId]>, defaults: &Defaults) -> Analysis {
-    let workspace = Workspace::with_defaults(files, defaults.clone());
+    analyze_cached(files, focus, defaults, None)
+}
+
+/// [`analyze_with`] taking unchanged files' parses from `cache`.
+pub fn analyze_cached(
+    files: &FileSet,
+    focus: Option<&[FileId]>,
+    defaults: &Defaults,
+    cache: Option<&ParseCache>,
+) -> Analysis {
+    let workspace = Workspace {
+        defaults: defaults.clone(),
+        ..Workspace::cached(files, cache)
+    };
     let (units, template_findings) = workspace.units();
     let selected: Vec<&Unit> = match focus {
         None => units.iter().collect(),
@@ -563,6 +737,54 @@ mod tests {
             },
         );
         assert_eq!(workspace.units().0[0].arn.region.as_deref(), Some("us-east-2"));
+    }
+
+    #[test]
+    fn the_parse_cache_reuses_unchanged_files_and_roles() {
+        let mut files = FileSet::new();
+        let flow = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "m"}, "End": true}}}"#;
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]}"#;
+        let def = files.insert("/w/flow.asl.json", flow, Some(1));
+        let pol = files.insert("/w/flow.policy.json", policy, None);
+        let cache = ParseCache::default();
+        let roots = |files: &FileSet| {
+            let ws = Workspace::cached(files, Some(&cache));
+            let role = cache.role(&ws.units().0[0].policies);
+            (ws.shared_root(def).unwrap(), ws.shared_root(pol).unwrap(), role)
+        };
+        let (def_1, pol_1, role_1) = roots(&files);
+        let (def_2, pol_2, role_2) = roots(&files);
+        assert!(Arc::ptr_eq(&def_1, &def_2) && Arc::ptr_eq(&pol_1, &pol_2));
+        assert!(Arc::ptr_eq(&role_1.policies, &role_2.policies));
+        // An edit to the definition re-parses it alone; the role stays lowered.
+        files.insert("/w/flow.asl.json", flow.replace("\"m\"", "\"n\""), Some(2));
+        let (def_3, pol_3, role_3) = roots(&files);
+        assert!(!Arc::ptr_eq(&def_1, &def_3) && Arc::ptr_eq(&pol_1, &pol_3));
+        assert!(Arc::ptr_eq(&role_1.policies, &role_3.policies));
+        // An edit to the policy lowers the role again, and the finding follows it.
+        assert!(analyze_cached(&files, None, &Defaults::default(), Some(&cache))
+            .findings
+            .iter()
+            .any(|f| f.rule == "wildcard-resource"));
+        files.insert(
+            "/w/flow.policy.json",
+            policy.replace("\"*\"", "\"arn:aws:sns:us-east-1:123456789012:t\""),
+            Some(1),
+        );
+        let analysis = analyze_cached(&files, None, &Defaults::default(), Some(&cache));
+        assert!(!analysis.findings.iter().any(|f| f.rule == "wildcard-resource"));
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn the_parse_cache_is_bounded() {
+        let cache = ParseCache::default();
+        for i in 0..CACHE_FILES + 10 {
+            let mut files = FileSet::new();
+            files.insert(&format!("/w/{i}.policy.json"), "{}", None);
+            Workspace::cached(&files, Some(&cache));
+        }
+        assert_eq!(cache.len(), CACHE_FILES);
     }
 
     #[test]

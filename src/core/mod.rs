@@ -19,4 +19,4 @@ pub mod syntax;
 pub mod template;
 pub mod text;
 
-pub use analysis::{analyze, analyze_with, Analysis, Defaults};
+pub use analysis::{analyze, analyze_cached, analyze_with, Analysis, Defaults, ParseCache};

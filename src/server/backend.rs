@@ -43,6 +43,8 @@ pub struct State {
     /// run on older text (of this file or of one it is linked to) that
     /// finishes later must not overwrite them.
     pub published: DashMap<String, Arc<tokio::sync::Mutex<u64>>>,
+    /// Parses of unchanged files, reused by the next run.
+    pub parses: Arc<crate::core::ParseCache>,
 }
 
 impl State {
@@ -194,6 +196,7 @@ impl Backend {
                 last_good: DashMap::new(),
                 snapshots: AtomicU64::new(0),
                 published: DashMap::new(),
+                parses: Default::default(),
                 indexed: tokio::sync::watch::channel(false).0,
             }),
         }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::backend::State;
 use crate::core::files::FileSet;
-use crate::core::{analyze_with, Defaults};
+use crate::core::{analyze_cached, Defaults, ParseCache};
 use crate::protocol::to_lsp::{diagnostic, Positions};
 use crate::protocol::{uri, Encoding};
 
@@ -77,10 +77,11 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     };
     let settings = state.settings();
     let (encoding, defaults) = (settings.encoding, settings.defaults);
+    let parses = state.parses.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(AssertUnwindSafe(|| {
             test_hooks(files.text(focus));
-            per_file(&files, focus, encoding, &defaults)
+            per_file(&files, focus, encoding, &defaults, &parses)
         }))
     })
     .await;
@@ -135,8 +136,9 @@ fn per_file(
     focus: crate::core::files::FileId,
     encoding: Encoding,
     defaults: &Defaults,
+    parses: &ParseCache,
 ) -> Vec<FileResult> {
-    let analysis = analyze_with(files, Some(&[focus]), defaults);
+    let analysis = analyze_cached(files, Some(&[focus]), defaults, Some(parses));
     let positions = Positions::new(files, encoding);
     let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
         analysis.covered.iter().map(|&f| (f, Vec::new())).collect();

@@ -6,7 +6,7 @@
 //! must-set of validated input origins.
 
 use std::collections::BTreeSet;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -22,17 +22,17 @@ pub enum Leaf {
     /// Computed by the workflow (a service result, a context value).
     Computed,
     /// A literal written in the definition.
-    Literal(Rc<Value>),
+    Literal(Arc<Value>),
     /// Taken from the execution input at this path (`$.a.b` of the input).
-    Input(Rc<str>),
+    Input(Arc<str>),
 }
 
-/// The provenance of a value. Objects are shared (`Rc`), so passing a shape
+/// The provenance of a value. Objects are shared (`Arc`), so passing a shape
 /// from state to state costs nothing and an update copies one level.
 #[derive(Clone, Debug)]
 pub enum Shape {
     Leaf(Leaf),
-    Object(Rc<Obj>),
+    Object(Arc<Obj>),
 }
 
 /// Known fields, and what any other field (or array element) is. The
@@ -46,7 +46,7 @@ pub struct Obj {
     depth: usize,
 }
 
-type Fields = imbl::OrdMap<Rc<str>, Shape>;
+type Fields = imbl::OrdMap<Arc<str>, Shape>;
 
 impl PartialEq for Obj {
     fn eq(&self, other: &Obj) -> bool {
@@ -58,7 +58,7 @@ impl PartialEq for Shape {
     fn eq(&self, other: &Shape) -> bool {
         match (self, other) {
             (Shape::Leaf(a), Shape::Leaf(b)) => a == b,
-            (Shape::Object(a), Shape::Object(b)) => Rc::ptr_eq(a, b) || **a == **b,
+            (Shape::Object(a), Shape::Object(b)) => Arc::ptr_eq(a, b) || **a == **b,
             _ => false,
         }
     }
@@ -74,11 +74,11 @@ fn object(fields: Fields, rest: Shape) -> Shape {
         .map(Shape::depth)
         .max()
         .unwrap_or(0);
-    Shape::Object(Rc::new(Obj { fields, rest, depth }))
+    Shape::Object(Arc::new(Obj { fields, rest, depth }))
 }
 
 fn literal(value: Value) -> Shape {
-    Shape::Leaf(Leaf::Literal(Rc::new(value)))
+    Shape::Leaf(Leaf::Literal(Arc::new(value)))
 }
 
 impl Shape {
@@ -124,19 +124,19 @@ impl Shape {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(k, v)| (Rc::from(k.as_str()), literal(v.clone())))
+                    .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
                     .collect();
                 (fields, Shape::computed(), 1)
             }
             // Writing into a leaf: the other fields keep the leaf's provenance.
             leaf => (Fields::new(), leaf, 1),
         };
-        let key: Rc<str> = Rc::from(first.as_str());
+        let key: Arc<str> = Arc::from(first.as_str());
         let inner = fields.get(&key).cloned().unwrap_or_else(|| rest.child(first));
         let inner = inner.set(rest_segments, value);
         let depth = depth.max(1 + inner.depth());
         fields.insert(key, inner);
-        Shape::Object(Rc::new(Obj { fields, rest, depth }))
+        Shape::Object(Arc::new(Obj { fields, rest, depth }))
     }
 
     fn join(&self, other: &Shape) -> Shape {
@@ -174,7 +174,7 @@ impl Shape {
                 v.as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(k, v)| (Rc::from(k.as_str()), literal(v.clone())))
+                    .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
                     .collect(),
                 Shape::computed(),
             ),
@@ -294,7 +294,7 @@ pub type TaskArguments = FastMap<StateId, Vec<Argument>>;
 pub fn analyze(machine: &StateMachine) -> TaskArguments {
     let mut out = TaskArguments::default();
     let entry = Env {
-        input: Shape::Leaf(Leaf::Input(Rc::from("$"))),
+        input: Shape::Leaf(Leaf::Input(Arc::from("$"))),
         variables: imbl::OrdMap::new(),
         validated: imbl::OrdSet::new(),
     };
@@ -625,7 +625,7 @@ impl Flow<'_, '_> {
             let provenance = match &shape {
                 Shape::Leaf(leaf) => leaf.clone(),
                 Shape::Object(_) if !dynamic_key && is_literal(&member.value, jsonata) => {
-                    Leaf::Literal(Rc::new(member.value.to_json()))
+                    Leaf::Literal(Arc::new(member.value.to_json()))
                 }
                 Shape::Object(_) => Leaf::Computed,
             };
@@ -698,7 +698,7 @@ fn resolve(path: &RefPath, ctx: &Ctx) -> Shape {
         Root::Context => {
             let segs = &path.segments;
             if segs.len() >= 2 && segs[0] == "Execution" && segs[1] == "Input" {
-                Shape::Leaf(Leaf::Input(Rc::from("$"))).select(&segs[2..])
+                Shape::Leaf(Leaf::Input(Arc::from("$"))).select(&segs[2..])
             } else if segs.len() >= 2 && segs[0] == "Map" && segs[1] == "Item" {
                 match ctx.env.variables.get("states.mapitem") {
                     Some(item) if segs.get(2).map(String::as_str) == Some("Value") => item.select(&segs[3..]),
@@ -789,11 +789,11 @@ fn eval_template(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize) -> Shape {
     for member in node.members() {
         match member.key.strip_suffix(".$") {
             Some(name) if !jsonata => {
-                fields.insert(Rc::from(name), eval_path_string(member.value.as_str(), ctx));
+                fields.insert(Arc::from(name), eval_path_string(member.value.as_str(), ctx));
             }
             _ => {
                 fields.insert(
-                    Rc::from(member.key.as_str()),
+                    Arc::from(member.key.as_str()),
                     eval_value(&member.value, ctx, jsonata, depth + 1),
                 );
             }
@@ -962,7 +962,7 @@ mod tests {
         );
         assert_eq!(
             provenance(text, "T", "Other").0,
-            Leaf::Literal(Rc::new(serde_json::json!("literal")))
+            Leaf::Literal(Arc::new(serde_json::json!("literal")))
         );
     }
 

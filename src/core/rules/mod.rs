@@ -46,7 +46,6 @@ pub fn meta(id: &str) -> Option<&'static RuleMeta> {
 pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
     let definition = &unit.definition;
     let machine = StateMachine::lower(&definition.root);
-    let mut found = Vec::new();
     let ctx = asl::DefinitionContext {
         file: definition.file,
         text: &definition.text,
@@ -54,16 +53,29 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         machine: &machine,
         format: definition.format,
     };
-    asl::check(&ctx, &mut found);
-    // The validity rules speak in the definition's own coordinates; the
-    // permission rules already place their findings in the files.
-    for finding in &mut found {
-        if finding.location.file == definition.file {
-            finding.location.range = definition.to_file(finding.location.range);
-        }
-    }
-    permissions::check(workspace.files, unit, &machine, &mut found);
-    template::check(workspace.files, unit, &mut found);
+    // The validity rules and the role rules read the same model and
+    // nothing else: they run side by side.
+    let (mut found, role_findings) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            asl::check(&ctx, &mut found);
+            // The validity rules speak in the definition's own coordinates;
+            // the permission rules already place their findings in the files.
+            for finding in &mut found {
+                if finding.location.file == definition.file {
+                    finding.location.range = definition.to_file(finding.location.range);
+                }
+            }
+            found
+        },
+        || {
+            let mut found = Vec::new();
+            permissions::check(workspace.files, unit, &machine, workspace.cache, &mut found);
+            template::check(workspace.files, unit, &mut found);
+            found
+        },
+    );
+    found.extend(role_findings);
     let suppressions = suppressions(&machine);
     found.retain(|f| {
         f.location.file != definition.file

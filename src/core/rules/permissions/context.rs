@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::core::analysis::{ArnDefaults, PolicyDoc, Unit};
+use std::sync::Arc;
+
+use crate::core::analysis::{ArnDefaults, LoweredRole, ParseCache, PolicyDoc, Unit};
 use crate::core::asl::dataflow::{self, Argument, Leaf};
 use crate::core::asl::{State, StateMachine};
 use crate::core::catalog::{self, ArgValue, ArnContext, MapSite, Need, TaskResource};
@@ -79,13 +81,13 @@ pub struct Context<'m, 'a> {
     pub tasks: Vec<Task<'m, 'a>>,
     /// What the state machine resource needs apart from its tasks.
     pub machine_needs: Vec<MachineNeed>,
-    pub policies: Vec<Policy>,
+    pub policies: Arc<Vec<Policy>>,
     pub trust: Option<Policy>,
     pub arn: ArnContext,
     /// For each statement, what the workflow needs through it (action →
     /// resources): what a rewrite of that statement must keep. Built on
     /// first use: only fixes that rewrite a statement read it.
-    grants: std::cell::OnceCell<StatementGrants>,
+    grants: std::sync::OnceLock<StatementGrants>,
     /// A Distributed Map reads or writes through a `Resource` the catalog
     /// does not know: what it needs is not modelled.
     pub unmodelled_map: bool,
@@ -93,63 +95,88 @@ pub struct Context<'m, 'a> {
 
 impl<'m, 'a> Context<'m, 'a> {
     pub fn new(files: &'m FileSet, unit: &'m Unit, machine: &'m StateMachine<'a>) -> Self {
+        Context::with_cache(files, unit, machine, None)
+    }
+
+    /// [`Context::new`], taking the lowered role from `cache` when its
+    /// policies have not changed since it was lowered.
+    pub fn with_cache(
+        files: &'m FileSet,
+        unit: &'m Unit,
+        machine: &'m StateMachine<'a>,
+        cache: Option<&ParseCache>,
+    ) -> Self {
+        use rayon::prelude::*;
         let definition = &unit.definition;
-        let policies: Vec<Policy> = unit.policies.iter().map(lower).collect();
-        let trust = unit.trust.as_ref().map(lower);
         let arn = arn_context(&unit.arn, machine);
-        let index = iam::PolicyIndex::new(&policies);
-        let mut flow = dataflow::analyze(machine);
-        let mut tasks = Vec::new();
-        for state in machine.tasks() {
-            let Some(resource_node) = state.field("Resource") else {
-                continue;
-            };
-            let Some(resource_text) = resource_node.as_str() else {
-                continue;
-            };
-            let resource = catalog::parse_task_resource(resource_text);
-            let arguments = flow.remove(&state.id).unwrap_or_default();
-            let args = |name: &str| -> ArgValue {
-                match arguments.iter().find(|a| a.name == name) {
-                    None => ArgValue::Absent,
-                    Some(a) => match &a.provenance {
-                        Leaf::Literal(v) => ArgValue::Static((**v).clone()),
-                        _ => ArgValue::Dynamic,
-                    },
-                }
-            };
-            // A task with Credentials calls the service as another role: the
-            // execution role only needs to assume it (that role's own policy
-            // is not in view).
-            let needs = match assumed_role(state.field("Credentials")) {
-                Some(role) => vec![Need {
-                    actions: vec!["sts:AssumeRole".into()],
-                    dynamic: role == "*",
-                    resources: vec![role],
-                    kind: catalog::NeedKind::Other,
-                    target_argument: None,
-                    condition: None,
-                    any_of: false,
-                    optional: false,
-                    source: CROSS_ACCOUNT_SOURCE,
-                }],
-                None => catalog::needs(&resource, &args, &arn),
-            }
-            .into_iter()
-            .map(|need| check_need(need, &policies, &index, request_context(&args, &arn)))
+        // The data flow and the role's lowered policies do not depend on
+        // each other; each task's needs depend on both.
+        let (mut flow, (policies, trust, index)) = rayon::join(
+            || dataflow::analyze(machine),
+            || {
+                let role = match cache {
+                    Some(cache) => cache.role(&unit.policies),
+                    None => LoweredRole::new(&unit.policies),
+                };
+                let trust = unit.trust.as_ref().map(lower);
+                (role.policies, trust, role.index)
+            },
+        );
+        let jobs: Vec<(&'m State<'a>, &'a Node, &'a str, Vec<Argument>)> = machine
+            .tasks()
+            .filter_map(|state| {
+                let resource_node = state.field("Resource")?;
+                let resource_text = resource_node.as_str()?;
+                let arguments = flow.remove(&state.id).unwrap_or_default();
+                Some((state, resource_node, resource_text, arguments))
+            })
             .collect();
-            tasks.push(Task {
-                state,
-                resource,
-                resource_location: Location {
-                    file: definition.file,
-                    range: definition.to_file(resource_node.span),
-                },
-                arguments,
-                needs,
-                map_site: None,
-            });
-        }
+        let mut tasks: Vec<Task<'m, 'a>> = jobs
+            .into_par_iter()
+            .map(|(state, resource_node, resource_text, arguments)| {
+                let resource = catalog::parse_task_resource(resource_text);
+                let args = |name: &str| -> ArgValue {
+                    match arguments.iter().find(|a| a.name == name) {
+                        None => ArgValue::Absent,
+                        Some(a) => match &a.provenance {
+                            Leaf::Literal(v) => ArgValue::Static((**v).clone()),
+                            _ => ArgValue::Dynamic,
+                        },
+                    }
+                };
+                // A task with Credentials calls the service as another role:
+                // the execution role only needs to assume it (that role's own
+                // policy is not in view).
+                let needs = match assumed_role(state.field("Credentials")) {
+                    Some(role) => vec![Need {
+                        actions: vec!["sts:AssumeRole".into()],
+                        dynamic: role == "*",
+                        resources: vec![role],
+                        kind: catalog::NeedKind::Other,
+                        target_argument: None,
+                        condition: None,
+                        any_of: false,
+                        optional: false,
+                        source: CROSS_ACCOUNT_SOURCE,
+                    }],
+                    None => catalog::needs(&resource, &args, &arn),
+                }
+                .into_iter()
+                .map(|need| check_need(need, &policies, &index, request_context(&args, &arn)))
+                .collect();
+                Task {
+                    state,
+                    resource,
+                    resource_location: Location {
+                        file: definition.file,
+                        range: definition.to_file(resource_node.span),
+                    },
+                    arguments,
+                    needs,
+                    map_site: None,
+                }
+            })
+            .collect();
         let mut unmodelled_map = false;
         let machine_name = unit.machine.as_ref().and_then(|m| m.name.as_deref());
         for state in machine.states.iter().filter(|s| is_distributed_map(s)) {
@@ -196,7 +223,7 @@ impl<'m, 'a> Context<'m, 'a> {
             policies,
             trust,
             arn,
-            grants: std::cell::OnceCell::new(),
+            grants: std::sync::OnceLock::new(),
             unmodelled_map,
         }
     }

@@ -1,6 +1,6 @@
 //! Least-privilege rules: the workflow against the role that runs it.
 
-use crate::core::analysis::Unit;
+use crate::core::analysis::{ParseCache, Unit};
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::FileSet;
@@ -39,22 +39,43 @@ pub const RULES: &[&RuleMeta] = &[
     &secret_in_definition::RULE,
 ];
 
-pub fn check(files: &FileSet, unit: &Unit, machine: &StateMachine, out: &mut Vec<Finding>) {
+pub fn check(
+    files: &FileSet,
+    unit: &Unit,
+    machine: &StateMachine,
+    cache: Option<&ParseCache>,
+    out: &mut Vec<Finding>,
+) {
     secret_in_definition::check(unit, machine, out);
-    let ctx = Context::new(files, unit, machine);
+    let ctx = Context::with_cache(files, unit, machine, cache);
     no_linked_role::check(&ctx, out);
     trust_policy_confused_deputy::check(&ctx, out);
     if !ctx.has_role() {
         return;
     }
-    missing_permission::check(&ctx, out);
-    sync_missing_events_permissions::check(&ctx, out);
-    unscoped_lambda_invoke::check(&ctx, out);
-    unvalidated_input_target::check(&ctx, out);
-    wildcard_resource::check(&ctx, out);
-    conditional_permission::check(&ctx, out);
-    unused_permission::check(&ctx, out);
-    unscoped_pass_role::check(&ctx, out);
+    // Each rule only reads the context: they run side by side, and their
+    // findings are joined in this order.
+    type Rule = fn(&Context, &mut Vec<Finding>);
+    const ROLE_RULES: [Rule; 8] = [
+        missing_permission::check,
+        sync_missing_events_permissions::check,
+        unscoped_lambda_invoke::check,
+        unvalidated_input_target::check,
+        wildcard_resource::check,
+        conditional_permission::check,
+        unused_permission::check,
+        unscoped_pass_role::check,
+    ];
+    use rayon::prelude::*;
+    let found: Vec<Vec<Finding>> = ROLE_RULES
+        .par_iter()
+        .map(|rule| {
+            let mut found = Vec::new();
+            rule(&ctx, &mut found);
+            found
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
 }
 
 /// Where a policy-side finding about a statement goes: the written
