@@ -67,6 +67,26 @@ fn main() {
         "roundtrip 500 states, 1000 edits: p50 {p50:?}, p99 {p99:?}, resident {} MB",
         rss / 1024
     );
+    // Opening and closing documents must not grow the server: five rounds
+    // of 200 distinct definitions, each opened, checked and closed.
+    let mut after_round = Vec::new();
+    for round in 0..5 {
+        for i in 0..200 {
+            let uri = asl_lsp::protocol::uri::from_path(&format!("{root}/churn/{round}-{i}.asl.json"));
+            let text = generate::small_definition(i);
+            server.open(&uri, &text, 1);
+            server.diagnostics(&uri, Some(1));
+            server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+        }
+        // A request answered after every close has been handled.
+        server.document_text(&uri);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        after_round.push(server_rss_kb(&server).unwrap_or(0));
+    }
+    println!(
+        "open/close churn, 1000 documents: resident after each 200 {:?} MB",
+        after_round.iter().map(|kb| kb / 1024).collect::<Vec<_>>()
+    );
 }
 
 /// The server's resident set from /proc (a benchmark driver may read it).

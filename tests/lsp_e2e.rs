@@ -352,6 +352,60 @@ fn hostile_input_gets_a_diagnostic_not_a_crash() {
 }
 
 #[test]
+fn opening_and_closing_documents_does_not_grow_the_server() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let flow = ws.uri("flow.asl.json");
+    server.open(&flow, DEFINITION, 1);
+    server.diagnostics(&flow, Some(1));
+    // The bookkeeping once every pending run has finished.
+    let settled = |server: &mut Server| {
+        let mut last = server.request("asl-lsp/stats", json!({}))["result"].clone();
+        for _ in 0..100 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let now = server.request("asl-lsp/stats", json!({}))["result"].clone();
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+        panic!("the server's bookkeeping never settled: {last}");
+    };
+    let policy = ws.uri("flow.policy.json");
+    let round = |server: &mut Server, round: usize| {
+        // The policy is on disk: it keeps its bookkeeping (the workspace
+        // bounds those). Files that exist only in the editor are cleared
+        // by the last publish after their close.
+        for (i, (uri, text)) in std::iter::once((policy.clone(), POLICY))
+            .chain((0..20).map(|i| (ws.uri(&format!("scratch/{round}-{i}.asl.json")), DEFINITION)))
+            .enumerate()
+        {
+            server.open(&uri, text, 1);
+            server.diagnostics(&uri, Some(1));
+            server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+            if i > 0 {
+                server.wait_for("the closed file's last publish", |m| {
+                    m["method"] == "textDocument/publishDiagnostics"
+                        && m["params"]["uri"] == uri
+                        && m["params"].get("version").is_none_or(Value::is_null)
+                });
+            }
+        }
+    };
+    round(&mut server, 0);
+    let before = settled(&mut server);
+    for n in 1..4 {
+        round(&mut server, n);
+    }
+    let after = settled(&mut server);
+    assert_eq!(
+        after, before,
+        "bookkeeping after 20 and after 80 opens and closes"
+    );
+    assert_eq!(after["open"], 1);
+}
+
+#[test]
 fn hover_shows_what_a_task_needs() {
     let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
     let mut server = start(&ws, false);

@@ -105,3 +105,11 @@ pub fn workspace(n: usize, statements: usize) -> FileSet {
     files.insert("/bench/flow.policy.json", policy, None);
     files
 }
+
+/// A small definition of its own: one Lambda task, named by `i`.
+#[allow(dead_code)]
+pub fn small_definition(i: usize) -> String {
+    format!(
+        r#"{{"StartAt": "S", "States": {{"S": {{"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {{"FunctionName": "arn:aws:lambda:us-east-1:{ACCOUNT}:function:F{i}"}}, "End": true}}}}}}"#
+    )
+}

@@ -289,6 +289,16 @@ impl ParseCache {
         role
     }
 
+    /// Drops the parse of a file that is gone.
+    pub fn forget(&self, path: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let removed = entries.by_path.remove(path);
+        drop(entries);
+        if let Some(removed) = removed {
+            rayon::spawn(move || drop(removed));
+        }
+    }
+
     /// How many files' parses are kept.
     pub fn len(&self) -> usize {
         self.entries.lock().map(|e| e.by_path.len()).unwrap_or(0)

@@ -218,6 +218,21 @@ impl Backend {
         Ok(json!({"text": &*snapshot.text, "version": snapshot.version}))
     }
 
+    /// Test-only request `asl-lsp/stats`: how many entries the per-document
+    /// bookkeeping holds (open/close churn must not grow it).
+    pub async fn stats(&self, _params: Value) -> Result<Value> {
+        let state = &self.state;
+        Ok(json!({
+            "open": state.docs.paths().len(),
+            "generations": state.generations.len(),
+            "locks": state.locks.len(),
+            "published": state.published.len(),
+            "coveredBy": state.covered_by.len(),
+            "lastGood": state.last_good.len(),
+            "parses": state.parses.len(),
+        }))
+    }
+
     fn code_actions(&self, params: &Value) -> Vec<Value> {
         let settings = self.state.settings();
         let only: Option<Vec<String>> = params["context"]["only"]

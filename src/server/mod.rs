@@ -35,6 +35,7 @@ pub fn run() {
     runtime.block_on(async {
         let (service, socket) = LspService::build(backend::Backend::new)
             .custom_method("asl-lsp/documentText", backend::Backend::document_text)
+            .custom_method("asl-lsp/stats", backend::Backend::stats)
             .finish();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)

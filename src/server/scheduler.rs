@@ -73,6 +73,7 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     tracing::debug!(path, generation, number, "run");
     let Some(focus) = files.lookup(path) else {
         state.publish(path, number, None, Vec::new(), false).await;
+        forget_if_gone(state, path, generation);
         return;
     };
     let settings = state.settings();
@@ -128,6 +129,26 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
         } else {
             state.publish(&dropped, number, None, Vec::new(), false).await;
         }
+    }
+    forget_if_gone(state, path, generation);
+}
+
+/// A document closed and not on disk has had its last publish: its
+/// bookkeeping goes, so opening and closing many files does not grow the
+/// server. Only while no newer run is scheduled (that run needs it).
+fn forget_if_gone(state: &State, path: &str, generation: u64) {
+    if state.docs.is_open(path) || state.workspace.disk_text(path).is_some() {
+        return;
+    }
+    if state
+        .generations
+        .remove_if(path, |_, g| *g == generation)
+        .is_some()
+    {
+        state.covered_by.remove(path);
+        state.published.remove(path);
+        state.locks.remove(path);
+        state.parses.forget(path);
     }
 }
 
