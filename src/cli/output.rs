@@ -57,23 +57,14 @@ pub fn text(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::
         let line_start = index.offset(source, line, 0, Encoding::Utf8);
         let line_end = index.offset(source, line, u32::MAX, Encoding::Utf8);
         let source_line = &source[line_start..line_end];
-        writeln!(out, "  | {source_line}")?;
         let width = if end_line == line {
             (end_col - col).max(1)
         } else {
             1
         };
-        let pad: String = source_line
-            .chars()
-            .scan(0u32, |units, c| {
-                let here = *units;
-                *units += c.len_utf16() as u32;
-                Some((here, c))
-            })
-            .take_while(|(units, _)| *units < col)
-            .map(|(_, c)| if c == '\t' { '\t' } else { ' ' })
-            .collect();
-        writeln!(out, "  | {pad}{}", paint(code, &"^".repeat(width as usize)))?;
+        let (shown, pad, carets) = frame(source_line, col, width);
+        writeln!(out, "  | {shown}")?;
+        writeln!(out, "  | {pad}{}", paint(code, &"^".repeat(carets)))?;
         for fix in finding.fixes.iter().filter(|f| f.preferred) {
             writeln!(out, "  = fix: {}", fix.title)?;
         }
@@ -89,6 +80,49 @@ pub fn text(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::
         "{errors} error(s), {warnings} warning(s), {others} other finding(s)"
     )?;
     Ok(())
+}
+
+/// At most this many characters of a source line are shown: a longer line
+/// (a minified document) is cut around the finding, the cuts marked `…`.
+const FRAME_CHARS: usize = 120;
+/// How much of a cut line is shown before the finding.
+const FRAME_LEAD: usize = 40;
+
+/// The line as shown, the padding up to the finding and how many carets
+/// mark it. `col` and `width` count UTF-16 units, as finding positions do.
+fn frame(line: &str, col: u32, width: u32) -> (String, String, usize) {
+    let mut starts = Vec::new();
+    let mut units = 0u32;
+    for c in line.chars() {
+        starts.push((units, c));
+        units += c.len_utf16() as u32;
+    }
+    let blank = |c: char| if c == '\t' { '\t' } else { ' ' };
+    if starts.len() <= FRAME_CHARS {
+        let pad: String = starts
+            .iter()
+            .take_while(|(u, _)| *u < col)
+            .map(|&(_, c)| blank(c))
+            .collect();
+        return (line.to_string(), pad, width as usize);
+    }
+    let first = starts.partition_point(|(u, _)| *u < col);
+    let last = starts.partition_point(|(u, _)| *u < col + width);
+    let lo = first.saturating_sub(FRAME_LEAD);
+    let hi = (lo + FRAME_CHARS).min(starts.len());
+    let mut shown = String::new();
+    let mut pad = String::new();
+    if lo > 0 {
+        shown.push('…');
+        pad.push(' ');
+    }
+    shown.extend(starts[lo..hi].iter().map(|&(_, c)| c));
+    pad.extend(starts[lo..first.min(hi)].iter().map(|&(_, c)| blank(c)));
+    if hi < starts.len() {
+        shown.push('…');
+    }
+    let carets = last.min(hi).saturating_sub(first).max(1);
+    (shown, pad, carets)
 }
 
 /// The LSP diagnostics, each with `uri` and `fixes`.
@@ -216,4 +250,23 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame;
+
+    #[test]
+    fn a_long_line_is_cut_around_the_finding() {
+        let line = format!("{}\"Resource\": \"*\"{}", "a".repeat(500), "b".repeat(500));
+        let (shown, pad, carets) = frame(&line, 512, 3);
+        assert_eq!(
+            shown,
+            format!("…{}\"Resource\": \"*\"{}…", "a".repeat(28), "b".repeat(77))
+        );
+        assert_eq!(pad, " ".repeat(1 + 40));
+        assert_eq!(carets, 3);
+        // A short line is shown whole, the carets as wide as the finding.
+        assert_eq!(frame("\tab", 1, 2), ("\tab".to_string(), "\t".to_string(), 2));
+    }
 }
