@@ -19,7 +19,11 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let files = generate::workspace(500, 100);
+    let states: usize = std::env::var("ROUNDTRIP_STATES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let files = generate::workspace(states, 100);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = std::fs::canonicalize(dir.path())
         .unwrap()
@@ -64,7 +68,7 @@ fn main() {
     let p99 = latencies[latencies.len() * 99 / 100];
     let rss = server_rss_kb(&server).unwrap_or(0);
     println!(
-        "roundtrip 500 states, 1000 edits: p50 {p50:?}, p99 {p99:?}, resident {} MB",
+        "roundtrip {states} states, 1000 edits: p50 {p50:?}, p99 {p99:?}, resident {} MB",
         rss / 1024
     );
     // Opening and closing documents must not grow the server: five rounds

@@ -180,6 +180,8 @@ pub struct LoweredRole {
     sources: Vec<(FileId, Arc<Node>)>,
     pub policies: Arc<Vec<crate::core::iam::Policy>>,
     pub index: Arc<crate::core::iam::PolicyIndex>,
+    /// Tasks' needs as checked against this role, kept for the next run.
+    pub needs: Arc<rules::permissions::context::NeedMemo>,
 }
 
 impl LoweredRole {
@@ -192,6 +194,7 @@ impl LoweredRole {
             sources: docs.iter().map(|d| (d.file, d.root.clone())).collect(),
             index: Arc::new(crate::core::iam::PolicyIndex::new(&policies)),
             policies: Arc::new(policies),
+            needs: Default::default(),
         }
     }
 
@@ -784,6 +787,42 @@ mod tests {
         let analysis = analyze_cached(&files, None, &Defaults::default(), Some(&cache));
         assert!(!analysis.findings.iter().any(|f| f.rule == "wildcard-resource"));
         assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn a_roles_memo_answers_unchanged_tasks_and_not_changed_ones() {
+        let flow = |comment: &str, topic: &str, message: &str| {
+            format!(
+                r#"{{"Comment": "{comment}", "StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {{"TopicArn": "arn:aws:sns:us-east-1:123456789012:{topic}", "Message": {message}}}, "End": true}}}}}}"#
+            )
+        };
+        let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "arn:aws:sns:us-east-1:123456789012:t"}]}"#;
+        let cache = ParseCache::default();
+        let run = |definition: String| {
+            let mut files = FileSet::new();
+            files.insert("/w/flow.asl.json", definition, Some(1));
+            files.insert("/w/flow.policy.json", policy, None);
+            let rules: Vec<&str> = analyze_cached(&files, None, &Defaults::default(), Some(&cache))
+                .findings
+                .iter()
+                .map(|f| f.rule)
+                .collect();
+            let ws = Workspace::cached(&files, Some(&cache));
+            let memo = cache.role(&ws.units().0[0].policies).needs;
+            let answers = memo.lock().unwrap().len();
+            (rules, answers)
+        };
+        assert_eq!(run(flow("", "t", "\"m\"")), (vec![], 1));
+        // Moved by an edit elsewhere: the same answer, none added.
+        assert_eq!(run(flow("a longer comment", "t", "\"m\"")), (vec![], 1));
+        // Another topic is another task: worked out, and missing.
+        assert_eq!(
+            run(flow("", "u", "\"m\"")),
+            (vec!["missing-permission", "missing-permission"], 2)
+        );
+        // A literal of another kind (its hash ignores the value) is another task too.
+        assert_eq!(run(flow("", "t", "1")), (vec![], 3));
+        assert_eq!(run(flow("", "t", "2")), (vec![], 4));
     }
 
     #[test]

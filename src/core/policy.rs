@@ -26,7 +26,7 @@ pub fn least_privilege(files: &FileSet, definition: FileId) -> Option<Value> {
 pub fn policy_document(ctx: &Context) -> Value {
     let mut grants = Grants::new();
     for task in &ctx.tasks {
-        for need in &task.needs {
+        for need in task.needs.iter() {
             for action in &need.need.actions {
                 grants
                     .entry((need.need.condition.clone(), action.clone()))

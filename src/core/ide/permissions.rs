@@ -79,7 +79,7 @@ pub(crate) fn task_markdown(ctx: &Context, task: &Task) -> String {
     if task.needs.is_empty() {
         let _ = writeln!(text, "The execution role needs no permission for this task.");
     }
-    for need in &task.needs {
+    for need in task.needs.iter() {
         for pair in &need.pairs {
             let verdict = match &pair.decision {
                 Decision::Allowed { by, .. } if !by.is_empty() => {
@@ -182,7 +182,7 @@ pub fn permission_hints(files: &FileSet, file: FileId, range: TextRange) -> Vec<
 fn hint_label(ctx: &Context, task: &Task) -> Option<String> {
     let mut missing: Vec<&str> = Vec::new();
     let mut conditional: Vec<&str> = Vec::new();
-    for need in &task.needs {
+    for need in task.needs.iter() {
         for pair in need.missing() {
             if !missing.contains(&pair.action.as_str()) {
                 missing.push(&pair.action);

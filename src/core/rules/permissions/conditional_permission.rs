@@ -17,7 +17,7 @@ pub const RULE: RuleMeta = RuleMeta {
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for task in &ctx.tasks {
         let mut reported: Vec<String> = Vec::new();
-        for need in &task.needs {
+        for need in task.needs.iter() {
             for pair in &need.pairs {
                 let Decision::Allowed { by, conditional } = &pair.decision else {
                     continue;

@@ -30,15 +30,18 @@ pub struct Task<'m, 'a> {
     /// Set for the needs of a Map state in `DISTRIBUTED` mode.
     pub map_site: Option<MapSite>,
     pub arguments: Vec<Argument>,
-    pub needs: Vec<NeedCheck>,
+    /// Shared with the role's memo (see [`TaskKey`]).
+    pub needs: Arc<Vec<NeedCheck>>,
 }
 
 /// A need and what the role says to each of its (action, resource) pairs.
+#[derive(Clone)]
 pub struct NeedCheck {
     pub need: Need,
     pub pairs: Vec<PairCheck>,
 }
 
+#[derive(Clone)]
 pub struct PairCheck {
     pub action: String,
     pub resource: String,
@@ -111,7 +114,7 @@ impl<'m, 'a> Context<'m, 'a> {
         let arn = arn_context(&unit.arn, machine);
         // The data flow and the role's lowered policies do not depend on
         // each other; each task's needs depend on both.
-        let (mut flow, (policies, trust, index)) = rayon::join(
+        let (mut flow, (policies, trust, index, memo)) = rayon::join(
             || dataflow::analyze(machine),
             || {
                 let role = match cache {
@@ -119,60 +122,59 @@ impl<'m, 'a> Context<'m, 'a> {
                     None => LoweredRole::new(&unit.policies),
                 };
                 let trust = unit.trust.as_ref().map(lower);
-                (role.policies, trust, role.index)
+                (role.policies, trust, role.index, role.needs)
             },
         );
-        let jobs: Vec<(&'m State<'a>, &'a Node, &'a str, Vec<Argument>)> = machine
+        let jobs: Vec<(&'m State<'a>, &'a Node, TaskKey, Vec<Argument>)> = machine
             .tasks()
             .filter_map(|state| {
                 let resource_node = state.field("Resource")?;
                 let resource_text = resource_node.as_str()?;
                 let arguments = flow.remove(&state.id).unwrap_or_default();
-                Some((state, resource_node, resource_text, arguments))
+                let key = TaskKey::new(resource_text, state.field("Credentials"), &arguments, &arn);
+                Some((state, resource_node, key, arguments))
             })
             .collect();
-        let mut tasks: Vec<Task<'m, 'a>> = jobs
-            .into_par_iter()
-            .map(|(state, resource_node, resource_text, arguments)| {
-                let resource = catalog::parse_task_resource(resource_text);
-                let args = |name: &str| -> ArgValue {
-                    match arguments.iter().find(|a| a.name == name) {
-                        None => ArgValue::Absent,
-                        Some(a) => match &a.provenance {
-                            Leaf::Literal(v) => ArgValue::Static((**v).clone()),
-                            _ => ArgValue::Dynamic,
-                        },
-                    }
-                };
-                // A task with Credentials calls the service as another role:
-                // the execution role only needs to assume it (that role's own
-                // policy is not in view).
-                let needs = match assumed_role(state.field("Credentials")) {
-                    Some(role) => vec![Need {
-                        actions: vec!["sts:AssumeRole".into()],
-                        dynamic: role == "*",
-                        resources: vec![role],
-                        kind: catalog::NeedKind::Other,
-                        target_argument: None,
-                        condition: None,
-                        any_of: false,
-                        optional: false,
-                        source: CROSS_ACCOUNT_SOURCE,
-                    }],
-                    None => catalog::needs(&resource, &args, &arn),
+        // Most tasks are as they were on the last run (the user edits one
+        // state at a time): their needs, checked against this same role,
+        // are taken from the role's memo; only the others are worked out.
+        let known: Vec<Option<TaskAnswer>> = {
+            let memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+            jobs.iter().map(|(_, _, key, _)| memo.get(key).cloned()).collect()
+        };
+        let worked_out: Vec<Option<TaskAnswer>> = jobs
+            .par_iter()
+            .zip(known.par_iter())
+            .map(|((_, _, key, _), known)| match known {
+                Some(_) => None,
+                None => Some(answer(key, &policies, &index)),
+            })
+            .collect();
+        {
+            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.len() + jobs.len() > NEED_MEMO_LIMIT {
+                memo.clear();
+            }
+            for ((_, _, key, _), answer) in jobs.iter().zip(&worked_out) {
+                if let Some(answer) = answer {
+                    memo.insert(key.clone(), answer.clone());
                 }
-                .into_iter()
-                .map(|need| check_need(need, &policies, &index, request_context(&args, &arn)))
-                .collect();
+            }
+        }
+        let mut tasks: Vec<Task<'m, 'a>> = jobs
+            .into_iter()
+            .zip(known.into_iter().zip(worked_out))
+            .map(|((state, resource_node, _, arguments), (known, worked_out))| {
+                let answer = known.or(worked_out).expect("each task is known or worked out");
                 Task {
                     state,
-                    resource,
+                    resource: answer.resource,
                     resource_location: Location {
                         file: definition.file,
                         range: definition.to_file(resource_node.span),
                     },
                     arguments,
-                    needs,
+                    needs: answer.needs,
                     map_site: None,
                 }
             })
@@ -193,7 +195,7 @@ impl<'m, 'a> Context<'m, 'a> {
                         range: definition.to_file(location.span),
                     },
                     arguments: Vec::new(),
-                    needs,
+                    needs: Arc::new(needs),
                     map_site: Some(site),
                 });
             }
@@ -373,6 +375,112 @@ const CROSS_ACCOUNT_SOURCE: &str =
 
 /// The role a task's `Credentials` names: its ARN, `*` when it comes from
 /// the state's data, `None` without Credentials.
+/// Everything a task's needs, and the role's answer to them, depend on
+/// besides the role itself: its `Resource`, the role its `Credentials`
+/// assume, its arguments (a literal's value, or only that it is dynamic)
+/// and where ARNs are written. Positions are not part of it: a task moved
+/// by an edit elsewhere keeps its answer.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TaskKey {
+    resource: String,
+    credentials: Option<String>,
+    arguments: Vec<(String, Option<Arc<Value>>)>,
+    arn: ArnContext,
+}
+
+impl TaskKey {
+    fn new(resource: &str, credentials: Option<&Node>, arguments: &[Argument], arn: &ArnContext) -> Self {
+        TaskKey {
+            resource: resource.to_string(),
+            credentials: assumed_role(credentials),
+            arguments: arguments
+                .iter()
+                .map(|a| {
+                    let literal = match &a.provenance {
+                        Leaf::Literal(v) => Some(v.clone()),
+                        _ => None,
+                    };
+                    (a.name.clone(), literal)
+                })
+                .collect(),
+            arn: arn.clone(),
+        }
+    }
+
+    /// The arguments as the catalog reads them (the first of a name wins).
+    fn argument(&self, name: &str) -> ArgValue {
+        match self.arguments.iter().find(|(n, _)| n == name) {
+            None => ArgValue::Absent,
+            Some((_, Some(v))) => ArgValue::Static((**v).clone()),
+            Some((_, None)) => ArgValue::Dynamic,
+        }
+    }
+}
+
+impl std::hash::Hash for TaskKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.resource.hash(state);
+        self.credentials.hash(state);
+        for (name, value) in &self.arguments {
+            name.hash(state);
+            // Equal keys hash alike: a string literal by its text, any
+            // other value by its kind only (equality tells them apart).
+            match value.as_deref() {
+                None => state.write_u8(0),
+                Some(Value::String(s)) => s.hash(state),
+                Some(Value::Null) => state.write_u8(1),
+                Some(Value::Bool(_)) => state.write_u8(2),
+                Some(Value::Number(_)) => state.write_u8(3),
+                Some(Value::Array(_)) => state.write_u8(4),
+                Some(Value::Object(_)) => state.write_u8(5),
+            }
+        }
+    }
+}
+
+/// A task's parsed `Resource` and its checked needs.
+#[derive(Clone)]
+pub struct TaskAnswer {
+    resource: TaskResource,
+    needs: Arc<Vec<NeedCheck>>,
+}
+
+/// Answers kept with a lowered role, by task (see [`TaskKey`]).
+pub type NeedMemo = std::sync::Mutex<crate::core::hash::FastMap<TaskKey, TaskAnswer>>;
+
+/// Past this many answers the memo starts again: tasks deleted or
+/// rewritten while the role stayed the same leave answers no one asks for.
+const NEED_MEMO_LIMIT: usize = 20_000;
+
+fn answer(key: &TaskKey, policies: &[Policy], index: &iam::PolicyIndex) -> TaskAnswer {
+    let resource = catalog::parse_task_resource(&key.resource);
+    let args = |name: &str| key.argument(name);
+    // A task with Credentials calls the service as another role: the
+    // execution role only needs to assume it (that role's own policy is
+    // not in view).
+    let needs = match &key.credentials {
+        Some(role) => vec![Need {
+            actions: vec!["sts:AssumeRole".into()],
+            dynamic: role == "*",
+            resources: vec![role.clone()],
+            kind: catalog::NeedKind::Other,
+            target_argument: None,
+            condition: None,
+            any_of: false,
+            optional: false,
+            source: CROSS_ACCOUNT_SOURCE,
+        }],
+        None => catalog::needs(&resource, &args, &key.arn),
+    }
+    .into_iter()
+    .map(|need| check_need(need, policies, index, request_context(&args, &key.arn)))
+    .collect();
+    TaskAnswer {
+        resource,
+        needs: Arc::new(needs),
+    }
+}
+
 fn assumed_role(credentials: Option<&Node>) -> Option<String> {
     let credentials = credentials?;
     if let Some(arn) = credentials.get("RoleArn").and_then(Node::as_str) {

@@ -25,7 +25,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let mut dynamic = false;
     for task in &ctx.tasks {
         let mut uses = false;
-        for need in &task.needs {
+        for need in task.needs.iter() {
             if need.need.actions.iter().any(|a| a.eq_ignore_ascii_case(INVOKE)) {
                 needed.extend(need.need.resources.iter().cloned());
                 dynamic |= need.need.dynamic;
