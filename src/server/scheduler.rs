@@ -79,13 +79,18 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     let settings = state.settings();
     let (encoding, defaults) = (settings.encoding, settings.defaults);
     let parses = state.parses.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(AssertUnwindSafe(|| {
+    // Straight onto the analysis' own thread pool (its rayon workers), not
+    // a blocking thread that would hand the work to them and wait: one
+    // thread switch less on each edit.
+    let (done, outcome) = tokio::sync::oneshot::channel();
+    rayon::spawn(move || {
+        let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
             test_hooks(files.text(focus));
             per_file(&files, focus, encoding, &defaults, &parses)
-        }))
-    })
-    .await;
+        }));
+        let _ = done.send(result);
+    });
+    let outcome = outcome.await;
     if state.generation(path) != generation {
         tracing::debug!(path, generation, "dropped: a newer run will publish");
         return;
