@@ -382,9 +382,12 @@ impl Flow<'_, '_> {
             result: None,
         };
         let template_field = if jsonata { "Arguments" } else { "Parameters" };
-        let arguments = node
-            .get(template_field)
-            .map(|t| eval_template(t, &ctx, jsonata, 0));
+        // Only a Pass or a Parallel passes its arguments on (a Task's go to
+        // the service, below).
+        let arguments = || {
+            node.get(template_field)
+                .map(|t| eval_template(t, &ctx, jsonata, 0))
+        };
 
         if state.kind == StateType::Task {
             let args = self.task_arguments(state.node, node.get(template_field), &ctx, jsonata, env);
@@ -396,10 +399,10 @@ impl Flow<'_, '_> {
             StateType::Task => Shape::computed(),
             StateType::Pass => match node.get("Result") {
                 Some(r) => literal(r.to_json()),
-                None => arguments.clone().unwrap_or_else(|| effective.clone()),
+                None => arguments().unwrap_or_else(|| effective.clone()),
             },
             StateType::Parallel => {
-                let branch_input = arguments.clone().unwrap_or_else(|| effective.clone());
+                let branch_input = arguments().unwrap_or_else(|| effective.clone());
                 let mut joined: Option<Shape> = None;
                 if depth < 32 {
                     for &child in &state.children {
