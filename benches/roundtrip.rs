@@ -3,7 +3,8 @@
 //! from didChange to the publishDiagnostics for that version (debounce 0).
 //! Prints p50, p99 and the server's resident memory. Budget: p50 ≤ 5 ms,
 //! p99 ≤ 20 ms, ≤ 50 MB. Under `cargo bench --no-run` it only compiles;
-//! `cargo bench --bench roundtrip` runs it.
+//! `cargo bench --bench roundtrip` runs it; `ROUNDTRIP_STATES=n` sets the
+//! number of states (500 unless set).
 
 #[path = "support/generate.rs"]
 mod generate;
