@@ -50,6 +50,10 @@ pub struct PairCheck {
     /// a Lambda function's `:*` form (its versions and aliases) when the
     /// task invokes the unqualified function.
     pub optional: bool,
+    /// The role's wildcard resources that allow this pair on more than its
+    /// need names, as (statement, pattern): worked out by
+    /// `wildcard-resource` on first use, and kept with the pair.
+    pub wider: std::sync::OnceLock<Vec<(StatementRef, String)>>,
 }
 
 impl NeedCheck {
@@ -555,6 +559,7 @@ fn check_need(
                 resource: resource.clone(),
                 decision,
                 optional,
+                wider: Default::default(),
             });
         }
     }

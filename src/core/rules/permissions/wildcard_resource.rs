@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::core::hash::FastMap;
 
-use super::context::Context;
+use super::context::{Context, NeedCheck, PairCheck};
 use super::{list, policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::{self, Decision, StatementRef};
@@ -29,63 +29,25 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // their literal prefix cut at a separator (as the policy index does):
     // statements that grew with the workflow hold many, and a resource can
     // only match those whose prefix it starts with.
+    // Needs and their pairs are kept with the role from run to run (see
+    // `TaskKey`), so each pair's wider patterns are worked out once.
     let mut wildcards: FastMap<StatementRef, Patterns> = Default::default();
     for (task, need, pair) in ctx.all_pairs() {
-        if need.need.dynamic
-            || pair.action.eq_ignore_ascii_case("lambda:InvokeFunction")
-            || pair.action.eq_ignore_ascii_case("iam:PassRole")
-            || need.need.resources.iter().any(|r| r == "*")
-        {
-            continue;
-        }
-        let Decision::Allowed { by, .. } = &pair.decision else {
-            continue;
-        };
-        for r in by {
-            let patterns = wildcards.entry(*r).or_insert_with(|| {
-                Patterns::new(
-                    ctx.statement(*r)
-                        .resources
-                        .as_ref()
-                        .filter(|s| !s.negated)
-                        .map(|s| {
-                            s.items
-                                .iter()
-                                .map(|i| i.value.as_str())
-                                .filter(|v| v.contains(['*', '?']))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                )
+        let wider = pair
+            .wider
+            .get_or_init(|| wider_patterns(ctx, need, pair, &mut wildcards));
+        for (r, written) in wider {
+            let entry = broad.entry((*r, written.clone())).or_insert_with(|| Broad {
+                actions: Vec::new(),
+                tasks: Vec::new(),
             });
-            // Each (statement, pattern) entry below is keyed, so visiting
-            // only the candidates (in any order) finds the same entries.
-            for written in patterns.candidates(&pair.resource) {
-                let matches = iam::glob_match(written, &pair.resource, false)
-                    || iam::pattern_covers(written, &pair.resource, false);
-                if !matches {
-                    continue;
-                }
-                if need
-                    .need
-                    .resources
-                    .iter()
-                    .any(|n| iam::pattern_covers(n, written, false))
-                {
-                    continue;
-                }
-                let entry = broad.entry((*r, written.to_string())).or_insert_with(|| Broad {
-                    actions: Vec::new(),
-                    tasks: Vec::new(),
-                });
-                if !entry.actions.contains(&pair.action) {
-                    entry.actions.push(pair.action.clone());
-                }
-                if !entry.tasks.iter().any(|(n, _)| n == task.state.name) {
-                    entry
-                        .tasks
-                        .push((task.state.name.to_string(), task.resource_location));
-                }
+            if !entry.actions.contains(&pair.action) {
+                entry.actions.push(pair.action.clone());
+            }
+            if !entry.tasks.iter().any(|(n, _)| n == task.state.name) {
+                entry
+                    .tasks
+                    .push((task.state.name.to_string(), task.resource_location));
             }
         }
     }
@@ -144,6 +106,64 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(finding);
     }
+}
+
+/// The (statement, written pattern) pairs that allow `pair` on more than
+/// its need names. `wildcards` holds each statement's patterns, found once
+/// per run.
+fn wider_patterns<'c>(
+    ctx: &'c Context,
+    need: &NeedCheck,
+    pair: &PairCheck,
+    wildcards: &mut FastMap<StatementRef, Patterns<'c>>,
+) -> Vec<(StatementRef, String)> {
+    let mut wider = Vec::new();
+    if need.need.dynamic
+        || pair.action.eq_ignore_ascii_case("lambda:InvokeFunction")
+        || pair.action.eq_ignore_ascii_case("iam:PassRole")
+        || need.need.resources.iter().any(|r| r == "*")
+    {
+        return wider;
+    }
+    let Decision::Allowed { by, .. } = &pair.decision else {
+        return wider;
+    };
+    for r in by {
+        let patterns = wildcards.entry(*r).or_insert_with(|| {
+            Patterns::new(
+                ctx.statement(*r)
+                    .resources
+                    .as_ref()
+                    .filter(|s| !s.negated)
+                    .map(|s| {
+                        s.items
+                            .iter()
+                            .map(|i| i.value.as_str())
+                            .filter(|v| v.contains(['*', '?']))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            )
+        });
+        // Each (statement, pattern) is kept once, so visiting only the
+        // candidates (in any order) finds the same set.
+        for written in patterns.candidates(&pair.resource) {
+            let matches = iam::glob_match(written, &pair.resource, false)
+                || iam::pattern_covers(written, &pair.resource, false);
+            if !matches
+                || need
+                    .need
+                    .resources
+                    .iter()
+                    .any(|n| iam::pattern_covers(n, written, false))
+                || wider.iter().any(|(s, w)| s == r && w == written)
+            {
+                continue;
+            }
+            wider.push((*r, written.to_string()));
+        }
+    }
+    wider
 }
 
 /// A statement's wildcard resource patterns, by the prefix a resource
