@@ -35,13 +35,11 @@ pub struct Task<'m, 'a> {
 }
 
 /// A need and what the role says to each of its (action, resource) pairs.
-#[derive(Clone)]
 pub struct NeedCheck {
     pub need: Need,
     pub pairs: Vec<PairCheck>,
 }
 
-#[derive(Clone)]
 pub struct PairCheck {
     pub action: String,
     pub resource: String,
@@ -146,12 +144,13 @@ impl<'m, 'a> Context<'m, 'a> {
             let memo = memo.lock().unwrap_or_else(|e| e.into_inner());
             jobs.iter().map(|(_, _, key, _)| memo.get(key).cloned()).collect()
         };
-        let worked_out: Vec<Option<TaskAnswer>> = jobs
+        // Each task's answer, and whether it was worked out on this run.
+        let answers: Vec<(TaskAnswer, bool)> = jobs
             .par_iter()
-            .zip(known.par_iter())
+            .zip(known)
             .map(|((_, _, key, _), known)| match known {
-                Some(_) => None,
-                None => Some(answer(key, &policies, &index)),
+                Some(known) => (known, false),
+                None => (answer(key, &policies, &index), true),
             })
             .collect();
         {
@@ -159,28 +158,25 @@ impl<'m, 'a> Context<'m, 'a> {
             if memo.len() + jobs.len() > NEED_MEMO_LIMIT {
                 memo.clear();
             }
-            for ((_, _, key, _), answer) in jobs.iter().zip(&worked_out) {
-                if let Some(answer) = answer {
+            for ((_, _, key, _), (answer, new)) in jobs.iter().zip(&answers) {
+                if *new {
                     memo.insert(key.clone(), answer.clone());
                 }
             }
         }
         let mut tasks: Vec<Task<'m, 'a>> = jobs
             .into_iter()
-            .zip(known.into_iter().zip(worked_out))
-            .map(|((state, resource_node, _, arguments), (known, worked_out))| {
-                let answer = known.or(worked_out).expect("each task is known or worked out");
-                Task {
-                    state,
-                    resource: answer.resource,
-                    resource_location: Location {
-                        file: definition.file,
-                        range: definition.to_file(resource_node.span),
-                    },
-                    arguments,
-                    needs: answer.needs,
-                    map_site: None,
-                }
+            .zip(answers)
+            .map(|((state, resource_node, _, arguments), (answer, _))| Task {
+                state,
+                resource: answer.resource,
+                resource_location: Location {
+                    file: definition.file,
+                    range: definition.to_file(resource_node.span),
+                },
+                arguments,
+                needs: answer.needs,
+                map_site: None,
             })
             .collect();
         let mut unmodelled_map = false;
