@@ -29,9 +29,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // their literal prefix cut at a separator (as the policy index does):
     // statements that grew with the workflow hold many, and a resource can
     // only match those whose prefix it starts with.
+    let mut wildcards: FastMap<StatementRef, Patterns> = Default::default();
     // Needs and their pairs are kept with the role from run to run (see
     // `TaskKey`), so each pair's wider patterns are worked out once.
-    let mut wildcards: FastMap<StatementRef, Patterns> = Default::default();
     for (task, need, pair) in ctx.all_pairs() {
         let wider = pair
             .wider
