@@ -273,6 +273,31 @@ impl ParseCache {
         }
     }
 
+    /// The tree of `path` brought up to date with `text` by re-reading
+    /// only the value an edit touched (`syntax::json::reparse`), when the
+    /// kept parse was clean and nothing else holds its tree any more (it
+    /// is then changed in place, not copied).
+    fn edited_tree(&self, path: &str, text: &str) -> Option<Node> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.by_path.get(path)?;
+        let clean = entry
+            .parsed
+            .as_ref()
+            .is_some_and(|p| p.errors.is_empty() && p.comments.is_empty());
+        if !clean || entry.root.as_ref().is_none_or(|r| Arc::strong_count(r) != 1) {
+            return None;
+        }
+        let entry = entries.by_path.remove(path)?;
+        drop(entries);
+        let mut tree = Arc::try_unwrap(entry.root?).ok()?;
+        if syntax::json::reparse(&entry.text, text, &mut tree) {
+            Some(tree)
+        } else {
+            rayon::spawn(move || drop(tree));
+            None
+        }
+    }
+
     /// The role of `docs`, lowered once per version of its policies.
     pub fn role(&self, docs: &[PolicyDoc]) -> LoweredRole {
         let mut roles = self.roles.lock().unwrap_or_else(|e| e.into_inner());
@@ -350,11 +375,21 @@ impl<'f> Workspace<'f> {
                 let (parsed, root) = match cache.and_then(|c| c.get(path, text)) {
                     Some(hit) => hit,
                     None => {
-                        let mut parsed = format.map(|f| match f {
-                            Format::Json => syntax::json::parse(text),
-                            Format::Yaml => syntax::yaml::parse(text),
-                            Format::Hcl => syntax::hcl::parse(text),
-                        });
+                        let edited = match (format, cache) {
+                            (Some(Format::Json), Some(cache)) => cache.edited_tree(path, text),
+                            _ => None,
+                        };
+                        let mut parsed = match edited {
+                            Some(root) => Some(Parsed {
+                                root: Some(root),
+                                ..Parsed::default()
+                            }),
+                            None => format.map(|f| match f {
+                                Format::Json => syntax::json::parse(text),
+                                Format::Yaml => syntax::yaml::parse(text),
+                                Format::Hcl => syntax::hcl::parse(text),
+                            }),
+                        };
                         let root = parsed.as_mut().and_then(|p| p.root.take()).map(Arc::new);
                         let parsed = parsed.map(Arc::new);
                         if let Some(cache) = cache {
@@ -829,6 +864,75 @@ mod tests {
         // A literal of another kind (its hash ignores the value) is another task too.
         assert_eq!(run(flow("", "t", "1")), (vec![], 3));
         assert_eq!(run(flow("", "t", "2")), (vec![], 4));
+    }
+
+    #[test]
+    fn an_edit_inside_a_value_updates_the_kept_tree_in_place() {
+        let state =
+            |i: usize, extra: &str| format!(r#""S{i}": {{"Type": "Pass",{extra} "Next": "S{}"}}"#, i + 1);
+        let flow = |edited: &str| {
+            let states: Vec<String> = (0..8)
+                .map(|i| state(i, if i == 3 { edited } else { "" }))
+                .chain([r#""S8": {"Type": "Succeed"}"#.to_string()])
+                .collect();
+            format!(
+                "{{\n  \"StartAt\": \"S0\",\n  \"States\": {{\n    {}\n  }}\n}}\n",
+                states.join(",\n    ")
+            )
+        };
+        let cache = ParseCache::default();
+        // The address of the states' member list: kept when the tree is
+        // changed in place, new when it is parsed again.
+        let states_at = |files: &FileSet| {
+            let ws = Workspace::cached(files, Some(&cache));
+            let states = ws.root(FileId(0))?.get("States")?;
+            Some(states.members().as_ptr() as usize)
+        };
+        let findings = |files: &FileSet, cache: Option<&ParseCache>| {
+            let mut found: Vec<String> = analyze_cached(files, None, &Defaults::default(), cache)
+                .findings
+                .iter()
+                .map(|f| format!("{} {:?} {}", f.rule, f.location.range, f.message))
+                .collect();
+            found.sort();
+            found
+        };
+        let mut files = FileSet::new();
+        files.insert("/w/flow.asl.json", flow(""), Some(1));
+        let before = states_at(&files);
+        // Typing a field into S3, then a bad value, then an unknown target,
+        // then broken JSON and back: the kept tree always gives what a fresh
+        // parse gives, and a clean edit inside S3 keeps the rest of the tree.
+        let edits = [
+            (r#" "Comment": "a","#, true),
+            (r#" "Comment": "ab","#, true),
+            (r#" "Comment": 1,"#, true),
+            (r#" "Comment": "ab", "Next": "Nowhere","#, true),
+            (r#" "Comment": "ab,"#, false),
+            (r#" "Comment": "ab","#, false),
+            (r#" "Comment": "abc","#, true),
+        ];
+        let mut rules_seen = BTreeSet::new();
+        for (version, (edited, in_place)) in edits.into_iter().enumerate() {
+            let previous = states_at(&files);
+            files.insert("/w/flow.asl.json", flow(edited), Some(version as i32 + 2));
+            let uncached = findings(&files, None);
+            rules_seen.extend(uncached.iter().map(|f| f.split(' ').next().unwrap().to_string()));
+            assert_eq!(findings(&files, Some(&cache)), uncached, "{edited}");
+            let now = states_at(&files);
+            assert_eq!(now.is_some() && now == previous, in_place, "{edited}");
+        }
+        assert!(before.is_some());
+        assert_eq!(
+            rules_seen.into_iter().collect::<Vec<_>>(),
+            [
+                "asl-duplicate-key",
+                "asl-field-value",
+                "asl-syntax",
+                "asl-unknown-state",
+                "asl-unreachable-state"
+            ]
+        );
     }
 
     #[test]

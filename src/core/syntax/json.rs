@@ -127,7 +127,13 @@ enum Open {
 /// stack; `None` at the first thing that is not (an error, a comment, a
 /// word, trailing text), for the full parser to report.
 fn build_from_tokens(text: &str) -> Option<Node> {
-    let mut lexer = Lexer::new(text);
+    build_value(text, 0, FAST_PATH_MAX_DEPTH)
+}
+
+/// One strict JSON value that fills `text[start..]` (whitespace aside),
+/// nested at most `max_depth` deep; spans are offsets into `text`.
+fn build_value(text: &str, start: usize, max_depth: usize) -> Option<Node> {
+    let mut lexer = Lexer { text, pos: start };
     let mut next = || lexer.next().flatten();
     // `key : value` after an object's `{` or `,`: the key and the value's first token.
     fn member_start<'t>(
@@ -151,7 +157,7 @@ fn build_from_tokens(text: &str) -> Option<Node> {
     loop {
         let (first, span) = token;
         let mut value = match first {
-            Token::OpenBrace | Token::OpenBracket if stack.len() >= FAST_PATH_MAX_DEPTH => return None,
+            Token::OpenBrace | Token::OpenBracket if stack.len() >= max_depth => return None,
             Token::OpenBrace => {
                 let after = next()?;
                 if let (Token::CloseBrace, close) = after {
@@ -262,10 +268,6 @@ struct Lexer<'t> {
 }
 
 impl<'t> Lexer<'t> {
-    fn new(text: &'t str) -> Self {
-        Lexer { text, pos: 0 }
-    }
-
     /// The next token and its span, `Some(None)` at the end of the text.
     fn next(&mut self) -> Option<Option<(Token<'t>, TextRange)>> {
         let bytes = self.text.as_bytes();
@@ -409,6 +411,112 @@ impl<'t> Lexer<'t> {
             }
         })
     }
+}
+
+/// Brings `root`, the tree of the valid, comment-free JSON `old`, up to
+/// date with `new` by reading again only the smallest value the edit lies
+/// in, and moving every later span by the change in length. Typing in one
+/// state of a large definition then re-reads that state, not the file.
+/// Returns false, with `root` untouched, when the edit is not inside such
+/// a value or the value no longer reads as strict JSON: the caller then
+/// parses `new` whole (which also finds its errors and comments).
+///
+/// The rest of the text is unchanged, and a value is delimited by what
+/// surrounds it (`:`, `,`, a bracket or whitespace), so a new value that
+/// reads cleanly in the old one's place gives exactly the tree a full
+/// parse of `new` gives; the proptests check this on random edits.
+pub fn reparse(old: &str, new: &str, root: &mut Node) -> bool {
+    let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+    let prefix = common_prefix(old_bytes, new_bytes);
+    let suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]);
+    let changed = TextRange::new(prefix, old.len() - suffix);
+    let delta = new.len() as i64 - old.len() as i64;
+    // The values that hold the change, outermost first, as child indices.
+    let mut path: Vec<usize> = Vec::new();
+    let mut node: &Node = root;
+    if !node.span.contains_range(changed) {
+        return false;
+    }
+    loop {
+        let inner = children(node).position(|child| child.span.contains_range(changed));
+        match inner {
+            Some(i) => {
+                path.push(i);
+                node = children(node).nth(i).expect("the child just found");
+            }
+            None => break,
+        }
+    }
+    // The innermost value first; the root is the caller's full parse.
+    // Reading a value as large as half the file again saves nothing.
+    while !path.is_empty() {
+        let old_span = node_at(root, &path).span;
+        let new_end = usize::try_from(old_span.end as i64 + delta).unwrap_or(0);
+        let Some(text) = new.get(..new_end) else {
+            return false;
+        };
+        if new_end.saturating_sub(old_span.start()) > new.len() / 2 {
+            return false;
+        }
+        let depth_left = FAST_PATH_MAX_DEPTH.saturating_sub(path.len());
+        if let Some(value) = build_value(text, old_span.start(), depth_left) {
+            root.shift_from(old_span.end, delta);
+            *node_at_mut(root, &path) = value;
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Compared a block at a time (the slices' own `==`), then byte by byte.
+const BLOCK: usize = 64;
+
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a
+        .chunks_exact(BLOCK)
+        .zip(b.chunks_exact(BLOCK))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let at = blocks * BLOCK;
+    at + a[at..].iter().zip(&b[at..]).take_while(|(x, y)| x == y).count()
+}
+
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let blocks = a
+        .rchunks_exact(BLOCK)
+        .zip(b.rchunks_exact(BLOCK))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let at = blocks * BLOCK;
+    at + a[..a.len() - at]
+        .iter()
+        .rev()
+        .zip(b[..b.len() - at].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// A value's child values (object members' values, array items), in order.
+fn children(node: &Node) -> impl Iterator<Item = &Node> {
+    node.members()
+        .iter()
+        .map(|m| &m.value)
+        .chain(node.elements().iter())
+}
+
+fn node_at<'n>(root: &'n Node, path: &[usize]) -> &'n Node {
+    path.iter().fold(root, |node, &i| {
+        children(node).nth(i).expect("a path found in this tree")
+    })
+}
+
+fn node_at_mut<'n>(root: &'n mut Node, path: &[usize]) -> &'n mut Node {
+    path.iter().fold(root, |node, &i| match &mut node.kind {
+        NodeKind::Object(members) => &mut members[i].value,
+        NodeKind::Array(items) => &mut items[i],
+        _ => unreachable!("a path found in this tree"),
+    })
 }
 
 /// Whether `//` or `/*` appears outside a string.
@@ -570,6 +678,103 @@ mod tests {
                     prop_assert!(!full.errors.is_empty() || left_on_purpose, "gave way on {}", text);
                 }
             }
+        }
+    }
+
+    /// A document, a place in it (a char boundary), how many chars to
+    /// delete there and what to insert: an edit as a user types it.
+    fn edited_document() -> impl Strategy<Value = (String, String)> {
+        (
+            json_value(),
+            any::<bool>(),
+            any::<proptest::sample::Index>(),
+            0usize..3,
+            "[\\[\\]{}:, \"a1.e\\-tn\\\\/\n\u{e9}]{0,3}",
+        )
+            .prop_map(|(value, pretty, at, delete, insert)| {
+                let old = if pretty {
+                    serde_json::to_string_pretty(&value).unwrap()
+                } else {
+                    serde_json::to_string(&value).unwrap()
+                };
+                let boundaries: Vec<usize> = old.char_indices().map(|(i, _)| i).chain([old.len()]).collect();
+                let i = at.index(boundaries.len());
+                let start = boundaries[i];
+                let end = boundaries[(i + delete).min(boundaries.len() - 1)];
+                let new = format!("{}{}{}", &old[..start], insert, &old[end..]);
+                (old, new)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Re-reading only the edited value gives the tree a full parse of
+        /// the new text gives, or gives way; never a tree the full parser
+        /// would not build.
+        #[test]
+        fn reparse_builds_what_a_full_parse_builds((old, new) in edited_document()) {
+            let mut root = parse(&old).root.expect("a serialized value parses");
+            let untouched = root.clone();
+            let full = parse_full(&new, has_comment(&new));
+            if reparse(&old, &new, &mut root) {
+                prop_assert!(full.errors.is_empty() && full.comments.is_empty(), "accepted {:?}: {:?}", new, full.errors);
+                prop_assert_eq!(Some(root), full.root);
+            } else {
+                prop_assert_eq!(root, untouched);
+            }
+        }
+    }
+
+    proptest! {
+        /// The block-wise prefix and suffix agree with a byte-by-byte count,
+        /// across block boundaries.
+        #[test]
+        fn common_prefix_and_suffix_count_bytes(
+            head in proptest::collection::vec(0u8..3, 0..200),
+            a in proptest::collection::vec(0u8..3, 0..80),
+            b in proptest::collection::vec(0u8..3, 0..80),
+            tail in proptest::collection::vec(0u8..3, 0..200),
+        ) {
+            let x = [head.clone(), a, tail.clone()].concat();
+            let y = [head, b, tail].concat();
+            let naive_prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+            prop_assert_eq!(common_prefix(&x, &y), naive_prefix);
+            let naive_suffix = x.iter().rev().zip(y.iter().rev()).take_while(|(p, q)| p == q).count();
+            prop_assert_eq!(common_suffix(&x, &y), naive_suffix);
+        }
+    }
+
+    #[test]
+    fn reparse_reads_only_the_edited_value_and_moves_what_follows() {
+        let rest = r#""B": {"Type": "Pass", "Result": [1, 2.5, true, null], "Next": "C"}, "C": {"Type": "Succeed"}}"#;
+        let old = format!(r#"{{"A": {{"Type": "Pass", "Next": "B"}}, {rest}"#);
+        let new = format!(r#"{{"A": {{"Type": "Pass", "Comment": "hi", "Next": "B"}}, {rest}"#);
+        let mut root = parse(&old).root.unwrap();
+        assert!(reparse(&old, &new, &mut root));
+        assert_eq!(Some(root), parse(&new).root);
+        // Typing inside a string keeps the edit inside that string.
+        let typed = format!(r#"{{"A": {{"Type": "Pass", "Comment": "hi\u00e9", "Next": "B"}}, {rest}"#);
+        let mut root = parse(&new).root.unwrap();
+        assert!(reparse(&new, &typed, &mut root));
+        assert_eq!(Some(root), parse(&typed).root);
+    }
+
+    #[test]
+    fn reparse_gives_way_on_errors_whole_file_edits_and_comments() {
+        let old = r#"{"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}"#;
+        for new in [
+            // An unclosed string, a trailing comma, a comment.
+            r#"{"A": {"Type": "Pass, "Next": "B"}, "B": {"Type": "Succeed"}}"#,
+            r#"{"A": {"Type": "Pass", "Next": "B",}, "B": {"Type": "Succeed"}}"#,
+            r#"{"A": {"Type": "Pass", /* c */ "Next": "B"}, "B": {"Type": "Succeed"}}"#,
+            // An edit between the top level's members is the root's own.
+            r#"{"A": {"Type": "Pass", "Next": "B"},  "B": {"Type": "Succeed"}}"#,
+            // After the root value.
+            r#"{"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}} x"#,
+        ] {
+            let mut root = parse(old).root.unwrap();
+            assert!(!reparse(old, new, &mut root), "{new}");
+            assert_eq!(Some(root), parse(old).root);
         }
     }
 

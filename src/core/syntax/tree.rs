@@ -96,6 +96,45 @@ impl Node {
         }
     }
 
+    /// Moves every offset at or after `from` by `delta` bytes, as an edit
+    /// before it that changed the text's length does. Subtrees that end
+    /// before `from` are not visited.
+    pub fn shift_from(&mut self, from: u32, delta: i64) {
+        let shift = |range: &mut TextRange| {
+            let moved = |x: u32| {
+                if x >= from {
+                    (x as i64 + delta).clamp(0, u32::MAX as i64) as u32
+                } else {
+                    x
+                }
+            };
+            range.start = moved(range.start);
+            range.end = moved(range.end);
+        };
+        if self.span.end < from {
+            return;
+        }
+        shift(&mut self.span);
+        match &mut self.kind {
+            NodeKind::Object(members) => {
+                for member in members {
+                    shift(&mut member.key_span);
+                    member.value.shift_from(from, delta);
+                }
+            }
+            NodeKind::Array(items) => {
+                for item in items {
+                    item.shift_from(from, delta);
+                }
+            }
+            NodeKind::Tagged { tag_span, node, .. } => {
+                shift(tag_span);
+                node.shift_from(from, delta);
+            }
+            _ => {}
+        }
+    }
+
     /// The node with any YAML tag stripped.
     pub fn untagged(&self) -> &Node {
         let mut node = self;
