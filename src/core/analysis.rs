@@ -172,6 +172,8 @@ pub struct ParseCache {
     /// Roles lowered for evaluation, by the policy trees they came from
     /// (kept alive here, so a tree's address names it).
     roles: std::sync::Mutex<Vec<LoweredRole>>,
+    /// The per-state validity rules' findings, by top-level state.
+    pub states: rules::asl::StateMemo,
 }
 
 /// A role's policies, lowered and indexed for evaluation.

@@ -5,7 +5,7 @@ use crate::core::asl::model::looks_like_definition;
 use crate::core::files::file_name;
 use crate::core::syntax::Node;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
     Json,
     Yaml,

@@ -41,6 +41,22 @@ impl TextRange {
         self.start <= other.start && other.end <= self.end
     }
 
+    /// The range `by` bytes later.
+    pub fn shifted(self, by: u32) -> TextRange {
+        TextRange {
+            start: self.start.saturating_add(by),
+            end: self.end.saturating_add(by),
+        }
+    }
+
+    /// The range `by` bytes earlier (clamped at 0).
+    pub fn shifted_back(self, by: u32) -> TextRange {
+        TextRange {
+            start: self.start.saturating_sub(by),
+            end: self.end.saturating_sub(by),
+        }
+    }
+
     pub fn cover(self, other: TextRange) -> TextRange {
         TextRange {
             start: self.start.min(other.start),

@@ -52,13 +52,14 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         root: &definition.root,
         machine: &machine,
         format: definition.format,
+        checked: None,
     };
     // The validity rules and the role rules read the same model and
     // nothing else: they run side by side.
     let (mut found, role_findings) = rayon::join(
         || {
             let mut found = Vec::new();
-            asl::check(&ctx, &mut found);
+            asl::check(&ctx, workspace.cache.map(|c| &c.states), &mut found);
             // The validity rules speak in the definition's own coordinates;
             // the permission rules already place their findings in the files.
             for finding in &mut found {

@@ -176,7 +176,8 @@ const EXCLUSIVE: &[(&str, &str)] = &[
     ("ToleratedFailureCount", "ToleratedFailureCountPath"),
 ];
 
-pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+/// State names: unique in the whole state machine, and not too long.
+pub fn names(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     let mut first_use: FastMap<&str, &State> = FastMap::default();
     for state in &ctx.machine.states {
         if state.name.chars().count() > 80 {
@@ -202,6 +203,11 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
                 first_use.insert(state.name, state);
             }
         }
+    }
+}
+
+pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+    for state in ctx.states() {
         if !state.node.is_object() || state.kind == StateType::Unknown {
             continue;
         }

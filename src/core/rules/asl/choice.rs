@@ -73,7 +73,7 @@ const OPERATORS: &[(&str, Value)] = &[
 const MAX_DEPTH: usize = 64;
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.kind != StateType::Choice {
             continue;
         }

@@ -38,7 +38,7 @@ const TYPES: &[&str] = &[
 const MAX_DEPTH: usize = 512;
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if !state.node.is_object() {
             let message = if ["QueryLanguage", "Comment", "TimeoutSeconds", "Version", "StartAt"]
                 .contains(&state.name)
@@ -59,7 +59,6 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         check_required(ctx, state, out);
         check_transitions(ctx, state, out);
     }
-    duplicate_keys(ctx, out);
 }
 
 fn check_type(ctx: &DefinitionContext, state: &State, out: &mut Vec<Finding>) -> bool {
@@ -185,7 +184,7 @@ fn check_transitions(ctx: &DefinitionContext, state: &State, out: &mut Vec<Findi
     }
 }
 
-fn duplicate_keys(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+pub fn duplicate_keys(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     let mut stack: Vec<(&Node, usize)> = vec![(ctx.root, 0)];
     while let Some((node, depth)) = stack.pop() {
         if depth > MAX_DEPTH {

@@ -32,7 +32,7 @@ const NOT_EXPRESSIONS: &[&str] = &[
 ];
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.query_language != QueryLanguage::Jsonata || state.kind == StateType::Unknown {
             continue;
         }

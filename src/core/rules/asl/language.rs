@@ -25,12 +25,15 @@ const COMPLETE: &[&str] = &[
     "lambda", "dynamodb", "sns", "sqs", "ecs", "batch", "events", "states",
 ];
 
-pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    let top = ctx.root.get("QueryLanguage");
-    if let Some(node) = top {
+/// The state machine's own `QueryLanguage`.
+pub fn top(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+    if let Some(node) = ctx.root.get("QueryLanguage") {
         invalid_value(ctx, node, out);
     }
-    for state in &ctx.machine.states {
+}
+
+pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+    for state in ctx.states() {
         if let Some(node) = state.field("QueryLanguage") {
             if invalid_value(ctx, node, out) {
                 continue;

@@ -16,7 +16,7 @@ pub const MAP: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.kind != StateType::Map {
             continue;
         }

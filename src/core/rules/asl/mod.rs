@@ -1,10 +1,13 @@
 //! ASL validity rules (`asl-*`): what AWS rejects or the language forbids.
 //! One module per rule family.
 
-use crate::core::asl::StateMachine;
+use crate::core::asl::{QueryLanguage, State, StateMachine};
+use std::sync::Mutex;
+
 use crate::core::classify::Format;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::files::FileId;
+use crate::core::hash::FastMap;
 use crate::core::rules::RuleMeta;
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
@@ -32,9 +35,21 @@ pub struct DefinitionContext<'a> {
     pub root: &'a Node,
     pub machine: &'a StateMachine<'a>,
     pub format: Format,
+    /// Which states the per-state rules check on this pass (by state id);
+    /// `None` for all of them.
+    pub checked: Option<&'a [bool]>,
 }
 
-impl DefinitionContext<'_> {
+impl<'a> DefinitionContext<'a> {
+    /// The states the per-state rules look at: every state, or on an
+    /// incremental pass those inside the top-level states that changed.
+    pub fn states(&self) -> impl Iterator<Item = &'a State<'a>> + '_ {
+        self.machine
+            .states
+            .iter()
+            .filter(|s| self.checked.is_none_or(|c| c.get(s.id.0 as usize) == Some(&true)))
+    }
+
     pub fn finding(&self, rule: &RuleMeta, range: TextRange, message: impl Into<String>) -> Finding {
         Finding::new(
             rule.id,
@@ -93,7 +108,7 @@ pub const RULES: &[&RuleMeta] = &[
     &variables::VARIABLE,
 ];
 
-pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+pub fn check(ctx: &DefinitionContext, memo: Option<&StateMemo>, out: &mut Vec<Finding>) {
     if !ctx.root.is_object() {
         out.push(ctx.finding(
             &graph::MISSING_START_AT,
@@ -102,7 +117,24 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         ));
         return;
     }
+    // Rules that relate states to each other, or read the state machine's
+    // own fields: on the whole machine, every run.
     graph::check(ctx, out);
+    allowed::names(ctx, out);
+    fields::duplicate_keys(ctx, out);
+    language::top(ctx, out);
+    values::scopes(ctx, out);
+    variables::check(ctx, out);
+    match memo {
+        Some(memo) => memo.per_state(ctx, out),
+        None => per_state(ctx, out),
+    }
+}
+
+/// The rules whose findings about a state depend only on that state (its
+/// text, nested states included) and on the state machine's query
+/// language: they run per top-level state, and `StateMemo` keeps them.
+fn per_state(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     fields::check(ctx, out);
     allowed::check(ctx, out);
     language::check(ctx, out);
@@ -114,7 +146,111 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     map::check(ctx, out);
     values::check(ctx, out);
     resource::check(ctx, out);
-    variables::check(ctx, out);
+}
+
+/// The per-state rules' findings for each top-level state, kept from one
+/// run to the next by the state's text (key and value, nested states
+/// included) and what it inherits (the state machine's query language,
+/// the file's format). Findings are kept relative to the state's start,
+/// so a state that only moved (an edit above it) is not checked again;
+/// while the user types in one state, only that state is.
+#[derive(Default)]
+pub struct StateMemo {
+    entries: Mutex<MemoEntries>,
+}
+
+#[derive(Default)]
+struct MemoEntries {
+    by_context: FastMap<(QueryLanguage, Format), FastMap<Box<str>, Vec<Finding>>>,
+    /// The kept states' text, in bytes: the memo is emptied past a bound.
+    bytes: usize,
+}
+
+/// About a hundred thousand states' worth of text.
+const STATE_MEMO_BYTES: usize = 16 << 20;
+
+impl StateMemo {
+    fn per_state(&self, ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+        let context = (ctx.machine.top().query_language, ctx.format);
+        let tops: Vec<(TextRange, &str)> = ctx
+            .machine
+            .top()
+            .states
+            .iter()
+            .filter_map(|&id| {
+                let span = ctx.machine.state(id).member.span();
+                Some((span, ctx.text.get(span.start()..span.end())?))
+            })
+            .collect();
+        // Top-level states answered by the memo, and the others.
+        let mut changed: Vec<(TextRange, &str)> = Vec::new();
+        {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            let kept = entries.by_context.get(&context);
+            for &(span, text) in &tops {
+                match kept.and_then(|k| k.get(text)) {
+                    Some(findings) => out.extend(findings.iter().map(|f| {
+                        let mut f = f.clone();
+                        f.location.file = ctx.file;
+                        f.location.range = f.location.range.shifted(span.start);
+                        f
+                    })),
+                    None => changed.push((span, text)),
+                }
+            }
+        }
+        if changed.is_empty() {
+            return;
+        }
+        changed.sort_by_key(|(span, _)| span.start);
+        let holder = |range: TextRange| {
+            let i = changed.partition_point(|(span, _)| span.start <= range.start);
+            i.checked_sub(1).filter(|&i| changed[i].0.contains_range(range))
+        };
+        let checked: Vec<bool> = ctx
+            .machine
+            .states
+            .iter()
+            .map(|s| holder(s.member.span()).is_some())
+            .collect();
+        let pass = DefinitionContext {
+            checked: Some(&checked),
+            ..*ctx
+        };
+        let mut found = Vec::new();
+        per_state(&pass, &mut found);
+        // Each finding goes to the top-level state it lies in. One that lies
+        // in none, or carries more than a message, is not kept (nor is
+        // anything else from this pass): the next run checks these states again.
+        let mut by_state: Vec<Vec<Finding>> = vec![Vec::new(); changed.len()];
+        let mut keep = true;
+        for finding in &found {
+            match holder(finding.location.range) {
+                Some(i) if finding.related.is_empty() && finding.fixes.is_empty() => {
+                    let mut relative = finding.clone();
+                    relative.location.range = finding.location.range.shifted_back(changed[i].0.start);
+                    by_state[i].push(relative);
+                }
+                _ => keep = false,
+            }
+        }
+        out.extend(found);
+        if !keep {
+            return;
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.bytes > STATE_MEMO_BYTES {
+            *entries = MemoEntries::default();
+        }
+        for ((_, text), findings) in changed.into_iter().zip(by_state) {
+            entries.bytes += text.len();
+            entries
+                .by_context
+                .entry(context)
+                .or_default()
+                .insert(text.into(), findings);
+        }
+    }
 }
 
 /// Levenshtein distance, bounded to short identifiers (state and field names).

@@ -92,7 +92,7 @@ const REFERENCE_FIELDS: &[&str] = &[
 ];
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.query_language != QueryLanguage::JsonPath || state.kind == StateType::Unknown {
             continue;
         }

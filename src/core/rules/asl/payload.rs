@@ -19,7 +19,7 @@ pub const PAYLOAD_TEMPLATE: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.query_language != QueryLanguage::JsonPath || state.kind == StateType::Unknown {
             continue;
         }

@@ -4,6 +4,7 @@
 //! ARN names the function and at most one version or alias qualifier.
 
 use super::{string_range, DefinitionContext};
+use crate::core::asl::StateType;
 use crate::core::diagnostic::{Finding, Severity};
 use crate::core::rules::RuleMeta;
 
@@ -14,7 +15,7 @@ pub const RESOURCE: RuleMeta = RuleMeta {
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in ctx.machine.tasks() {
+    for state in ctx.states().filter(|s| s.kind == StateType::Task) {
         let Some(node) = state.field("Resource") else {
             continue;
         };

@@ -18,7 +18,8 @@ pub const FIELD_VALUE: RuleMeta = RuleMeta {
 
 const MAX_SECONDS: f64 = 99_999_999.0;
 
-pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+/// The state machine's and its branches' own fields.
+pub fn scopes(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     for scope in &ctx.machine.scopes {
         if let Some(comment) = scope.node.get("Comment") {
             string(ctx, "Comment", comment, out);
@@ -27,7 +28,10 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
             string(ctx, "Version", version, out);
         }
     }
-    for state in &ctx.machine.states {
+}
+
+pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+    for state in ctx.states() {
         if !state.node.is_object() || state.kind == StateType::Unknown {
             continue;
         }

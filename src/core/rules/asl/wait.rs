@@ -20,7 +20,7 @@ const FIELDS: &[&str] = &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"
 pub const MAX_SECONDS: f64 = 99_999_999.0;
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    for state in &ctx.machine.states {
+    for state in ctx.states() {
         if state.kind != StateType::Wait {
             continue;
         }
