@@ -4,7 +4,8 @@
 //! Prints p50, p99 and the server's resident memory. Budget: p50 ≤ 5 ms,
 //! p99 ≤ 20 ms, ≤ 50 MB. Under `cargo bench --no-run` it only compiles;
 //! `cargo bench --bench roundtrip` runs it; `ROUNDTRIP_STATES=n` sets the
-//! number of states (500 unless set).
+//! number of states (500 unless set); `ROUNDTRIP_EDIT=state` types into
+//! a state instead of the state machine's top-level Comment.
 
 #[path = "support/generate.rs"]
 mod generate;
@@ -47,33 +48,48 @@ fn main() {
     let policy = asl_lsp::protocol::uri::from_path(&format!("{root}/flow.policy.json"));
     server.open(&uri, &definition, 1);
     server.diagnostics(&uri, Some(1));
-    // Insert characters into a Comment at the top: the JSON stays valid.
-    let mut text = definition.replacen("{\n", "{\n  \"Comment\": \"\",\n", 1);
+    // Type into a Comment, so the JSON stays valid: the state machine's
+    // own (`ROUNDTRIP_EDIT=top`, the default) or the middle state's
+    // (`ROUNDTRIP_EDIT=state`: that state is checked again on each edit).
+    let in_state = std::env::var("ROUNDTRIP_EDIT").is_ok_and(|v| v == "state");
+    let (text, line, first_column) = if in_state {
+        let middle = format!("    \"S{}\": {{", states / 2);
+        let at = definition.find(&middle).expect("the middle state") + middle.len();
+        let text = format!("{}\"Comment\": \"\", {}", &definition[..at], &definition[at..]);
+        let line = definition[..at].matches('\n').count() as u32;
+        (text, line, middle.len() as u32 + 12)
+    } else {
+        let text = definition.replacen("{\n", "{\n  \"Comment\": \"\",\n", 1);
+        (text, 1, 14)
+    };
     server.change(&uri, 2, json!([{"text": text}]));
     server.diagnostics(&uri, Some(2));
     let mut latencies = Vec::with_capacity(1000);
     for i in 0..1000 {
         let version = i + 3;
-        let column = 14 + i as u32;
+        let column = first_column + i as u32;
         let started = Instant::now();
         server.change(
             &uri,
             version,
-            json!([{"range": {"start": {"line": 1, "character": column}, "end": {"line": 1, "character": column}}, "text": "x"}]),
+            json!([{"range": {"start": {"line": line, "character": column}, "end": {"line": line, "character": column}}, "text": "x"}]),
         );
         server.diagnostics(&uri, Some(version));
         latencies.push(started.elapsed());
         // Each run also publishes the policy's diagnostics: take them too,
         // outside the timing, so the driver's queue does not grow.
         server.diagnostics(&policy, None);
-        text.insert(text.find("\"Comment\": \"").unwrap() + 12, 'x');
     }
+    // The server's text is the client's: the edits landed where intended.
+    let typed = format!("\"Comment\": \"{}\"", "x".repeat(1000));
+    assert!(server.document_text(&uri).contains(&typed));
     latencies.sort();
     let p50 = latencies[latencies.len() / 2];
     let p99 = latencies[latencies.len() * 99 / 100];
     let rss = server_rss_kb(&server).unwrap_or(0);
     println!(
-        "roundtrip {states} states, 1000 edits: p50 {p50:?}, p99 {p99:?}, resident {} MB",
+        "roundtrip {states} states, 1000 edits {}: p50 {p50:?}, p99 {p99:?}, resident {} MB",
+        if in_state { "in a state" } else { "at the top" },
         rss / 1024
     );
     // Opening and closing documents must not grow the server: five rounds
