@@ -938,6 +938,23 @@ mod tests {
     }
 
     #[test]
+    fn the_per_state_findings_memo_is_bounded() {
+        let cache = ParseCache::default();
+        let comment = "c".repeat(1 << 20);
+        for i in 0..12 {
+            let mut files = FileSet::new();
+            let flow = format!(
+                r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Comment": "{i}{comment}", "End": true}}, "B{i}": {{"Type": "Succeed"}}}}}}"#
+            );
+            files.insert("/w/flow.asl.json", flow, Some(i));
+            analyze_cached(&files, None, &Defaults::default(), Some(&cache));
+        }
+        // Two states a run, a megabyte each run: emptied past 8 MB, not kept forever.
+        let kept = cache.states.len();
+        assert!((2..=18).contains(&kept), "{kept} states kept");
+    }
+
+    #[test]
     fn the_parse_cache_is_bounded() {
         let cache = ParseCache::default();
         for i in 0..CACHE_FILES + 10 {

@@ -162,14 +162,25 @@ pub struct StateMemo {
 #[derive(Default)]
 struct MemoEntries {
     by_context: FastMap<(QueryLanguage, Format), FastMap<Box<str>, Vec<Finding>>>,
-    /// The kept states' text, in bytes: the memo is emptied past a bound.
+    /// About what the kept states' text and findings take, in bytes: the
+    /// memo is emptied past a bound.
     bytes: usize,
 }
 
-/// About a hundred thousand states' worth of text.
-const STATE_MEMO_BYTES: usize = 16 << 20;
+/// Some 20,000 states of a few hundred bytes, each with a finding or two.
+const STATE_MEMO_BYTES: usize = 8 << 20;
 
 impl StateMemo {
+    /// How many top-level states' findings are kept.
+    pub fn len(&self) -> usize {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.by_context.values().map(FastMap::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn per_state(&self, ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         let context = (ctx.machine.top().query_language, ctx.format);
         let tops: Vec<(TextRange, &str)> = ctx
@@ -243,7 +254,8 @@ impl StateMemo {
             *entries = MemoEntries::default();
         }
         for ((_, text), findings) in changed.into_iter().zip(by_state) {
-            entries.bytes += text.len();
+            let size = |f: &Finding| std::mem::size_of::<Finding>() + f.message.len();
+            entries.bytes += text.len() + findings.iter().map(size).sum::<usize>();
             entries
                 .by_context
                 .entry(context)
