@@ -206,6 +206,7 @@ pub fn names(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// Each checked state's fields, Credentials, Retry and Catch.
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     for state in ctx.states() {
         if !state.node.is_object() || state.kind == StateType::Unknown {

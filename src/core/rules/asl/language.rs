@@ -32,6 +32,7 @@ pub fn top(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// Each checked state's `QueryLanguage`, and its Task resource's integration.
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     for state in ctx.states() {
         if let Some(node) = state.field("QueryLanguage") {

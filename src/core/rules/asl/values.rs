@@ -30,6 +30,7 @@ pub fn scopes(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     }
 }
 
+/// Each checked state's field values.
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     for state in ctx.states() {
         if !state.node.is_object() || state.kind == StateType::Unknown {
