@@ -938,6 +938,35 @@ mod tests {
     }
 
     #[test]
+    fn a_yaml_alias_to_another_state_is_not_answered_from_the_memo() {
+        // B's type comes from an anchor in A: B's own text does not change
+        // when A's does, but what the rules find in B does.
+        let flow = |kind: &str| {
+            format!(
+                "StartAt: A\nStates:\n  A:\n    Type: &kind {kind}\n    Resource: arn:aws:states:::sns:publish\n    Parameters: {{TopicArn: arn:aws:sns:us-east-1:123456789012:t, Message: m}}\n    Next: B\n  B:\n    Type: *kind\n    Resource: arn:aws:states:::sns:publish\n    Parameters: {{TopicArn: arn:aws:sns:us-east-1:123456789012:t, Message: m}}\n    End: true\n"
+            )
+        };
+        let cache = ParseCache::default();
+        for kind in ["Pass", "Task", "Pass"] {
+            let mut files = FileSet::new();
+            files.insert("/w/flow.asl.yaml", flow(kind), Some(1));
+            let findings = |cache: Option<&ParseCache>| -> Vec<String> {
+                analyze_cached(&files, None, &Defaults::default(), cache)
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {:?}", f.rule, f.location.range))
+                    .collect()
+            };
+            let fresh = findings(None);
+            assert_eq!(findings(Some(&cache)), fresh, "{kind}");
+            assert_eq!(
+                fresh.iter().any(|f| f.starts_with("asl-unknown-field")),
+                kind == "Pass"
+            );
+        }
+    }
+
+    #[test]
     fn the_per_state_findings_memo_is_bounded() {
         let cache = ParseCache::default();
         let comment = "c".repeat(1 << 20);

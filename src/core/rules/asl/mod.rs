@@ -182,6 +182,11 @@ impl StateMemo {
     }
 
     fn per_state(&self, ctx: &DefinitionContext, out: &mut Vec<Finding>) {
+        // A YAML alias copies a node written elsewhere into a state: that
+        // state's findings would depend on more than its own text.
+        if ctx.format == Format::Yaml && may_hold_an_alias(ctx.text) {
+            return per_state(ctx, out);
+        }
         let context = (ctx.machine.top().query_language, ctx.format);
         let tops: Vec<(TextRange, &str)> = ctx
             .machine
@@ -263,6 +268,17 @@ impl StateMemo {
                 .insert(text.into(), findings);
         }
     }
+}
+
+/// Whether YAML `text` may use an alias (`*name` where a node begins):
+/// conservative, a `*` in a comment or quoted string may say yes.
+fn may_hold_an_alias(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(3).any(|w| {
+        matches!(w[0], b' ' | b'\t' | b'\n' | b'[' | b'{' | b',')
+            && w[1] == b'*'
+            && !w[2].is_ascii_whitespace()
+    }) || bytes.first() == Some(&b'*')
 }
 
 /// Levenshtein distance, bounded to short identifiers (state and field names).
@@ -466,5 +482,21 @@ mod tests {
         // Content that does not match the source: the whole value.
         let r = string_range(text, &node(text, "other"), 1, 3);
         assert_eq!(r, TextRange::new(0, 5));
+    }
+
+    #[test]
+    fn an_alias_is_seen_where_a_node_begins_and_not_inside_a_scalar() {
+        for text in ["Type: *kind", "- *a\n", "Items: [*a, *b]", "{k: *v}", "*root"] {
+            assert!(may_hold_an_alias(text), "{text}");
+        }
+        for text in [
+            "Resource: arn:aws:lambda:*:123456789012:function:*",
+            "Resource: \"*\"",
+            "Resource: '*'",
+            "Comment: a * b",
+            "Type: &kind Pass",
+        ] {
+            assert!(!may_hold_an_alias(text), "{text}");
+        }
     }
 }
