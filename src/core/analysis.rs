@@ -967,6 +967,36 @@ mod tests {
     }
 
     #[test]
+    fn a_terraform_local_in_a_state_is_not_answered_from_the_memo() {
+        // The state's text says `local.kind`; what it stands for is written
+        // elsewhere in the module.
+        let main = |kind: &str| {
+            format!(
+                "locals {{\n  kind = \"{kind}\"\n}}\nresource \"aws_sfn_state_machine\" \"m\" {{\n  name     = \"m\"\n  role_arn = \"arn:aws:iam::123456789012:role/r\"\n  definition = jsonencode({{ StartAt = \"A\", States = {{ A = {{ Type = local.kind, Resource = \"arn:aws:states:::sns:publish\", Parameters = {{ TopicArn = \"arn:aws:sns:us-east-1:123456789012:t\", Message = \"m\" }}, End = true }} }} }})\n}}\n"
+            )
+        };
+        let cache = ParseCache::default();
+        for kind in ["Pass", "Task", "Pass"] {
+            let mut files = FileSet::new();
+            files.insert("/m/main.tf", main(kind), Some(1));
+            let findings = |cache: Option<&ParseCache>| -> Vec<String> {
+                analyze_cached(&files, None, &Defaults::default(), cache)
+                    .findings
+                    .iter()
+                    .map(|f| format!("{} {:?}", f.rule, f.location.range))
+                    .collect()
+            };
+            let fresh = findings(None);
+            assert_eq!(findings(Some(&cache)), fresh, "{kind}");
+            assert_eq!(
+                fresh.iter().any(|f| f.starts_with("asl-unknown-field")),
+                kind == "Pass",
+                "{fresh:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_per_state_findings_memo_is_bounded() {
         let cache = ParseCache::default();
         let comment = "c".repeat(1 << 20);

@@ -54,12 +54,20 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         format: definition.format,
         checked: None,
     };
+    // The per-state findings memo answers from a state's text alone: only
+    // for a tree that is that text's own parse. A template's definition
+    // holds values resolved from elsewhere (parameters, substitutions,
+    // Terraform locals), which the state's text does not show.
+    let own_parse = workspace
+        .shared_root(definition.file)
+        .is_some_and(|root| std::sync::Arc::ptr_eq(&root, &definition.root));
+    let memo = workspace.cache.filter(|_| own_parse).map(|c| &c.states);
     // The validity rules and the role rules read the same model and
     // nothing else: they run side by side.
     let (mut found, role_findings) = rayon::join(
         || {
             let mut found = Vec::new();
-            asl::check(&ctx, workspace.cache.map(|c| &c.states), &mut found);
+            asl::check(&ctx, memo, &mut found);
             // The validity rules speak in the definition's own coordinates;
             // the permission rules already place their findings in the files.
             for finding in &mut found {
