@@ -431,26 +431,23 @@ pub fn reparse(old: &str, new: &str, root: &mut Node) -> bool {
     let suffix = common_suffix(&old_bytes[prefix..], &new_bytes[prefix..]);
     let changed = TextRange::new(prefix, old.len() - suffix);
     let delta = new.len() as i64 - old.len() as i64;
-    // The values that hold the change, outermost first, as child indices.
-    let mut path: Vec<usize> = Vec::new();
-    let mut node: &Node = root;
-    if !node.span.contains_range(changed) {
+    if !root.span.contains_range(changed) {
         return false;
     }
-    loop {
-        let inner = children(node).position(|child| child.span.contains_range(changed));
-        match inner {
-            Some(i) => {
-                path.push(i);
-                node = children(node).nth(i).expect("the child just found");
-            }
-            None => break,
-        }
+    // The values that hold the change, outermost first: each one's index
+    // in its parent and its span.
+    let mut path: Vec<(usize, TextRange)> = Vec::new();
+    let mut node: &Node = root;
+    while let Some((i, child)) = children(node)
+        .enumerate()
+        .find(|(_, child)| child.span.contains_range(changed))
+    {
+        path.push((i, child.span));
+        node = child;
     }
     // The innermost value first; the root is the caller's full parse.
     // Reading a value as large as half the file again saves nothing.
-    while !path.is_empty() {
-        let old_span = node_at(root, &path).span;
+    while let Some(&(_, old_span)) = path.last() {
         let new_end = usize::try_from(old_span.end as i64 + delta).unwrap_or(0);
         let Some(text) = new.get(..new_end) else {
             return false;
@@ -460,8 +457,15 @@ pub fn reparse(old: &str, new: &str, root: &mut Node) -> bool {
         }
         let depth_left = FAST_PATH_MAX_DEPTH.saturating_sub(path.len());
         if let Some(value) = build_value(text, old_span.start(), depth_left) {
+            let indices: Vec<usize> = path.iter().map(|&(i, _)| i).collect();
+            if node_at_mut(root, &indices).is_none() {
+                return false;
+            }
+            // Shifting keeps the tree's shape: the slot is still there.
             root.shift_from(old_span.end, delta);
-            *node_at_mut(root, &path) = value;
+            if let Some(slot) = node_at_mut(root, &indices) {
+                *slot = value;
+            }
             return true;
         }
         path.pop();
@@ -505,17 +509,11 @@ fn children(node: &Node) -> impl Iterator<Item = &Node> {
         .chain(node.elements().iter())
 }
 
-fn node_at<'n>(root: &'n Node, path: &[usize]) -> &'n Node {
-    path.iter().fold(root, |node, &i| {
-        children(node).nth(i).expect("a path found in this tree")
-    })
-}
-
-fn node_at_mut<'n>(root: &'n mut Node, path: &[usize]) -> &'n mut Node {
-    path.iter().fold(root, |node, &i| match &mut node.kind {
-        NodeKind::Object(members) => &mut members[i].value,
-        NodeKind::Array(items) => &mut items[i],
-        _ => unreachable!("a path found in this tree"),
+fn node_at_mut<'n>(root: &'n mut Node, path: &[usize]) -> Option<&'n mut Node> {
+    path.iter().try_fold(root, |node, &i| match &mut node.kind {
+        NodeKind::Object(members) => members.get_mut(i).map(|m| &mut m.value),
+        NodeKind::Array(items) => items.get_mut(i),
+        _ => None,
     })
 }
 

@@ -188,16 +188,20 @@ impl StateMemo {
             return per_state(ctx, out);
         }
         let context = (ctx.machine.top().query_language, ctx.format);
-        let tops: Vec<(TextRange, &str)> = ctx
+        let tops: Option<Vec<(TextRange, &str)>> = ctx
             .machine
             .top()
             .states
             .iter()
-            .filter_map(|&id| {
+            .map(|&id| {
                 let span = ctx.machine.state(id).member.span();
                 Some((span, ctx.text.get(span.start()..span.end())?))
             })
             .collect();
+        // Spans are the text's own; were one not, the memo could not key it.
+        let Some(tops) = tops else {
+            return per_state(ctx, out);
+        };
         // Top-level states answered by the memo, and the others.
         let mut changed: Vec<(TextRange, &str)> = Vec::new();
         {
