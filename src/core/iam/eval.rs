@@ -2,10 +2,12 @@
 //! conditions on keys the analysis knows are decided, others leave the
 //! statement undecided (reported, never silently assumed).
 
+use super::arn::{arn_condition_matches, resource_matches};
 use super::glob::glob_match;
 use super::model::{Condition, Effect, Policy, Statement};
 
-/// Condition keys whose value the analysis can know for a request.
+/// Condition keys whose value the analysis can know for a request: when
+/// the request's context does not give one, the key is absent.
 const DECIDABLE: &[&str] = &[
     "iam:passedtoservice",
     "aws:sourcearn",
@@ -14,6 +16,14 @@ const DECIDABLE: &[&str] = &[
     // The static `Prefix` of a Distributed Map's ListObjectsV2 reader.
     "s3:prefix",
 ];
+
+/// Keys that are absent from every request the role itself makes unless the
+/// context names them: `aws:SourceArn`/`aws:SourceAccount` exist only when
+/// a service calls another on a resource owner's behalf
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourcearn>),
+/// and `iam:PassedToService` only in `iam:PassRole` requests
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PassedToService>).
+const ABSENT_UNLESS_GIVEN: &[&str] = &["aws:sourcearn", "aws:sourceaccount", "iam:passedtoservice"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementRef {
@@ -47,21 +57,38 @@ pub fn statement_allows_action(statement: &Statement, action: &str) -> bool {
     match &statement.actions {
         None => false,
         Some(spec) => {
-            let any = spec.items.iter().any(|i| glob_match(&i.value, action, true));
+            let any = spec.items.iter().any(|i| action_matches(&i.value, action));
             any != spec.negated
         }
     }
+}
+
+/// An `Action` entry against an action name: `*` matches all; otherwise
+/// the service prefix must be equal and the name match the pattern, both
+/// without regard to case
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html>).
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let (Some((p_service, p_name)), Some((service, name))) =
+        (pattern.split_once(':'), action.split_once(':'))
+    else {
+        return false;
+    };
+    !p_name.is_empty() && p_service.eq_ignore_ascii_case(service) && glob_match(p_name, name, true)
 }
 
 pub fn statement_resource_matches(statement: &Statement, resource: &str) -> bool {
     match &statement.resources {
         None => false,
         Some(spec) => {
-            let any = spec
-                .items
-                .iter()
-                .any(|i| glob_match(&i.value, resource, false) || i.value == resource);
-            any != spec.negated
+            let any = spec.items.iter().any(|i| resource_matches(&i.value, resource));
+            if spec.negated {
+                !any && !spec.items.iter().any(|i| is_short_arn(&i.value))
+            } else {
+                any
+            }
         }
     }
 }
@@ -77,18 +104,20 @@ fn conditions_hold(conditions: &[Condition], context: &[(&str, &str)]) -> Outcom
     let mut undecided = Vec::new();
     for condition in conditions {
         let key = condition.key.to_ascii_lowercase();
-        let known = DECIDABLE.contains(&key.as_str());
         let value = context
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(&key))
             .map(|(_, v)| *v);
-        match (known, value) {
-            (true, Some(value)) => match test(&condition.operator, value, condition) {
-                Some(true) => {}
-                Some(false) => return Outcome::Fails,
-                None => undecided.push(condition.describe()),
-            },
-            _ => undecided.push(condition.describe()),
+        let known = DECIDABLE.contains(&key.as_str());
+        let outcome = match value {
+            Some(value) if known => test(&condition.operator, Some(value), condition),
+            None if ABSENT_UNLESS_GIVEN.contains(&key.as_str()) => test(&condition.operator, None, condition),
+            _ => None,
+        };
+        match outcome {
+            Some(true) => {}
+            Some(false) => return Outcome::Fails,
+            None => undecided.push(condition.describe()),
         }
     }
     if undecided.is_empty() {
@@ -98,23 +127,85 @@ fn conditions_hold(conditions: &[Condition], context: &[(&str, &str)]) -> Outcom
     }
 }
 
-/// The operators the analysis evaluates; `None` for the rest.
-fn test(operator: &str, value: &str, condition: &Condition) -> Option<bool> {
-    let op = operator
-        .trim_start_matches("ForAnyValue:")
-        .trim_start_matches("ForAllValues:")
-        .trim_end_matches("IfExists");
+/// One condition against the request's value of its key (`None`: the key
+/// is absent). `None` for operators the analysis does not evaluate.
+///
+/// An absent key: `Null` decides; `...IfExists` holds; a negated operator
+/// holds; `ForAllValues:` holds (no value fails it), `ForAnyValue:` fails;
+/// every other operator fails
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>).
+/// Several values of one key: any may match; for a negated operator none
+/// may.
+pub fn test(operator: &str, value: Option<&str>, condition: &Condition) -> Option<bool> {
+    let (set, rest) = if let Some(rest) = operator.strip_prefix("ForAnyValue:") {
+        (Some(true), rest)
+    } else if let Some(rest) = operator.strip_prefix("ForAllValues:") {
+        (Some(false), rest)
+    } else {
+        (None, operator)
+    };
+    let (op, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(op) => (op, true),
+        None => (rest, false),
+    };
+    if op == "Null" {
+        let wants_absent = condition
+            .values
+            .iter()
+            .map(|v| v.value.eq_ignore_ascii_case("true"));
+        let mut any = false;
+        for wants in wants_absent {
+            any |= wants == value.is_none();
+        }
+        return Some(any);
+    }
+    let negated = matches!(
+        op,
+        "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike" | "ArnNotEquals" | "ArnNotLike"
+    );
+    let Some(value) = value else {
+        if !KNOWN_OPERATORS.contains(&op) && !op.starts_with("Numeric") && !op.starts_with("Date") {
+            return None;
+        }
+        return Some(match set {
+            Some(any_value) => !any_value,
+            None => if_exists || negated || op.contains("Not"),
+        });
+    };
     let any = |f: &dyn Fn(&str) -> bool| condition.values.iter().any(|v| f(&v.value));
     Some(match op {
-        "StringEquals" | "ArnEquals" => any(&|v| v == value),
+        "StringEquals" => any(&|v| v == value),
         "StringEqualsIgnoreCase" => any(&|v| v.eq_ignore_ascii_case(value)),
-        "StringLike" | "ArnLike" => any(&|v| glob_match(v, value, false)),
-        "StringNotEquals" | "ArnNotEquals" => !any(&|v| v == value),
+        "StringLike" => any(&|v| glob_match(v, value, false)),
+        "ArnEquals" | "ArnLike" => any(&|v| arn_condition_matches(v, value)),
+        "StringNotEquals" => !any(&|v| v == value),
         "StringNotEqualsIgnoreCase" => !any(&|v| v.eq_ignore_ascii_case(value)),
-        "StringNotLike" | "ArnNotLike" => !any(&|v| glob_match(v, value, false)),
+        "StringNotLike" => !any(&|v| glob_match(v, value, false)),
+        // A value that is not a whole ARN matches neither way.
+        "ArnNotEquals" | "ArnNotLike" => condition
+            .values
+            .iter()
+            .all(|v| v.value.splitn(6, ':').count() == 6 && !arn_condition_matches(&v.value, value)),
         _ => return None,
     })
 }
+
+const KNOWN_OPERATORS: &[&str] = &[
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "StringNotEquals",
+    "StringNotEqualsIgnoreCase",
+    "StringNotLike",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+];
 
 type FastSet = crate::core::hash::FastSet<String>;
 type FastMap<V> = crate::core::hash::FastMap<String, V>;
@@ -129,54 +220,104 @@ struct Matcher {
 struct Prepared {
     negated: bool,
     literals: FastSet,
-    /// Each wildcard pattern with its literal prefix, a cheap first test.
+    /// Each pattern with a literal prefix of all it matches, a cheap first
+    /// test.
     patterns: Vec<(String, String)>,
-    case_insensitive: bool,
+    actions: bool,
+    short_arn: bool,
 }
 
 impl Prepared {
-    fn new(negated: bool, items: &[super::model::Spanned<String>], case_insensitive: bool) -> Prepared {
+    fn new(negated: bool, items: &[super::model::Spanned<String>], actions: bool) -> Prepared {
         let mut literals = FastSet::default();
         let mut patterns = Vec::new();
         for item in items {
-            let value = if case_insensitive {
+            let value = if actions {
                 item.value.to_ascii_lowercase()
             } else {
                 item.value.clone()
             };
-            // A resource written with a deploy-time placeholder is matched
-            // as a pattern (see `glob_match_placeholders`).
             let bytes = value.as_bytes();
             let first = (0..bytes.len()).find(|&i| {
                 matches!(bytes[i], b'*' | b'?')
-                    || (!case_insensitive && bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{'))
+                    || (!actions && bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{'))
             });
-            if let Some(first) = first {
-                patterns.push((value[..first].to_string(), value));
-            } else {
+            let exact = first.is_none() && (actions || is_plain_arn(&value));
+            if exact {
                 literals.insert(value);
+            } else {
+                let prefix = index_prefix(&value[..first.unwrap_or(value.len())], actions);
+                patterns.push((prefix, value));
             }
         }
         Prepared {
             negated,
+            short_arn: !actions && items.iter().any(|i| is_short_arn(&i.value)),
             literals,
             patterns,
-            case_insensitive,
+            actions,
         }
     }
 
-    /// `text` must already be lower-case when matching case-insensitively.
+    /// `text` must already be lower-case when matching actions.
     fn matches(&self, text: &str) -> bool {
         let any = self.literals.contains(text)
             || self.patterns.iter().any(|(prefix, p)| {
                 text.starts_with(prefix.as_str())
-                    && if !self.case_insensitive && p.contains("${") {
-                        super::glob::glob_match_placeholders(p, text)
+                    && if self.actions {
+                        action_matches(p, text)
                     } else {
-                        glob_match(p, text, self.case_insensitive)
+                        resource_matches(p, text)
                     }
             });
-        any != self.negated
+        if self.negated {
+            // A `NotResource` holding an ARN of fewer than six segments
+            // excludes what it matches and applies to nothing else: the
+            // entry is not a valid ARN, so what it leaves out is unknown.
+            !any && !self.short_arn
+        } else {
+            any
+        }
+    }
+}
+
+/// An ARN pattern of fewer than six segments (`arn:aws:lambda:*`).
+fn is_short_arn(value: &str) -> bool {
+    value.starts_with("arn:") && value.split(':').count() < 6
+}
+
+/// An ARN that only equal text matches: six segments, the first five in
+/// lower case (they match without regard to case).
+fn is_plain_arn(value: &str) -> bool {
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[..5]
+            .iter()
+            .all(|p| !p.bytes().any(|b| b.is_ascii_uppercase()))
+}
+
+/// A literal prefix every text a pattern matches starts with: its text up
+/// to the first wildcard, or less where case does not count.
+fn index_prefix(before_wildcard: &str, actions: bool) -> String {
+    if actions {
+        return before_wildcard.to_string();
+    }
+    if !before_wildcard.starts_with("arn:") {
+        return String::new();
+    }
+    // The first five segments match without regard to case.
+    let head_end = before_wildcard
+        .match_indices(':')
+        .nth(4)
+        .map(|(i, _)| i)
+        .unwrap_or(before_wildcard.len());
+    match before_wildcard[..head_end]
+        .bytes()
+        .position(|b| b.is_ascii_uppercase())
+    {
+        Some(i) => before_wildcard[..i].to_string(),
+        None => before_wildcard.to_string(),
     }
 }
 
@@ -307,6 +448,46 @@ pub fn evaluate_indexed(policies: &[Policy], index: &PolicyIndex, request: &Requ
     }
     let allows_conditionally = conditional.iter().any(|(_, t)| !t.ends_with("(may deny)"));
     if allow.is_empty() && !allows_conditionally {
+        return Decision::ImplicitDeny;
+    }
+    Decision::Allowed {
+        by: allow,
+        conditional,
+    }
+}
+
+/// Whether a trust policy lets `service` (a service principal such as
+/// `states.amazonaws.com`) call `sts:AssumeRole` on the role, with the
+/// request's condition keys in `context` (keys it does not give are absent).
+pub fn evaluate_trust(policy: &Policy, service: &str, context: &[(&str, &str)]) -> Decision {
+    let mut allow = Vec::new();
+    let mut deny = Vec::new();
+    let mut conditional = Vec::new();
+    for (s, statement) in policy.statements.iter().enumerate() {
+        let principal = statement.principal_any
+            || statement
+                .principal_services
+                .iter()
+                .any(|p| p.value.eq_ignore_ascii_case(service));
+        if !principal || !statement_allows_action(statement, "sts:AssumeRole") {
+            continue;
+        }
+        let r = StatementRef {
+            policy: 0,
+            statement: s,
+        };
+        match (statement.effect, conditions_hold(&statement.conditions, context)) {
+            (_, Outcome::Fails) => {}
+            (Effect::Allow, Outcome::Holds) => allow.push(r),
+            (Effect::Deny, Outcome::Holds) => deny.push(r),
+            (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
+            (Effect::Deny, Outcome::Undecided(text)) => conditional.push((r, format!("{text} (may deny)"))),
+        }
+    }
+    if !deny.is_empty() {
+        return Decision::ExplicitDeny { by: deny };
+    }
+    if allow.is_empty() && !conditional.iter().any(|(_, t)| !t.ends_with("(may deny)")) {
         return Decision::ImplicitDeny;
     }
     Decision::Allowed {

@@ -93,30 +93,107 @@ impl Unit for char {
     const ANY: char = '?';
 }
 
-/// Two-pointer matching with backtracking to the last `*`: O(len(p) *
-/// len(t)) in the worst case, linear in practice.
+/// Matching piece by piece: the pattern split at its `*`s, the first piece
+/// anchored at the start, the last at the end, each middle piece taken at
+/// its leftmost place (which never loses a match). Pieces without `?` are
+/// found with the standard library's linear substring search, so a hostile
+/// pattern costs time linear in its length and the text's.
 fn glob_units<U: Unit>(p: &[U], t: &[U], eq: impl Fn(&U, &U) -> bool) -> bool {
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == U::ANY || (p[pi] != U::STAR && eq(&p[pi], &t[ti]))) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == U::STAR {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
+    let pieces: Vec<&[U]> = p.split(|u| *u == U::STAR).collect();
+    let piece_matches = |piece: &[U], at: &[U]| -> bool {
+        piece.len() <= at.len() && piece.iter().zip(at).all(|(a, b)| *a == U::ANY || eq(a, b))
+    };
+    if pieces.len() == 1 {
+        return p.len() == t.len() && piece_matches(p, t);
+    }
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    if first.len() + last.len() > t.len() || !piece_matches(first, t) {
+        return false;
+    }
+    let tail_start = t.len() - last.len();
+    if !piece_matches(last, &t[tail_start..]) {
+        return false;
+    }
+    let mut at = first.len();
+    for piece in &pieces[1..pieces.len() - 1] {
+        if piece.is_empty() {
+            continue;
+        }
+        match find_piece(piece, &t[at..tail_start], &eq) {
+            Some(found) => at += found + piece.len(),
+            None => return false,
         }
     }
-    while pi < p.len() && p[pi] == U::STAR {
-        pi += 1;
+    true
+}
+
+/// The leftmost place where `piece` (which may hold `?`) matches in `text`.
+fn find_piece<U: Unit>(piece: &[U], text: &[U], eq: &impl Fn(&U, &U) -> bool) -> Option<usize> {
+    if piece.len() > text.len() {
+        return None;
     }
-    pi == p.len()
+    // The longest run of the piece without `?` is searched for first; each
+    // place it occurs is then checked whole.
+    let (anchor_start, anchor_len) = longest_literal_run(piece);
+    let mut from = 0usize;
+    while from + piece.len() <= text.len() {
+        let candidate = if anchor_len == 0 {
+            from
+        } else {
+            let window = &text[from + anchor_start..text.len() - (piece.len() - anchor_start - anchor_len)];
+            from + kmp_find(&piece[anchor_start..anchor_start + anchor_len], window, eq)?
+        };
+        if piece
+            .iter()
+            .zip(&text[candidate..])
+            .all(|(a, b)| *a == U::ANY || eq(a, b))
+        {
+            return Some(candidate);
+        }
+        from = candidate + 1;
+    }
+    None
+}
+
+/// Knuth–Morris–Pratt: the first place `needle` occurs in `hay`, in time
+/// linear in both.
+fn kmp_find<U: Unit>(needle: &[U], hay: &[U], eq: &impl Fn(&U, &U) -> bool) -> Option<usize> {
+    let mut fail = vec![0usize; needle.len()];
+    let mut k = 0;
+    for i in 1..needle.len() {
+        while k > 0 && !eq(&needle[i], &needle[k]) {
+            k = fail[k - 1];
+        }
+        if eq(&needle[i], &needle[k]) {
+            k += 1;
+        }
+        fail[i] = k;
+    }
+    let mut k = 0;
+    for (i, u) in hay.iter().enumerate() {
+        while k > 0 && !eq(u, &needle[k]) {
+            k = fail[k - 1];
+        }
+        if eq(u, &needle[k]) {
+            k += 1;
+        }
+        if k == needle.len() {
+            return Some(i + 1 - k);
+        }
+    }
+    None
+}
+
+fn longest_literal_run<U: Unit>(piece: &[U]) -> (usize, usize) {
+    let (mut best, mut start) = ((0usize, 0usize), 0usize);
+    for (i, u) in piece.iter().enumerate() {
+        if *u == U::ANY {
+            start = i + 1;
+        } else if i + 1 - start > best.1 {
+            best = (start, i + 1 - start);
+        }
+    }
+    best
 }
 
 fn has_wildcard(text: &str) -> bool {

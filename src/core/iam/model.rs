@@ -58,6 +58,8 @@ pub struct Statement {
     pub resources: Option<ResourceSpec>,
     /// `Principal.Service` values (trust policies).
     pub principal_services: Vec<Spanned<String>>,
+    /// `"Principal": "*"` or `{"AWS": "*"}`: anyone.
+    pub principal_any: bool,
     pub conditions: Vec<Condition>,
     pub condition_span: Option<TextRange>,
 }
@@ -183,6 +185,11 @@ fn lower_statement(
         .and_then(|p| p.get("Service"))
         .map(|s| strings(s, resolve))
         .unwrap_or_default();
+    let principal_any = node.get("Principal").is_some_and(|p| {
+        p.as_str() == Some("*")
+            || p.get("AWS")
+                .is_some_and(|a| strings(a, resolve).iter().any(|v| v.value == "*"))
+    });
     let mut conditions = Vec::new();
     let condition_node = node.get("Condition");
     for operator in condition_node.map(Node::members).unwrap_or(&[]) {
@@ -202,6 +209,7 @@ fn lower_statement(
         actions,
         resources,
         principal_services,
+        principal_any,
         conditions,
         condition_span: condition_node.map(|c| c.span),
     })
