@@ -612,14 +612,16 @@ mod tests {
                 "arn:aws:lambda:us-east-1:123456789012:function:Worker:* PolicyResource optional for Task `Work` (`lambda:InvokeFunction`) 135..135 \"arn:aws:lambda:us-east-1:123456789012:function:Worker:*\"",
             ]
         );
-        let not_resource = fixture.replace("\"Resource\":[\"$0\"]", "\"NotResource\":\"arn:$0\"");
+        let not_resource = fixture.replace("\"Resource\":[\"$0\"]", "\"NotResource\":\"arn:aws:s3:::$0\"");
         // (NotResource allows the topic: both needs are met, in the
-        // definition's order.)
+        // definition's order. A shorter ARN, such as a bare `arn:`, would
+        // not: a NotResource entry that is not a whole ARN applies to
+        // nothing.)
         assert_eq!(
             complete(&not_resource)[..2],
             [
-                "arn:aws:lambda:us-east-1:123456789012:function:Worker PolicyResource needed by Task `Work` (`lambda:InvokeFunction`) 137..141 \"arn:aws:lambda:us-east-1:123456789012:function:Worker\"",
-                "arn:aws:sns:us-east-1:123456789012:news PolicyResource needed by Task `Tell` (`sns:Publish`) 137..141 \"arn:aws:sns:us-east-1:123456789012:news\"",
+                "arn:aws:lambda:us-east-1:123456789012:function:Worker PolicyResource needed by Task `Work` (`lambda:InvokeFunction`) 137..150 \"arn:aws:lambda:us-east-1:123456789012:function:Worker\"",
+                "arn:aws:sns:us-east-1:123456789012:news PolicyResource needed by Task `Tell` (`sns:Publish`) 137..150 \"arn:aws:sns:us-east-1:123456789012:news\"",
             ]
         );
     }
