@@ -141,9 +141,10 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         }],
         TaskKind::LambdaArn { function_arn } => {
             let unqualified = resource::unqualified_function_arn(function_arn);
+            let qualifier = resource::function_qualifier(function_arn);
             vec![Need {
                 actions: vec!["lambda:InvokeFunction".into()],
-                resources: vec![unqualified.clone(), format!("{unqualified}:*")],
+                resources: resource::lambda_invocation_resources(&unqualified, qualifier),
                 kind: NeedKind::Call,
                 target_argument: None,
                 dynamic: false,

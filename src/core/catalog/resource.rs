@@ -129,6 +129,25 @@ pub fn parse_task_resource(resource: &str) -> TaskResource {
     }
 }
 
+/// The resources a Lambda invocation is authorised against. Lambda checks a
+/// call that names a version or alias against that qualified ARN, and an
+/// unqualified call against the function's own ARN
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>):
+/// a qualified invocation needs exactly its qualified ARN; an unqualified
+/// one its ARN, with the `:*` form (versions and aliases) written beside
+/// it in generated policies.
+pub fn lambda_invocation_resources(unqualified: &str, qualifier: Option<&str>) -> Vec<String> {
+    match qualifier.filter(|q| !q.is_empty()) {
+        Some(qualifier) => vec![format!("{unqualified}:{qualifier}")],
+        None => vec![unqualified.to_string(), format!("{unqualified}:*")],
+    }
+}
+
+/// The version or alias a function ARN names, if any.
+pub fn function_qualifier(arn: &str) -> Option<&str> {
+    split_arn(arn).get(7).copied()
+}
+
 /// `arn:aws:lambda:r:a:function:name:alias` → `arn:aws:lambda:r:a:function:name`.
 pub fn unqualified_function_arn(arn: &str) -> String {
     let parts = split_arn(arn);
@@ -213,22 +232,23 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
         }
         Form::LambdaFunction => {
             let parts = split_arn(value);
-            let unqualified = if is_arn {
+            let (unqualified, qualifier) = if is_arn {
                 if parts.len() < 7 {
                     return None;
                 }
-                parts[..7].join(":")
+                (parts[..7].join(":"), parts.get(7).copied())
             } else if parts.len() >= 3 && parts[1] == "function" {
                 // `123456789012:function:name[:qualifier]`
                 let ctx = ArnContext {
                     account: Some(parts[0].to_string()),
                     ..ctx.clone()
                 };
-                fill(&target.arn, &ctx, Some(parts[2]), None)
+                (fill(&target.arn, &ctx, Some(parts[2]), None), parts.get(3).copied())
             } else {
-                template(parts[0])
+                // `name[:qualifier]`
+                (template(parts[0]), parts.get(1).copied())
             };
-            vec![unqualified.clone(), format!("{unqualified}:*")]
+            lambda_invocation_resources(&unqualified, qualifier)
         }
         Form::EcsTaskDefinition => {
             let (base, has_revision) = if is_arn {

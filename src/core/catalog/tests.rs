@@ -121,15 +121,16 @@ fn parses_task_resources() {
 
 #[test]
 fn lambda_names_partial_and_full_arns() {
-    let expected = strings(&[
-        "arn:aws:lambda:us-east-1:123456789012:function:Worker",
-        "arn:aws:lambda:us-east-1:123456789012:function:Worker:*",
-    ]);
-    for name in [
-        "Worker",
-        "Worker:prod",
-        "123456789012:function:Worker",
-        "arn:aws:lambda:us-east-1:123456789012:function:Worker:7",
+    let function = "arn:aws:lambda:us-east-1:123456789012:function:Worker";
+    let unqualified = strings(&[function, &format!("{function}:*")]);
+    // A version or alias is authorised against its own ARN.
+    for (name, expected) in [
+        ("Worker", unqualified.clone()),
+        ("123456789012:function:Worker", unqualified.clone()),
+        (function, unqualified.clone()),
+        ("Worker:prod", strings(&[&format!("{function}:prod")])),
+        ("123456789012:function:Worker:prod", strings(&[&format!("{function}:prod")])),
+        (&format!("{function}:7") as &str, strings(&[&format!("{function}:7")])),
     ] {
         let needs = needs_for("arn:aws:states:::lambda:invoke", json!({"FunctionName": name}));
         assert_eq!(needs.len(), 1, "{name}");
@@ -143,6 +144,9 @@ fn lambda_names_partial_and_full_arns() {
             "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html"
         );
     }
+    let legacy = parse_task_resource(&format!("{function}:live"));
+    let needs = needs(&legacy, &|_| ArgValue::Absent, &ArnContext::default());
+    assert_eq!(needs[0].resources, strings(&[&format!("{function}:live")]));
     let dynamic = needs_for(
         "arn:aws:states:::lambda:invoke",
         json!({"FunctionName": "$dynamic"}),
