@@ -630,6 +630,12 @@ impl Flow<'_, '_> {
                 Shape::Object(_) if !dynamic_key && is_literal(&member.value, jsonata) => {
                     Leaf::Literal(Arc::new(member.value.to_json()))
                 }
+                // An object with some fields from the data keeps its literal
+                // fields (a static `EventBusName` beside `Detail.$`).
+                Shape::Object(_) if !dynamic_key => match partial_literal(&member.value, jsonata, 0) {
+                    Some(value) => Leaf::Literal(Arc::new(value)),
+                    None => Leaf::Computed,
+                },
                 Shape::Object(_) => Leaf::Computed,
             };
             let validated = match &provenance {
@@ -659,6 +665,43 @@ impl Flow<'_, '_> {
         }
         args
     }
+}
+
+/// A template value as JSON, each field whose value comes from the data
+/// (`Key.$`, a JSONata expression) standing as the string `${?}`, which the
+/// catalog reads as "known only at run time". `None` past the depth limit.
+fn partial_literal(node: &Node, jsonata: bool, depth: usize) -> Option<Value> {
+    use crate::core::syntax::NodeKind;
+    if depth > MAX_TEMPLATE_DEPTH {
+        return None;
+    }
+    // The placeholder the template front ends also use for a value known
+    // only at run time (`catalog::DYNAMIC_ELEMENT`).
+    let unknown = || Value::String("${?}".to_string());
+    Some(match &node.kind {
+        NodeKind::Object(members) => {
+            let mut out = serde_json::Map::new();
+            for m in members {
+                match m.key.strip_suffix(".$").filter(|_| !jsonata) {
+                    Some(name) => {
+                        out.insert(name.to_string(), unknown());
+                    }
+                    None => {
+                        out.insert(m.key.clone(), partial_literal(&m.value, jsonata, depth + 1)?);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        NodeKind::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| partial_literal(i, jsonata, depth + 1))
+                .collect::<Option<_>>()?,
+        ),
+        NodeKind::String(s) if jsonata && paths::jsonata_body(s).is_some() => unknown(),
+        _ => node.to_json(),
+    })
 }
 
 /// Whether a template value holds no path, intrinsic or JSONata expression.

@@ -9,7 +9,7 @@ mod resource;
 
 use std::sync::OnceLock;
 
-pub use resource::{parse_task_resource, Pattern, TaskKind, TaskResource};
+pub use resource::{parse_task_resource, Pattern, TaskKind, TaskResource, DYNAMIC_ELEMENT};
 
 use data::{Catalog, NeedSpec, ResourceSpec, TargetSpec};
 
@@ -580,8 +580,19 @@ fn target_resources(
         Some(values) => values,
     };
     let mut out = Vec::new();
+    let mut some_dynamic = false;
     for value in values {
         let value = match value.or_else(|| target.default.clone()) {
+            Some(v) if v == resource::DYNAMIC_ELEMENT => {
+                // This element's target is known only at run time: the
+                // documented wildcard form stands for it.
+                some_dynamic = true;
+                let wildcard = fill(&target.dynamic, ctx, None, None);
+                if !out.contains(&wildcard) {
+                    out.push(wildcard);
+                }
+                continue;
+            }
             Some(v) => v,
             None => return dynamic(),
         };
@@ -599,7 +610,7 @@ fn target_resources(
     if out.is_empty() {
         return dynamic();
     }
-    (out, false)
+    (out, some_dynamic)
 }
 
 #[cfg(test)]

@@ -158,6 +158,10 @@ pub fn unqualified_function_arn(arn: &str) -> String {
     }
 }
 
+/// What [`argument_values`] gives for an element whose value is known only
+/// at run time.
+pub const DYNAMIC_ELEMENT: &str = "${?}";
+
 /// The static string values an argument path names: one per array element
 /// for `Entries[].EventBusName` (`None` where the element lacks the field).
 /// `None` when the value is not known statically.
@@ -194,15 +198,23 @@ pub fn argument_values(
         }
         current = next;
     }
+    // One value per element (`Entries[].EventBusName`): an element whose
+    // value is not known leaves the others known.
+    let each_element = path.contains("[]");
     let mut out = Vec::new();
     for v in current {
         match v {
             None | Some(serde_json::Value::Null) => out.push(None),
             Some(serde_json::Value::String(s)) => {
                 // An unresolved placeholder (`${WorkerArn}`) names no known
-                // target, unless it is a template's reference to a resource.
+                // target, unless it is a template's reference to a resource;
+                // nor does a value taken from the state's data (`${?}`).
                 if (s.contains("${") && !s.starts_with("arn:") && !symbolic) || s.contains("${?") {
-                    return None;
+                    if !each_element {
+                        return None;
+                    }
+                    out.push(Some(DYNAMIC_ELEMENT.to_string()));
+                    continue;
                 }
                 out.push(Some(s))
             }
@@ -243,7 +255,10 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
                     account: Some(parts[0].to_string()),
                     ..ctx.clone()
                 };
-                (fill(&target.arn, &ctx, Some(parts[2]), None), parts.get(3).copied())
+                (
+                    fill(&target.arn, &ctx, Some(parts[2]), None),
+                    parts.get(3).copied(),
+                )
             } else {
                 // `name[:qualifier]`
                 (template(parts[0]), parts.get(1).copied())

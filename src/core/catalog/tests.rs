@@ -129,8 +129,14 @@ fn lambda_names_partial_and_full_arns() {
         ("123456789012:function:Worker", unqualified.clone()),
         (function, unqualified.clone()),
         ("Worker:prod", strings(&[&format!("{function}:prod")])),
-        ("123456789012:function:Worker:prod", strings(&[&format!("{function}:prod")])),
-        (&format!("{function}:7") as &str, strings(&[&format!("{function}:7")])),
+        (
+            "123456789012:function:Worker:prod",
+            strings(&[&format!("{function}:prod")]),
+        ),
+        (
+            &format!("{function}:7") as &str,
+            strings(&[&format!("{function}:7")]),
+        ),
     ] {
         let needs = needs_for("arn:aws:states:::lambda:invoke", json!({"FunctionName": name}));
         assert_eq!(needs.len(), 1, "{name}");
