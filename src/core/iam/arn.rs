@@ -42,6 +42,11 @@ pub fn resource_matches(pattern: &str, resource: &str) -> bool {
 /// value must be a whole ARN (six segments), each segment a case-sensitive
 /// pattern of its own.
 pub fn arn_condition_matches(pattern: &str, value: &str) -> bool {
+    if pattern.contains("${") || value.contains("${") {
+        // A template's deploy-time placeholders: each matches itself or
+        // what it may stand for.
+        return glob_match_placeholders(pattern, value);
+    }
     let (Some(p), Some(v)) = (split_arn_exact(pattern), split_arn_exact(value)) else {
         return false;
     };

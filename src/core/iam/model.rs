@@ -60,6 +60,10 @@ pub struct Statement {
     pub principal_services: Vec<Spanned<String>>,
     /// `"Principal": "*"` or `{"AWS": "*"}`: anyone.
     pub principal_any: bool,
+    /// The principal holds something the model does not read: a value
+    /// that could not be resolved, `NotPrincipal`, or a form other than
+    /// `Service` and `AWS`/`Federated`/`CanonicalUser` entries.
+    pub principal_unknown: bool,
     pub conditions: Vec<Condition>,
     pub condition_span: Option<TextRange>,
 }
@@ -190,6 +194,16 @@ fn lower_statement(
             || p.get("AWS")
                 .is_some_and(|a| strings(a, resolve).iter().any(|v| v.value == "*"))
     });
+    let principal_unknown = node.get("NotPrincipal").is_some()
+        || node.get("Principal").is_some_and(|p| {
+            p.members().iter().any(|m| {
+                let items = match &m.value.untagged().kind {
+                    NodeKind::Array(items) => items.len(),
+                    _ => 1,
+                };
+                strings(&m.value, resolve).len() != items
+            }) || (p.as_str().is_none() && !p.is_object())
+        });
     let mut conditions = Vec::new();
     let condition_node = node.get("Condition");
     for operator in condition_node.map(Node::members).unwrap_or(&[]) {
@@ -210,6 +224,7 @@ fn lower_statement(
         resources,
         principal_services,
         principal_any,
+        principal_unknown,
         conditions,
         condition_span: condition_node.map(|c| c.span),
     })

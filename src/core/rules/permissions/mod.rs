@@ -16,6 +16,8 @@ pub mod missing_permission;
 pub mod no_linked_role;
 pub mod secret_in_definition;
 pub mod sync_missing_events_permissions;
+mod trust;
+pub mod trust_policy_blocks_service;
 pub mod trust_policy_confused_deputy;
 pub mod unscoped_lambda_invoke;
 pub mod unscoped_pass_role;
@@ -35,6 +37,7 @@ pub const RULES: &[&RuleMeta] = &[
     &unused_permission::RULE,
     &unscoped_pass_role::RULE,
     &trust_policy_confused_deputy::RULE,
+    &trust_policy_blocks_service::RULE,
     &no_linked_role::RULE,
     &secret_in_definition::RULE,
 ];
@@ -50,6 +53,7 @@ pub fn check(
     let ctx = Context::with_cache(files, unit, machine, cache);
     no_linked_role::check(&ctx, out);
     trust_policy_confused_deputy::check(&ctx, out);
+    trust_policy_blocks_service::check(&ctx, out);
     if !ctx.has_role() {
         return;
     }

@@ -1,77 +1,89 @@
-//! `trust-policy-confused-deputy`: the trust policy lets Step Functions
-//! assume the role without `aws:SourceAccount` and `aws:SourceArn`
-//! conditions, so a state machine in another account could be used to act
-//! with this role.
+//! `trust-policy-confused-deputy`: the trust policy lets a state machine of
+//! another account assume the role, so that account's workflows could act
+//! with this role's permissions. Decided by evaluating the trust policy
+//! for a Step Functions request from a foreign account, with the
+//! `aws:SourceAccount` and `aws:SourceArn` Step Functions sends
+//! (<https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html#prevent-cross-service-confused-deputy>).
 
 use serde_json::json;
 
 use super::context::Context;
+use super::trust::{states_principals, TrustRequest};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
-use crate::core::iam::Effect;
+use crate::core::iam::{self, Decision, Effect};
 use crate::core::rules::RuleMeta;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "trust-policy-confused-deputy",
     default_severity: Severity::Warning,
-    summary: "The trust policy lets Step Functions assume the role without source conditions",
+    summary: "The trust policy lets a state machine of another account assume the role",
 };
-
-fn is_states_principal(service: &str) -> bool {
-    service == "states.amazonaws.com"
-        || (service.starts_with("states.") && service.ends_with(".amazonaws.com"))
-}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(trust), Some(doc)) = (&ctx.trust, &ctx.unit.trust) else {
         return;
     };
-    for (s, statement) in trust.statements.iter().enumerate() {
-        if statement.effect != Effect::Allow {
-            continue;
-        }
-        let Some(principal) = statement
-            .principal_services
-            .iter()
-            .find(|p| is_states_principal(&p.value))
-        else {
-            continue;
-        };
-        let has = |key: &str| {
-            statement
-                .conditions
-                .iter()
-                .any(|c| c.key.eq_ignore_ascii_case(key))
-        };
-        let missing: Vec<&str> = ["aws:SourceAccount", "aws:SourceArn"]
-            .into_iter()
-            .filter(|k| !has(k))
-            .collect();
-        if missing.is_empty() {
-            continue;
-        }
-        let message = format!(
-            "{} may assume this role without {} {}: add them so only your state machines can use it",
-            principal.value,
-            missing.join(" and "),
-            if missing.len() == 1 {
-                "condition"
-            } else {
-                "conditions"
+    let request = TrustRequest::new(ctx, trust);
+    let mut reported = Vec::new();
+    for foreign in request.foreign_sources() {
+        for service in states_principals(ctx, Some(trust)) {
+            let context = [
+                ("aws:SourceAccount", foreign.account.as_str()),
+                ("aws:SourceArn", foreign.arn.as_str()),
+            ];
+            let Decision::Allowed { by, .. } = iam::evaluate_trust(trust, &service, &context) else {
+                continue;
+            };
+            for r in by {
+                if reported.contains(&r.statement) {
+                    continue;
+                }
+                reported.push(r.statement);
+                let statement = &trust.statements[r.statement];
+                let range = statement
+                    .principal_services
+                    .iter()
+                    .find(|p| p.value.eq_ignore_ascii_case(&service))
+                    .map(|p| p.span)
+                    .unwrap_or(statement.span);
+                let missing: Vec<&str> = ["aws:SourceAccount", "aws:SourceArn"]
+                    .into_iter()
+                    .filter(|k| !statement.conditions.iter().any(|c| c.key.eq_ignore_ascii_case(k)))
+                    .collect();
+                let why = if missing.len() < 2 {
+                    "its source conditions admit other accounts".to_string()
+                } else {
+                    format!(
+                        "it has no {} {}",
+                        missing.join(" and "),
+                        if missing.len() == 1 {
+                            "condition"
+                        } else {
+                            "conditions"
+                        }
+                    )
+                };
+                let message = format!(
+                    "{service} may assume this role for a state machine of another account (account {}, for one): {why}",
+                    foreign.account
+                );
+                let mut finding = Finding::new(
+                    RULE.id,
+                    RULE.default_severity,
+                    Location {
+                        file: trust.file,
+                        range,
+                    },
+                    message,
+                );
+                if statement.effect == Effect::Allow {
+                    if let Some(fix) = condition_fix(ctx, doc, r.statement) {
+                        finding = finding.with_fix(fix);
+                    }
+                }
+                out.push(finding);
             }
-        );
-        let mut finding = Finding::new(
-            RULE.id,
-            RULE.default_severity,
-            Location {
-                file: trust.file,
-                range: principal.span,
-            },
-            message,
-        );
-        if let Some(fix) = condition_fix(ctx, doc, s) {
-            finding = finding.with_fix(fix);
         }
-        out.push(finding);
     }
 }
 
