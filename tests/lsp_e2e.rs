@@ -352,6 +352,57 @@ fn hostile_input_gets_a_diagnostic_not_a_crash() {
 }
 
 #[test]
+fn an_undecodable_message_gets_an_error_and_the_server_keeps_serving() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    server.diagnostics(&def, Some(1));
+    let bad: [(&[u8], i64); 6] = [
+        (b"[]", -32600),
+        (b"{}", -32600),
+        (b"{\"jsonrpc\":\"2.0\",\"id\":", -32700),
+        (b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}", -32700),
+        (b"", -32700),
+        (b"42", -32600),
+    ];
+    let hover = |server: &mut Server| {
+        server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": def}, "position": {"line": 5, "character": 25}}),
+        )["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("**Task `Validate`**")
+    };
+    let error = |server: &mut Server| {
+        server.wait_for("an error response", |m| {
+            m["id"].is_null() && m.get("error").is_some()
+        })
+    };
+    for (body, code) in bad {
+        server.send_raw(body);
+        let reply = error(&mut server);
+        assert_eq!(
+            reply,
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": code,
+                "message": if code == -32700 { "Parse error" } else { "Invalid request" }}}),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+        assert!(
+            hover(&mut server),
+            "no hover after {}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    // A header block without a length.
+    server.send_bytes(b"Content-Type: x\r\n\r\n");
+    assert_eq!(error(&mut server)["error"]["code"], -32700);
+    assert!(hover(&mut server));
+}
+
+#[test]
 fn opening_and_closing_documents_does_not_grow_the_server() {
     let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
     let mut server = start(&ws, false);
