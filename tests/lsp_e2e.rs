@@ -220,6 +220,21 @@ fn a_change_sent_just_before_its_open_is_not_lost() {
 }
 
 #[test]
+fn a_change_after_close_is_not_applied_when_the_document_opens_again() {
+    let ws = Workspace::new(&[]);
+    let mut server = start(&ws, false);
+    let uri = ws.uri("flow.asl.json");
+    let good = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}";
+    server.open(&uri, good, 1);
+    assert_eq!(server.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    server.change(&uri, 7, json!([{"text": "{"}]));
+    server.open(&uri, good, 1);
+    assert_eq!(server.document_text(&uri), good);
+    assert_eq!(server.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+}
+
+#[test]
 fn ranges_count_utf16_or_utf8_as_negotiated() {
     let text = "{\n  \"StartAt\": \"開始 🚀\",\n  \"States\": {\n    \"開始 🚀\": {\"Type\": \"Pass\", \"Next\": \"終わり\"}\n  }\n}\n";
     for (utf8, first, last) in [(false, 38, 43), (true, 44, 55)] {
