@@ -76,3 +76,84 @@ fn deep_result_path_in_a_template_does_not_overflow_the_stack() {
         (Some(0), vec!["logging-disabled 2".to_string()])
     );
 }
+
+/// A workflow of `n` tasks, each invoking its own function, under a role
+/// that may invoke any function.
+fn lambda_tasks(n: usize) -> tempfile::TempDir {
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let mut state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": format!("arn:aws:lambda:us-east-1:123456789012:function:Worker{i}")}});
+        if i + 1 < n {
+            state["Next"] = json!(format!("T{}", i + 1));
+        } else {
+            state["End"] = json!(true);
+        }
+        states.insert(format!("T{i}"), state);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let definition = json!({"StartAt": "T0", "States": states});
+    std::fs::write(dir.path().join("flow.asl.json"), definition.to_string()).unwrap();
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    std::fs::write(dir.path().join("flow.policy.json"), policy.to_string()).unwrap();
+    dir
+}
+
+fn findings_json(dir: &Path) -> Vec<Value> {
+    let output = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn many_lambda_tasks_under_a_star_policy_give_linear_output() {
+    for n in [12, 25, 1_000] {
+        let dir = lambda_tasks(n);
+        let findings = findings_json(dir.path());
+        assert_eq!(findings.len(), n + 1, "{n} tasks");
+        assert!(findings.iter().all(|f| f["code"] == "unscoped-lambda-invoke"));
+        let with_fix = findings
+            .iter()
+            .filter(|f| f["fixes"].as_array().is_some_and(|a| !a.is_empty()))
+            .count();
+        // Few tasks: each offers the fix; many: only the statement does.
+        assert_eq!(with_fix, if n <= 20 { n + 1 } else { 1 }, "{n} tasks");
+        let rest = if n > 10 {
+            format!(" and {} more", n - 10)
+        } else {
+            String::new()
+        };
+        let mut names: Vec<String> = (0..n).map(|i| format!("Worker{i}")).collect();
+        names.sort();
+        let quoted: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+        let message = format!(
+            "lambda:InvokeFunction is allowed on \"*\", but the workflow invokes only {}{rest}",
+            quoted.join(", ")
+        );
+        assert!(
+            findings.iter().all(|f| f["message"] == message.as_str()),
+            "{n} tasks"
+        );
+        let statement = findings
+            .iter()
+            .find(|f| f["uri"].as_str().unwrap().ends_with("flow.policy.json"));
+        assert_eq!(
+            statement.unwrap()["relatedInformation"].as_array().unwrap().len(),
+            n.min(20)
+        );
+        if n > 20 {
+            // A task's finding: its message and one related location.
+            let largest = findings
+                .iter()
+                .filter(|f| f["uri"].as_str().unwrap().ends_with("flow.asl.json"))
+                .map(|f| f.to_string().len())
+                .max()
+                .unwrap();
+            assert!(largest < 1_000, "{largest} bytes for one task's finding");
+        }
+    }
+}
