@@ -220,6 +220,21 @@ fn a_change_sent_just_before_its_open_is_not_lost() {
 }
 
 #[test]
+fn a_change_after_close_is_not_applied_when_the_document_opens_again() {
+    let ws = Workspace::new(&[]);
+    let mut server = start(&ws, false);
+    let uri = ws.uri("flow.asl.json");
+    let good = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}";
+    server.open(&uri, good, 1);
+    assert_eq!(server.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    server.change(&uri, 7, json!([{"text": "{"}]));
+    server.open(&uri, good, 1);
+    assert_eq!(server.document_text(&uri), good);
+    assert_eq!(server.diagnostics(&uri, Some(1)), Vec::<Value>::new());
+}
+
+#[test]
 fn ranges_count_utf16_or_utf8_as_negotiated() {
     let text = "{\n  \"StartAt\": \"開始 🚀\",\n  \"States\": {\n    \"開始 🚀\": {\"Type\": \"Pass\", \"Next\": \"終わり\"}\n  }\n}\n";
     for (utf8, first, last) in [(false, 38, 43), (true, 44, 55)] {
@@ -349,6 +364,57 @@ fn hostile_input_gets_a_diagnostic_not_a_crash() {
     assert!(hover["error"].is_object(), "{hover}");
     let unknown = server.request("asl-lsp/noSuchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601);
+}
+
+#[test]
+fn an_undecodable_message_gets_an_error_and_the_server_keeps_serving() {
+    let ws = Workspace::new(&[("flow.asl.json", DEFINITION), ("flow.policy.json", POLICY)]);
+    let mut server = start(&ws, false);
+    let def = ws.uri("flow.asl.json");
+    server.open(&def, DEFINITION, 1);
+    server.diagnostics(&def, Some(1));
+    let bad: [(&[u8], i64); 6] = [
+        (b"[]", -32600),
+        (b"{}", -32600),
+        (b"{\"jsonrpc\":\"2.0\",\"id\":", -32700),
+        (b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}", -32700),
+        (b"", -32700),
+        (b"42", -32600),
+    ];
+    let hover = |server: &mut Server| {
+        server.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": def}, "position": {"line": 5, "character": 25}}),
+        )["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("**Task `Validate`**")
+    };
+    let error = |server: &mut Server| {
+        server.wait_for("an error response", |m| {
+            m["id"].is_null() && m.get("error").is_some()
+        })
+    };
+    for (body, code) in bad {
+        server.send_raw(body);
+        let reply = error(&mut server);
+        assert_eq!(
+            reply,
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": code,
+                "message": if code == -32700 { "Parse error" } else { "Invalid request" }}}),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+        assert!(
+            hover(&mut server),
+            "no hover after {}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    // A header block without a length.
+    server.send_bytes(b"Content-Type: x\r\n\r\n");
+    assert_eq!(error(&mut server)["error"]["code"], -32700);
+    assert!(hover(&mut server));
 }
 
 #[test]

@@ -27,6 +27,10 @@ pub struct Documents {
     /// before the `didOpen` it follows; its edits are applied once the
     /// document opens at an older version.
     early: DashMap<String, Vec<EarlyChange>>,
+    /// Documents the client closed and has not opened again. A change for
+    /// one is stale (its versions count the closed document's edits), so
+    /// it is dropped rather than kept for the next `didOpen`.
+    closed: DashMap<String, ()>,
 }
 
 struct EarlyChange {
@@ -38,6 +42,8 @@ struct EarlyChange {
 /// Bounds on what is kept for documents that never open.
 const MAX_EARLY_PATHS: usize = 16;
 const MAX_EARLY_CHANGES: usize = 32;
+/// Closed documents remembered; past this the oldest are forgotten at once.
+const MAX_CLOSED: usize = 1024;
 
 /// A snapshot of one open document.
 pub struct Snapshot {
@@ -56,6 +62,7 @@ impl Documents {
             text: std::sync::OnceLock::new(),
         };
         let mut applied = 0;
+        self.closed.remove(path);
         if let Some((_, early)) = self.early.remove(path) {
             for change in early.into_iter().filter(|c| c.version > version) {
                 apply_changes(&mut doc, &change.changes, change.encoding);
@@ -69,7 +76,14 @@ impl Documents {
 
     pub fn close(&self, path: &str) -> Option<Document> {
         self.early.remove(path);
-        self.docs.remove(path).map(|(_, d)| d)
+        let doc = self.docs.remove(path).map(|(_, d)| d);
+        if doc.is_some() {
+            if self.closed.len() >= MAX_CLOSED {
+                self.closed.clear();
+            }
+            self.closed.insert(path.to_string(), ());
+        }
+        doc
     }
 
     pub fn is_open(&self, path: &str) -> bool {
@@ -99,7 +113,7 @@ impl Documents {
     /// Applies `contentChanges` in order. Returns the edited ranges as
     /// (start, old end, new end) positions, for shifting stored diagnostics.
     /// A change to a document that is not open is kept for its `didOpen`
-    /// (see `early`).
+    /// (see `early`), unless the client closed that document (`closed`).
     pub fn apply(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
         let Some(mut doc) = self.docs.get_mut(path) else {
             self.keep_early(path, version, changes, encoding);
@@ -111,6 +125,9 @@ impl Documents {
     }
 
     fn keep_early(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) {
+        if self.closed.contains_key(path) {
+            return;
+        }
         if !self.early.contains_key(path) && self.early.len() >= MAX_EARLY_PATHS {
             return;
         }
@@ -320,6 +337,27 @@ mod tests {
         docs.apply("/b", 1, &change("!"), Encoding::Utf16);
         docs.close("/b");
         assert_eq!(docs.open("/b", "file:///b", 0, "hello"), 0);
+    }
+
+    #[test]
+    fn a_change_after_close_is_not_applied_to_the_reopened_document() {
+        let docs = Documents::default();
+        let change = vec![serde_json::json!({"text": "stale"})];
+        docs.open("/a", "file:///a", 3, "one");
+        docs.close("/a");
+        docs.apply("/a", 7, &change, Encoding::Utf16);
+        assert_eq!(docs.open("/a", "file:///a", 1, "two"), 0);
+        let snap = docs.snapshot("/a").unwrap();
+        assert_eq!((&*snap.text, snap.version), ("two", 1));
+        // Open again, the document takes changes as usual.
+        docs.apply("/a", 2, &change, Encoding::Utf16);
+        assert_eq!(&*docs.snapshot("/a").unwrap().text, "stale");
+        // And the set of closed documents stays bounded.
+        for i in 0..MAX_CLOSED + 10 {
+            docs.open(&format!("/c{i}"), "file:///c", 1, "");
+            docs.close(&format!("/c{i}"));
+        }
+        assert!(docs.closed.len() <= MAX_CLOSED);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod backend;
 mod documents;
+mod framing;
 mod ide;
 mod scheduler;
 mod settings;
@@ -37,8 +38,19 @@ pub fn run() {
             .custom_method("asl-lsp/documentText", backend::Backend::document_text)
             .custom_method("asl-lsp/stats", backend::Backend::stats)
             .finish();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        // tower-lsp-server reads and writes through pipes; the framing
+        // layer sits between them and stdio (see `framing`).
+        let (to_server, server_in) = tokio::io::duplex(64 * 1024);
+        let (server_out, from_server) = tokio::io::duplex(64 * 1024);
+        let (out, frames) = framing::queue();
+        let writer = tokio::spawn(framing::write_frames(tokio::io::stdout(), frames));
+        tokio::spawn(framing::read_client(tokio::io::stdin(), to_server, out.clone()));
+        let relay = tokio::spawn(framing::relay_server(from_server, out));
+        Server::new(server_in, server_out, socket).serve(service).await;
+        // The server's output is closed: write what it left, then stop
+        // (the client reader may still wait on stdin; it is dropped).
+        let _ = relay.await;
+        let _ = writer.await;
     });
+    runtime.shutdown_background();
 }

@@ -88,6 +88,19 @@ impl Server {
         self.stdin.flush().unwrap();
     }
 
+    /// Sends `body` framed as is, whatever its bytes.
+    pub fn send_raw(&mut self, body: &[u8]) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        self.stdin.write_all(body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Sends raw bytes, header included.
+    pub fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// From now on, the server's requests for `method` get `result`.
     pub fn answer(&mut self, method: &str, result: Value) {
         self.answers.insert(method.to_string(), result);

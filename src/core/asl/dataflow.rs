@@ -77,6 +77,16 @@ fn object(fields: Fields, rest: Shape) -> Shape {
     Shape::Object(Arc::new(Obj { fields, rest, depth }))
 }
 
+/// Appends one path segment to an input origin (`.name`, or `[*]`).
+fn push_segment(out: &mut String, seg: &str) {
+    if seg == "*" {
+        out.push_str("[*]");
+    } else {
+        out.push('.');
+        out.push_str(seg);
+    }
+}
+
 fn literal(value: Value) -> Shape {
     Shape::Leaf(Leaf::Literal(Arc::new(value)))
 }
@@ -89,12 +99,9 @@ impl Shape {
     fn child(&self, seg: &str) -> Shape {
         match self {
             Shape::Leaf(Leaf::Input(origin)) => {
-                let origin = if seg == "*" {
-                    format!("{origin}[*]")
-                } else {
-                    format!("{origin}.{seg}")
-                };
-                Shape::Leaf(Leaf::Input(origin.into()))
+                let mut out = String::from(&**origin);
+                push_segment(&mut out, seg);
+                Shape::Leaf(Leaf::Input(out.into()))
             }
             Shape::Leaf(Leaf::Literal(v)) => match v.get(seg) {
                 Some(inner) => literal(inner.clone()),
@@ -105,38 +112,67 @@ impl Shape {
         }
     }
 
+    /// The value at `segments`. Once the walk reaches an input leaf, the
+    /// rest of the path is appended in one go (linear in the path's length).
     fn select(&self, segments: &[String]) -> Shape {
         let mut current = self.clone();
-        for seg in segments {
-            current = current.child(seg);
+        for (i, seg) in segments.iter().enumerate() {
+            match current {
+                Shape::Leaf(Leaf::Input(origin)) => {
+                    let mut out = String::from(&*origin);
+                    for seg in &segments[i..] {
+                        push_segment(&mut out, seg);
+                    }
+                    return Shape::Leaf(Leaf::Input(out.into()));
+                }
+                Shape::Leaf(Leaf::Computed) => return Shape::computed(),
+                _ => current = current.child(seg),
+            }
         }
         current
     }
 
+    /// The shape with the value at `segments` replaced. A path deeper than
+    /// [`MAX_SHAPE_DEPTH`] stops at that depth: what lies below becomes one
+    /// leaf joining the old value there with the new one, so a path of any
+    /// length costs a fixed depth (and no recursion).
     fn set(self, segments: &[String], value: Shape) -> Shape {
-        let Some((first, rest_segments)) = segments.split_first() else {
-            return value;
+        let (segments, value) = if segments.len() > MAX_SHAPE_DEPTH {
+            let (kept, _) = segments.split_at(MAX_SHAPE_DEPTH);
+            let old = self.select(kept).summary();
+            (kept, Shape::Leaf(join_leaf(&value.summary(), &old)))
+        } else {
+            (segments, value)
         };
-        let (mut fields, rest, depth) = match self {
-            Shape::Object(obj) => (obj.fields.clone(), obj.rest.clone(), obj.depth),
-            Shape::Leaf(Leaf::Literal(v)) if v.is_object() => {
-                let fields: Fields = v
-                    .as_object()
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
-                    .collect();
-                (fields, Shape::computed(), 1)
-            }
-            // Writing into a leaf: the other fields keep the leaf's provenance.
-            leaf => (Fields::new(), leaf, 1),
-        };
-        let key: Arc<str> = Arc::from(first.as_str());
-        let inner = fields.get(&key).cloned().unwrap_or_else(|| rest.child(first));
-        let inner = inner.set(rest_segments, value);
-        let depth = depth.max(1 + inner.depth());
-        fields.insert(key, inner);
-        Shape::Object(Arc::new(Obj { fields, rest, depth }))
+        // Walk down, remembering each level's fields, then rebuild upwards.
+        let mut levels: Vec<(Fields, Shape, usize, Arc<str>)> = Vec::with_capacity(segments.len());
+        let mut current = self;
+        for seg in segments {
+            let (fields, rest, depth) = match current {
+                Shape::Object(obj) => (obj.fields.clone(), obj.rest.clone(), obj.depth),
+                Shape::Leaf(Leaf::Literal(v)) if v.is_object() => {
+                    let fields: Fields = v
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
+                        .collect();
+                    (fields, Shape::computed(), 1)
+                }
+                // Writing into a leaf: the other fields keep the leaf's provenance.
+                leaf => (Fields::new(), leaf, 1),
+            };
+            let key: Arc<str> = Arc::from(seg.as_str());
+            current = fields.get(&key).cloned().unwrap_or_else(|| rest.child(seg));
+            levels.push((fields, rest, depth, key));
+        }
+        let mut inner = value;
+        while let Some((mut fields, rest, depth, key)) = levels.pop() {
+            let depth = depth.max(1 + inner.depth());
+            fields.insert(key, inner);
+            inner = Shape::Object(Arc::new(Obj { fields, rest, depth }));
+        }
+        inner
     }
 
     fn join(&self, other: &Shape) -> Shape {
@@ -968,6 +1004,43 @@ mod tests {
     }
 
     const TASK: &str = r#""Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true"#;
+
+    #[test]
+    fn result_path_deeper_than_the_limit_is_cut_at_the_limit() {
+        for n in [3, 9, 4_500, 100_000] {
+            let deep = ".a".repeat(n);
+            let text = format!(
+                r#"{{"StartAt":"P","States":{{
+                "P":{{"Type":"Pass","Parameters":{{"x.$":"$.fn"}},"ResultPath":"${deep}","Next":"T"}},
+                "T":{{{TASK},"Parameters":{{"FunctionName.$":"${deep}.x"}}}}}}}}"#
+            );
+            let expected = if n <= MAX_SHAPE_DEPTH {
+                "$.fn".to_string()
+            } else {
+                format!("$.fn{}.x", ".a".repeat(n - MAX_SHAPE_DEPTH))
+            };
+            assert_eq!(
+                provenance(&text, "T", "FunctionName").0,
+                Leaf::Input(expected.into())
+            );
+        }
+    }
+
+    #[test]
+    fn catch_result_path_deeper_than_the_limit() {
+        let deep = ".a".repeat(4_500);
+        let text = format!(
+            r#"{{"StartAt":"S","States":{{
+            "S":{{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{{"FunctionName":"f"}},
+                 "Catch":[{{"ErrorEquals":["States.ALL"],"ResultPath":"${deep}","Next":"T"}}],"End":true}},
+            "T":{{{TASK},"Parameters":{{"FunctionName.$":"${deep}"}}}}}}}}"#
+        );
+        // The error lands below the limit: joined with the input it replaces.
+        assert_eq!(
+            provenance(&text, "T", "FunctionName").0,
+            Leaf::Input(format!("${deep}").into())
+        );
+    }
 
     #[test]
     fn direct_input_reference() {

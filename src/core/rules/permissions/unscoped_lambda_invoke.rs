@@ -18,6 +18,13 @@ pub const RULE: RuleMeta = RuleMeta {
 
 const INVOKE: &str = "lambda:InvokeFunction";
 
+/// Function names quoted in a message; the rest are counted.
+const MAX_NAMED: usize = 10;
+/// Related locations on one finding. A statement reached by more tasks
+/// than this keeps its fix to itself: the tasks' findings point at it
+/// instead of each carrying a copy (which made output quadratic).
+const MAX_RELATED: usize = 20;
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // What the workflow invokes: resource patterns, and the tasks doing it.
     let mut needed: BTreeSet<String> = BTreeSet::new();
@@ -40,8 +47,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let mut per_task: std::collections::BTreeMap<crate::core::asl::StateId, Finding> = Default::default();
-    let mut names: Vec<String> = needed.iter().filter_map(|arn| function_name(arn)).collect();
-    names.dedup();
+    // Sorted and unique (ARNs with and without a qualifier name one function).
+    let names: Vec<String> = needed
+        .iter()
+        .filter_map(|arn| function_name(arn))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for (p, policy) in ctx.policies.iter().enumerate() {
         for (s, statement) in policy.statements.iter().enumerate() {
             if statement.effect != Effect::Allow || !iam::statement_allows_action(statement, INVOKE) {
@@ -72,11 +84,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "the functions of this account and region (a task picks its function at run time)"
                         .to_string()
                 } else {
-                    names
-                        .iter()
-                        .map(|n| format!("\"{}\"", display_name(n)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    name_list(&names)
                 };
                 let message = format!(
                     "lambda:InvokeFunction is allowed on \"{pattern}\", but the workflow invokes only {scope}"
@@ -112,14 +120,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     })
                     .collect();
                 let mut finding = Finding::new(RULE.id, severity, location, message.clone());
-                for task in through.iter().take(20) {
+                for task in through.iter().take(MAX_RELATED) {
                     finding = finding.with_related(
                         task.resource_location,
                         format!("Invoked by \"{}\"", task.state.name),
                     );
                 }
-                if let Some(fix) = &fix {
-                    finding = finding.with_fix(fix.clone());
+                // The tasks' findings copy the fix only while they are few.
+                let fix_on_tasks = fix.as_ref().filter(|_| through.len() <= MAX_RELATED);
+                let fix_on_tasks = fix_on_tasks.cloned();
+                if let Some(fix) = fix {
+                    finding = finding.with_fix(fix);
                 }
                 out.push(finding);
                 for task in &through {
@@ -127,12 +138,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let entry = per_task.entry(task.state.id).or_insert_with(|| {
                         let mut on_task =
                             Finding::new(RULE.id, severity, task.resource_location, message.clone());
-                        if let Some(fix) = &fix {
+                        if let Some(fix) = &fix_on_tasks {
                             on_task = on_task.with_fix(fix.clone());
                         }
                         on_task
                     });
-                    if entry.related.len() < 20 {
+                    if entry.related.len() < MAX_RELATED {
                         entry.related.push(crate::core::diagnostic::Related {
                             location,
                             message: "A statement that allows it".into(),
@@ -144,6 +155,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     out.extend(per_task.into_values());
+}
+
+/// The invoked functions as quoted names, sorted and unique, the first
+/// [`MAX_NAMED`] of them and a count of the rest.
+fn name_list(names: &[String]) -> String {
+    let shown: BTreeSet<&str> = names.iter().map(|n| display_name(n)).collect();
+    let mut out = shown
+        .iter()
+        .take(MAX_NAMED)
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if shown.len() > MAX_NAMED {
+        out.push_str(&format!(" and {} more", shown.len() - MAX_NAMED));
+    }
+    out
 }
 
 /// Whether a resource pattern can match a Lambda function ARN.
@@ -207,7 +234,21 @@ pub fn unknown_segments(ctx: &Context) -> &'static str {
 
 #[cfg(test)]
 mod name_tests {
-    use super::function_name;
+    use super::{function_name, name_list};
+
+    #[test]
+    fn name_lists_are_sorted_unique_and_short() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            name_list(&names(&["Worker1", "Worker10", "${Worker1}", "A"])),
+            "\"A\", \"Worker1\", \"Worker10\""
+        );
+        let many: Vec<String> = (0..25).map(|i| format!("F{i:02}")).collect();
+        assert_eq!(
+            name_list(&many),
+            "\"F00\", \"F01\", \"F02\", \"F03\", \"F04\", \"F05\", \"F06\", \"F07\", \"F08\", \"F09\" and 15 more"
+        );
+    }
 
     #[test]
     fn names_keep_their_placeholders() {

@@ -1,0 +1,159 @@
+//! Hostile inputs from issue 18, run through the `check` binary: each must
+//! finish with its ordinary findings instead of crashing the process.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+/// Runs `check --format json` on a folder holding one file, and returns the
+/// exit code and each finding as `code severity`.
+fn check_one(name: &str, text: &str) -> (Option<i32>, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    check_dir(dir.path())
+}
+
+fn check_dir(dir: &Path) -> (Option<i32>, Vec<String>) {
+    let output = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let findings: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "no JSON ({e}), status {:?}, stderr: {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let mut codes: Vec<String> = findings
+        .iter()
+        .map(|d| format!("{} {}", d["code"].as_str().unwrap(), d["severity"]))
+        .collect();
+    codes.sort();
+    (output.status.code(), codes)
+}
+
+fn deep_path(n: usize) -> String {
+    format!("${}", ".a".repeat(n))
+}
+
+#[test]
+fn deep_result_path_does_not_overflow_the_stack() {
+    for n in [4_500, 100_000] {
+        let definition = json!({"StartAt": "P", "States": {
+            "P": {"Type": "Pass", "ResultPath": deep_path(n), "End": true}}});
+        assert_eq!(
+            check_one("deep.asl.json", &definition.to_string()),
+            (Some(0), vec![]),
+            "{n} segments"
+        );
+    }
+}
+
+#[test]
+fn deep_catch_result_path_does_not_overflow_the_stack() {
+    let definition = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "f"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": deep_path(4_500), "Next": "D"}],
+              "End": true},
+        "D": {"Type": "Pass", "End": true}}});
+    assert_eq!(
+        check_one("catch.asl.json", &definition.to_string()),
+        (Some(0), vec!["no-linked-role 4".to_string()])
+    );
+}
+
+#[test]
+fn deep_result_path_in_a_template_does_not_overflow_the_stack() {
+    let template = json!({"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {"Definition": {"StartAt": "P", "States": {
+            "P": {"Type": "Pass", "ResultPath": deep_path(4_500), "End": true}}}}}}});
+    assert_eq!(
+        check_one("stack.template.json", &template.to_string()),
+        (Some(0), vec!["logging-disabled 2".to_string()])
+    );
+}
+
+/// A workflow of `n` tasks, each invoking its own function, under a role
+/// that may invoke any function.
+fn lambda_tasks(n: usize) -> tempfile::TempDir {
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let mut state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": format!("arn:aws:lambda:us-east-1:123456789012:function:Worker{i}")}});
+        if i + 1 < n {
+            state["Next"] = json!(format!("T{}", i + 1));
+        } else {
+            state["End"] = json!(true);
+        }
+        states.insert(format!("T{i}"), state);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let definition = json!({"StartAt": "T0", "States": states});
+    std::fs::write(dir.path().join("flow.asl.json"), definition.to_string()).unwrap();
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    std::fs::write(dir.path().join("flow.policy.json"), policy.to_string()).unwrap();
+    dir
+}
+
+fn findings_json(dir: &Path) -> Vec<Value> {
+    let output = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+        .args(["check", "--format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn many_lambda_tasks_under_a_star_policy_give_linear_output() {
+    for n in [12, 25, 1_000] {
+        let dir = lambda_tasks(n);
+        let findings = findings_json(dir.path());
+        assert_eq!(findings.len(), n + 1, "{n} tasks");
+        assert!(findings.iter().all(|f| f["code"] == "unscoped-lambda-invoke"));
+        let with_fix = findings
+            .iter()
+            .filter(|f| f["fixes"].as_array().is_some_and(|a| !a.is_empty()))
+            .count();
+        // Few tasks: each offers the fix; many: only the statement does.
+        assert_eq!(with_fix, if n <= 20 { n + 1 } else { 1 }, "{n} tasks");
+        let rest = if n > 10 {
+            format!(" and {} more", n - 10)
+        } else {
+            String::new()
+        };
+        let mut names: Vec<String> = (0..n).map(|i| format!("Worker{i}")).collect();
+        names.sort();
+        let quoted: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
+        let message = format!(
+            "lambda:InvokeFunction is allowed on \"*\", but the workflow invokes only {}{rest}",
+            quoted.join(", ")
+        );
+        assert!(
+            findings.iter().all(|f| f["message"] == message.as_str()),
+            "{n} tasks"
+        );
+        let statement = findings
+            .iter()
+            .find(|f| f["uri"].as_str().unwrap().ends_with("flow.policy.json"));
+        assert_eq!(
+            statement.unwrap()["relatedInformation"].as_array().unwrap().len(),
+            n.min(20)
+        );
+        if n > 20 {
+            // A task's finding: its message and one related location.
+            let largest = findings
+                .iter()
+                .filter(|f| f["uri"].as_str().unwrap().ends_with("flow.asl.json"))
+                .map(|f| f.to_string().len())
+                .max()
+                .unwrap();
+            assert!(largest < 1_000, "{largest} bytes for one task's finding");
+        }
+    }
+}
