@@ -97,6 +97,7 @@ const exceptionsFile = readJson(join(here, 'sdk-exceptions.json'));
 const exceptions = exceptionsFile.operations;
 const prefixOverrides = exceptionsFile.prefixes;
 const verbPrefixes = exceptionsFile.httpVerbPrefixes;
+const withoutIam = exceptionsFile.withoutIamActions;
 for (const [id, o] of Object.entries(prefixOverrides)) {
   if (!sar.has(o.prefix)) throw new Error(`prefix override ${id}: no service ${o.prefix}`);
 }
@@ -158,6 +159,10 @@ for (const s of sdk) {
     if (ex) {
       actions = ex.actions;
       source = ex.source;
+    } else if (withoutIam[s.id] && !exists(`${s.prefix}:${op}`)) {
+      // Called with a token the service issues, not with IAM credentials.
+      actions = [];
+      source = withoutIam[s.id];
     } else if (verbPrefixes[s.prefix] && s.verbs[op]) {
       // API Gateway's management actions are the HTTP verbs of its REST API.
       actions = [`${s.prefix}:${s.verbs[op]}`];
@@ -168,7 +173,7 @@ for (const s of sdk) {
     }
     total += 1;
     const final = actions ?? [`${s.prefix}:${op}`];
-    if (final.every(exists)) mapped += 1;
+    if (final.every(exists) && (final.length > 0 || source)) mapped += 1;
     else misses.push(`${s.id}:${name} -> ${final.join(' ')}`);
     const fields = ['O', clean(name, 'operation')];
     if (actions) fields.push(actions.length ? actions.map((a) => clean(a, 'action')).join('|') : '-');
