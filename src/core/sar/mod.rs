@@ -290,11 +290,17 @@ impl Sar {
 /// The snapshot, read on first use.
 pub fn sar() -> &'static Sar {
     static SAR: OnceLock<Sar> = OnceLock::new();
-    SAR.get_or_init(|| parse(decompress(SNAPSHOT)))
+    SAR.get_or_init(|| parse(Box::leak(inflate(SNAPSHOT).into_boxed_str())))
+}
+
+/// The snapshot's size compressed and as text; inflates it each call
+/// (for the start-up measurement in `benches/analysis.rs`).
+pub fn snapshot_sizes() -> (usize, usize) {
+    (SNAPSHOT.len(), inflate(SNAPSHOT).len())
 }
 
 /// The gzip member `generate.mjs` writes: no optional header fields.
-fn decompress(gz: &[u8]) -> &'static str {
+fn inflate(gz: &[u8]) -> String {
     assert!(
         gz.len() > 18 && gz[..4] == [0x1f, 0x8b, 8, 0],
         "schemas/sar.txt.gz: not a plain gzip member"
@@ -302,8 +308,7 @@ fn decompress(gz: &[u8]) -> &'static str {
     let body = &gz[10..gz.len() - 8];
     let bytes =
         miniz_oxide::inflate::decompress_to_vec(body).expect("schemas/sar.txt.gz is checked by a unit test");
-    let text = String::from_utf8(bytes).expect("schemas/sar.txt.gz is UTF-8");
-    Box::leak(text.into_boxed_str())
+    String::from_utf8(bytes).expect("schemas/sar.txt.gz is UTF-8")
 }
 
 fn parse(text: &'static str) -> Sar {
