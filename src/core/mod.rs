@@ -15,6 +15,7 @@ pub mod iam;
 pub mod ide;
 pub mod policy;
 pub mod rules;
+pub mod sar;
 pub mod syntax;
 pub mod template;
 pub mod text;

@@ -322,10 +322,19 @@ pub fn is_known(task: &TaskResource) -> bool {
     }
 }
 
-/// IAM actions for an `aws-sdk` integration: the IAM prefix of the service
-/// and the API name with a capital first letter, except where AWS documents
-/// another name (`s3:listObjectsV2` → `s3:ListBucket`).
+/// IAM actions for an `aws-sdk` integration, from the snapshot's map of
+/// SDK operations (`s3:listObjectsV2` → `s3:ListBucket`; see
+/// `scripts/sar/sdk-exceptions.json`). An operation the SDK does not have
+/// (reported by `asl-unknown-integration`) gets the naming rule.
 pub fn aws_sdk_actions(service: &str, action: &str) -> Vec<String> {
+    crate::core::sar::sar()
+        .sdk_actions(service, action)
+        .unwrap_or_else(|| aws_sdk_naming_rule(service, action))
+}
+
+/// The IAM prefix of the service and the API name with a capital first
+/// letter, except where the catalog names another action.
+fn aws_sdk_naming_rule(service: &str, action: &str) -> Vec<String> {
     let sdk = &catalog().aws_sdk;
     if let Some(mapped) = sdk.actions.get(&format!("{service}:{action}")) {
         return mapped.clone();

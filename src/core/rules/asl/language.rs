@@ -17,7 +17,7 @@ pub const QUERY_LANGUAGE: RuleMeta = RuleMeta {
 pub const UNKNOWN_INTEGRATION: RuleMeta = RuleMeta {
     id: "asl-unknown-integration",
     default_severity: Severity::Error,
-    summary: "A Task resource naming an optimized integration or pattern AWS does not offer",
+    summary: "A Task resource naming an optimized integration, pattern or SDK operation AWS does not offer",
 };
 
 /// Services whose optimized APIs the catalog lists completely.
@@ -76,6 +76,10 @@ fn integration(ctx: &DefinitionContext, resource: Option<&Node>, out: &mut Vec<F
     let Some(node) = resource else { return };
     let Some(text) = node.as_str() else { return };
     let task = catalog::parse_task_resource(text);
+    if let TaskKind::AwsSdk { service, action } = &task.kind {
+        aws_sdk_operation(ctx, node, service, action, out);
+        return;
+    }
     let TaskKind::Optimized { service, api } = &task.kind else {
         return;
     };
@@ -95,5 +99,31 @@ fn integration(ctx: &DefinitionContext, resource: Option<&Node>, out: &mut Vec<F
     } else {
         format!("\"{service}:{api}\" does not support this integration pattern")
     };
+    out.push(ctx.finding(&UNKNOWN_INTEGRATION, node.span, message));
+}
+
+/// An `aws-sdk` task naming an operation its SDK service does not have.
+/// Only services the SDK models know are checked: Step Functions names a
+/// few services otherwise than their SDK id (`config`).
+fn aws_sdk_operation(
+    ctx: &DefinitionContext,
+    node: &Node,
+    service: &str,
+    operation: &str,
+    out: &mut Vec<Finding>,
+) {
+    let sar = crate::core::sar::sar();
+    let Some(sdk) = sar.sdk_service(service) else {
+        return;
+    };
+    // Only the case of the name differing is not reported.
+    if sdk
+        .operations
+        .iter()
+        .any(|o| o.name.eq_ignore_ascii_case(operation))
+    {
+        return;
+    }
+    let message = format!("The {service} SDK has no operation \"{operation}\"");
     out.push(ctx.finding(&UNKNOWN_INTEGRATION, node.span, message));
 }

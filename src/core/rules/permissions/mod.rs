@@ -19,6 +19,7 @@ pub mod sync_missing_events_permissions;
 mod trust;
 pub mod trust_policy_blocks_service;
 pub mod trust_policy_confused_deputy;
+pub mod unknown_action;
 pub mod unscoped_lambda_invoke;
 pub mod unscoped_pass_role;
 pub mod unused_permission;
@@ -36,6 +37,7 @@ pub const RULES: &[&RuleMeta] = &[
     &conditional_permission::RULE,
     &unused_permission::RULE,
     &unscoped_pass_role::RULE,
+    &unknown_action::RULE,
     &trust_policy_confused_deputy::RULE,
     &trust_policy_blocks_service::RULE,
     &no_linked_role::RULE,
@@ -60,7 +62,7 @@ pub fn check(
     // Each rule only reads the context: they run side by side, and their
     // findings are joined in this order.
     type Rule = fn(&Context, &mut Vec<Finding>);
-    const ROLE_RULES: [Rule; 8] = [
+    const ROLE_RULES: [Rule; 9] = [
         missing_permission::check,
         sync_missing_events_permissions::check,
         unscoped_lambda_invoke::check,
@@ -69,6 +71,7 @@ pub fn check(
         conditional_permission::check,
         unused_permission::check,
         unscoped_pass_role::check,
+        unknown_action::check,
     ];
     use rayon::prelude::*;
     let found: Vec<Vec<Finding>> = ROLE_RULES
