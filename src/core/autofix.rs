@@ -5,17 +5,42 @@
 use std::collections::BTreeSet;
 
 use crate::core::analysis::analyze;
-use crate::core::diagnostic::{apply_edits, FileEdit};
+use crate::core::diagnostic::{apply_edits, FileEdit, Fix};
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
+
+/// Which fixes a run applies.
+#[derive(Clone, Debug, Default)]
+pub struct FixScope {
+    /// Analyse only what these files touch (see [`analyze`]); fixes may
+    /// edit only the files that analysis covers. `None`: everything.
+    pub focus: Option<Vec<FileId>>,
+    /// Also apply fixes that are not [`Fix::safe`].
+    pub unsafe_fixes: bool,
+    /// Files no fix may edit (they could not be read whole, or are links).
+    pub read_only: BTreeSet<FileId>,
+}
 
 /// Returns how many fixes were applied and the paths of the files changed
 /// or created.
 pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<String>) {
+    apply(
+        files,
+        rounds,
+        &FixScope {
+            unsafe_fixes: true,
+            ..FixScope::default()
+        },
+    )
+}
+
+/// [`apply_preferred`] limited to `scope`.
+pub fn apply(files: &mut FileSet, rounds: usize, scope: &FixScope) -> (usize, BTreeSet<String>) {
     let mut applied = 0;
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for _ in 0..rounds {
-        let analysis = analyze(files, None);
+        let analysis = analyze(files, scope.focus.as_deref());
+        let editable = |file: &FileId| analysis.covered.contains(file) && !scope.read_only.contains(file);
         let mut taken: Vec<(FileId, TextRange)> = Vec::new();
         let mut edits: Vec<FileEdit> = Vec::new();
         let mut created = BTreeSet::new();
@@ -23,6 +48,9 @@ pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<S
             let Some(fix) = finding.fixes.iter().find(|f| f.preferred) else {
                 continue;
             };
+            if !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable) {
+                continue;
+            }
             let overlaps = fix.edits.iter().any(|e| match e {
                 FileEdit::Replace { file, range, .. } => taken
                     .iter()
@@ -67,4 +95,12 @@ pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<S
         }
     }
     (applied, changed)
+}
+
+/// Whether every file a fix edits may be edited.
+fn allowed(fix: &Fix, editable: &impl Fn(&FileId) -> bool) -> bool {
+    fix.edits.iter().all(|e| match e {
+        FileEdit::Replace { file, .. } => editable(file),
+        FileEdit::Create { .. } => true,
+    })
 }
