@@ -99,7 +99,11 @@ fn text_output_looks_like_a_compiler() {
         "  |         \"FunctionName.$\": \"$.handler\",\n  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
     ));
     assert!(
-        text.ends_with("2 error(s), 2 warning(s), 0 other finding(s)\n"),
+        text.contains("  = note: also at dispatch/dispatch.policy.json:8:19\n"),
+        "the policy-side twin is a note: {text}"
+    );
+    assert!(
+        text.ends_with("1 error(s), 1 warning(s), 0 other finding(s)\n"),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
@@ -144,7 +148,11 @@ fn sarif_output_carries_rules_results_and_fixes() {
 fn fix_clears_the_findings_on_a_copy() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&examples(), dir.path());
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    let fixed = bin()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(
         fixed.status.code(),
         Some(0),
@@ -249,7 +257,11 @@ fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> 
     let mut found = codes(&json);
     found.dedup();
     assert_eq!(found, expected);
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    let fixed = bin()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(
         fixed.status.code(),
         Some(0),

@@ -19,6 +19,8 @@ pub struct FixScope {
     pub unsafe_fixes: bool,
     /// Files no fix may edit (they could not be read whole, or are links).
     pub read_only: BTreeSet<FileId>,
+    /// Only the fixes of these rules. `None`: every rule's.
+    pub rules: Option<BTreeSet<&'static str>>,
 }
 
 /// Returns how many fixes were applied and the paths of the files changed
@@ -48,7 +50,8 @@ pub fn apply(files: &mut FileSet, rounds: usize, scope: &FixScope) -> (usize, BT
             let Some(fix) = finding.fixes.iter().find(|f| f.preferred) else {
                 continue;
             };
-            if !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable) {
+            let rule_wanted = scope.rules.as_ref().is_none_or(|r| r.contains(finding.rule));
+            if !rule_wanted || !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable) {
                 continue;
             }
             let overlaps = fix.edits.iter().any(|e| match e {
