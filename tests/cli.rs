@@ -311,3 +311,146 @@ fn check_and_fix_a_terraform_module() {
     // The S3 read Textract makes as the caller is kept.
     assert!(text.contains("\"s3:GetObject\""));
 }
+
+const SNS_FLOW: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "m"}, "End": true}}}"#;
+
+/// The policy of `SNS_FLOW` with one permission too many (an unsafe fix).
+const SNS_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["sns:Publish", "sns:DeleteTopic"],
+     "Resource": "arn:aws:sns:us-east-1:123456789012:t"}
+  ]
+}
+"#;
+
+/// A project (it has `.git`) holding `a.asl.json` + `a.policy.json` and an
+/// unrelated, broken `b.asl.json`.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("a.asl.json"), SNS_FLOW).unwrap();
+    std::fs::write(dir.path().join("a.policy.json"), SNS_POLICY).unwrap();
+    std::fs::write(dir.path().join("b.asl.json"), "{\"StartAt\": ").unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = bin()
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const A_UNUSED: &str =
+    "a.policy.json:4:51: hint[unused-permission]: No state of the workflow needs sns:DeleteTopic
+  |     {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"],
+  |                                                   ^^^^^^^^^^^^^^^^^
+  = fix: Remove sns:DeleteTopic (unsafe)
+";
+
+#[test]
+fn a_named_file_is_reported_and_fixed_with_its_links_only() {
+    let dir = project();
+    let (code, out, _) = run(dir.path(), &["check", "a.asl.json"]);
+    assert_eq!(
+        out,
+        format!("{A_UNUSED}0 error(s), 0 warning(s), 1 other finding(s)\n")
+    );
+    assert_eq!(code, Some(0), "b's syntax error is not a's");
+    // The policy named: its definition is linked, b still is not.
+    let (code, out, _) = run(dir.path(), &["check", "a.policy.json"]);
+    assert_eq!((code, out.lines().next()), (Some(0), A_UNUSED.lines().next()));
+    // The folder: b is reported too.
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        codes(&json),
+        ["a.policy.json unused-permission 4", "b.asl.json asl-syntax 1"]
+    );
+
+    // --fix: the only fix is unsafe, so nothing changes; b is untouched.
+    let (code, _, err) = run(dir.path(), &["check", "--fix", "a.asl.json"]);
+    assert_eq!((code, err.as_str()), (Some(0), "asl-lsp: applied 0 fix(es)\n"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.asl.json")).unwrap(),
+        "{\"StartAt\": "
+    );
+
+    // --diff shows the unsafe fix and writes nothing.
+    let (code, out, _) = run(dir.path(), &["check", "--diff", "--unsafe-fixes", "a.asl.json"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        "--- a/a.policy.json
++++ b/a.policy.json
+@@ -1,7 +1,7 @@
+ {
+   \"Version\": \"2012-10-17\",
+   \"Statement\": [
+-    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"],
++    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\"],
+      \"Resource\": \"arn:aws:sns:us-east-1:123456789012:t\"}
+   ]
+ }
+"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+
+    // --unsafe-fixes applies it, still to a's files only.
+    let (code, _, err) = run(dir.path(), &["check", "--fix", "--unsafe-fixes", "a.asl.json"]);
+    assert_eq!((code, err.as_str()), (Some(0), "asl-lsp: applied 1 fix(es)\n"));
+    assert!(!std::fs::read_to_string(dir.path().join("a.policy.json"))
+        .unwrap()
+        .contains("DeleteTopic"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.asl.json")).unwrap(),
+        "{\"StartAt\": "
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}
+
+#[test]
+fn creating_a_policy_is_an_unsafe_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lone.asl.json"), SNS_FLOW).unwrap();
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json", "lone.asl.json"]);
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(json[0]["code"], "no-linked-role");
+    assert_eq!(
+        json[0]["fixes"][0]["title"],
+        "Create lone.policy.json with the least-privilege policy (unsafe)"
+    );
+    run(dir.path(), &["check", "--fix", "lone.asl.json"]);
+    assert_eq!(listing(dir.path()), ["lone.asl.json"], "--fix creates nothing");
+    run(dir.path(), &["check", "--fix", "--unsafe-fixes", "lone.asl.json"]);
+    assert_eq!(listing(dir.path()), ["lone.asl.json", "lone.policy.json"]);
+}
