@@ -454,3 +454,103 @@ fn creating_a_policy_is_an_unsafe_fix() {
     run(dir.path(), &["check", "--fix", "--unsafe-fixes", "lone.asl.json"]);
     assert_eq!(listing(dir.path()), ["lone.asl.json", "lone.policy.json"]);
 }
+
+const B_SYNTAX: &str = "b.asl.json:1:13: error[asl-syntax]: Expected value after colon in object property
+  | {\"StartAt\": 
+  |             ^
+";
+
+#[test]
+fn select_ignore_severity_statistics_and_exit_flags() {
+    let dir = project();
+    let summary = |e, w, o| format!("{e} error(s), {w} warning(s), {o} other finding(s)\n");
+    let (code, out, _) = run(dir.path(), &["check", "--select", "asl", "."]);
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    let (code, out, _) = run(dir.path(), &["check", "--ignore", "asl"]);
+    assert_eq!((code, out), (Some(0), format!("{A_UNUSED}{}", summary(0, 0, 1))));
+    let (code, out, _) = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "iam,asl-syntax",
+            "--ignore",
+            "unused-permission",
+        ],
+    );
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    let (code, out, _) = run(dir.path(), &["check", "--severity", "warning"]);
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    // --quiet drops the summary; --statistics counts per rule.
+    let (code, out, _) = run(dir.path(), &["check", "--quiet", "--statistics"]);
+    assert_eq!(
+        (code, out),
+        (
+            Some(1),
+            format!("{A_UNUSED}{B_SYNTAX}    1  asl-syntax\n    1  unused-permission\n")
+        )
+    );
+    assert_eq!(run(dir.path(), &["check", "--exit-zero"]).0, Some(0));
+    // Unknown rule ids are usage errors, with the nearest id.
+    let (code, out, err) = run(dir.path(), &["check", "--select", "unused-permision"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: --select: unknown rule \"unused-permision\": did you mean \"unused-permission\"?\n"
+        )
+    );
+    assert_eq!(run(dir.path(), &["check", "--ignore", "nope"]).0, Some(2));
+    // --output-file: the report goes there, nothing to stdout.
+    let (code, out, _) = run(
+        dir.path(),
+        &["check", "--select", "asl", "--output-file", "report.txt"],
+    );
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.txt")).unwrap(),
+        format!("{B_SYNTAX}{}", summary(1, 0, 0))
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let dir = project();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "github", "."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "::notice file=a.policy.json,line=4,col=51,endLine=4,endColumn=68,title=unused-permission::No state of the workflow needs sns:DeleteTopic
+::error file=b.asl.json,line=1,col=13,endLine=1,endColumn=13,title=asl-syntax::Expected value after colon in object property
+"
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_then_force_color() {
+    let dir = project();
+    let coloured = "b.asl.json:1:13: \u{1b}[1;31merror\u{1b}[0m[asl-syntax]";
+    let with = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.args(["check", "--select", "asl"])
+            .args(args)
+            .current_dir(dir.path());
+        cmd.env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout)
+            .unwrap()
+            .starts_with(coloured)
+    };
+    assert!(!with(&[], &[]), "not a terminal");
+    assert!(with(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!with(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(with(&[], &[("FORCE_COLOR", "1")]));
+    assert!(!with(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(
+        with(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "")]),
+        "an empty NO_COLOR is unset"
+    );
+}
