@@ -554,3 +554,158 @@ fn colour_follows_the_flag_then_no_color_then_force_color() {
         "an empty NO_COLOR is unset"
     );
 }
+
+#[test]
+fn nothing_outside_the_project_root_is_read() {
+    let top = tempfile::tempdir().unwrap();
+    // Above the project root: a config that would silence the finding.
+    std::fs::write(
+        top.path().join(".asl-lsp.json"),
+        r#"{"rules": {"unused-permission": "off"}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(top.path().join("outside")).unwrap();
+    let secret = r#"{"Statement": [{"Effect": "Allow", "Action": "SECRET:Line", "Resource": "*"}]}"#;
+    std::fs::write(top.path().join("outside/victim.json"), secret).unwrap();
+    let proj = top.path().join("proj");
+    std::fs::create_dir_all(proj.join(".git")).unwrap();
+    std::fs::write(proj.join("a.asl.json"), SNS_FLOW).unwrap();
+    std::fs::write(proj.join("a.policy.json"), SNS_POLICY).unwrap();
+    let (code, out, _) = run(&proj, &["check", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(0),
+            format!("{A_UNUSED}0 error(s), 0 warning(s), 1 other finding(s)\n").as_str()
+        )
+    );
+
+    // Paths in a config that leave the root are findings, never read.
+    let config = "{\n  \"stateMachines\": [{\"definition\": \"a.asl.json\", \"policies\": [\"../outside/victim.json\", \"/etc/hostname\", \"a.policy.json\"]}],\n  \"rules\": {\"unused-permision\": \"off\"}\n}\n";
+    std::fs::write(proj.join(".asl-lsp.json"), config).unwrap();
+    let (code, out, _) = run(&proj, &["check", "--format", "json", "a.asl.json"]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, u64, u64, String)> = json
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let outside = "This path is outside the project root: it is not read".to_string();
+    assert_eq!(
+        found,
+        [
+            ("invalid-config".to_string(), 1, 62, outside.clone()),
+            ("invalid-config".to_string(), 1, 88, outside),
+            (
+                "invalid-config".to_string(),
+                2,
+                12,
+                "Unknown rule \"unused-permision\": did you mean \"unused-permission\"?".to_string()
+            ),
+            (
+                "unused-permission".to_string(),
+                3,
+                50,
+                "No state of the workflow needs sns:DeleteTopic".to_string()
+            ),
+        ]
+    );
+    assert!(!out.contains("SECRET"), "the file outside is not quoted");
+    std::fs::remove_file(proj.join(".asl-lsp.json")).unwrap();
+
+    // A link out of the project is not read, and --fix neither writes
+    // through it nor creates a file in its place.
+    std::fs::write(proj.join("flow.asl.json"), SNS_FLOW).unwrap();
+    std::os::unix::fs::symlink("../outside/victim.json", proj.join("flow.policy.json")).unwrap();
+    let (code, out, err) = run(&proj, &["check", "--fix", "--unsafe-fixes", "flow.asl.json"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.starts_with("flow.asl.json:1:13: hint[no-linked-role]"),
+        "{out}"
+    );
+    assert!(!out.contains("SECRET"));
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "asl-lsp: skipped flow.policy.json: outside the project root",
+            "asl-lsp: applied 0 fix(es)"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(top.path().join("outside/victim.json")).unwrap(),
+        secret
+    );
+
+    // A link inside the project is read but never written.
+    std::fs::remove_file(proj.join("flow.policy.json")).unwrap();
+    std::fs::write(proj.join("real.json"), SNS_POLICY).unwrap();
+    std::os::unix::fs::symlink("real.json", proj.join("flow.policy.json")).unwrap();
+    let (code, out, _) = run(&proj, &["check", "--fix", "--unsafe-fixes", "flow.asl.json"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("hint[unused-permission]"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(proj.join("real.json")).unwrap(),
+        SNS_POLICY
+    );
+}
+
+#[test]
+fn a_named_file_that_cannot_be_read_is_exit_2_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    std::fs::write(dir.path().join("bin.asl.json"), b"{\"a\": \"\xff\"}").unwrap();
+    std::fs::write(dir.path().join("big.asl.json"), vec![b' '; 8 * 1024 * 1024 + 1]).unwrap();
+    for (name, reason) in [
+        ("u16.asl.json", "UTF-16 text; save it as UTF-8"),
+        ("bin.asl.json", "not UTF-8 text"),
+        ("big.asl.json", "larger than 8388608 bytes (8 MiB)"),
+    ] {
+        let (code, out, err) = run(dir.path(), &["check", name]);
+        assert_eq!(
+            (code, out.as_str(), err),
+            (Some(2), "", format!("asl-lsp: cannot check {name}: {reason}\n"))
+        );
+    }
+}
+
+#[test]
+fn folders_are_walked_honouring_gitignore_excludes_and_build_output() {
+    let dir = project();
+    std::fs::remove_file(dir.path().join("b.asl.json")).unwrap();
+    for sub in [".aws-sam/build", "node_modules/x", "ignored", "kept"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("c.asl.json"), "{\"StartAt\": ").unwrap();
+    }
+    std::fs::write(dir.path().join(".gitignore"), "ignored/\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let uris: Vec<&str> = json.iter().map(|d| d["uri"].as_str().unwrap()).collect();
+    let root = format!("file://{}", dir.path().canonicalize().unwrap().display());
+    assert_eq!(
+        uris,
+        [format!("{root}/a.policy.json"), format!("{root}/kept/c.asl.json")]
+    );
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json", "--exclude", "kept"]);
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, json.len()), (Some(0), 1));
+    // Nothing of ours at all: said so.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("package.json"), "{}").unwrap();
+    let (code, out, err) = run(empty.path(), &["check"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(0),
+            "",
+            "asl-lsp: nothing to check: no state machine definition, policy or template found\n"
+        )
+    );
+}

@@ -58,6 +58,7 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
                     .filter(|id| selection.keeps_rule(id))
                     .collect(),
             ),
+            may_create: Some(|path| std::fs::symlink_metadata(path).is_err()),
         };
         let (count, changed) = autofix::apply(&mut files, FIX_ROUNDS, &scope);
         if args.diff {

@@ -223,7 +223,12 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
             walk(path, &excludes, &mut named);
         } else {
             // A named file that cannot be read is a usage error, said once.
-            read_text(path).map_err(|reason| format!("cannot check {}: {reason}", path.display()))?;
+            read_text(path).map_err(|reason| {
+                format!(
+                    "cannot check {}: {reason}",
+                    crate::cli::output::display_path(&path_string(path))
+                )
+            })?;
             named.push(path.clone());
             if declares_state_machine(path) {
                 // A template's definitions (`DefinitionUri`, `file()`) live
@@ -270,7 +275,12 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
         }
     }
     for path in &context {
-        reader.read(path);
+        if let Some(id) = reader.read(path) {
+            // The configs that govern the named files are checked with them.
+            if classify::kind_by_name(reader.files.path(id)) == Some(classify::FileKind::Config) {
+                focus.push(id);
+            }
+        }
     }
     if let Some(config) = config {
         let text =

@@ -21,6 +21,9 @@ pub struct FixScope {
     pub read_only: BTreeSet<FileId>,
     /// Only the fixes of these rules. `None`: every rule's.
     pub rules: Option<BTreeSet<&'static str>>,
+    /// Whether a fix may create the file at a path (the CLI: nothing, not
+    /// even a link, is there on disk). `None`: any path not in the set.
+    pub may_create: Option<fn(&str) -> bool>,
 }
 
 /// Returns how many fixes were applied and the paths of the files changed
@@ -51,7 +54,8 @@ pub fn apply(files: &mut FileSet, rounds: usize, scope: &FixScope) -> (usize, BT
                 continue;
             };
             let rule_wanted = scope.rules.as_ref().is_none_or(|r| r.contains(finding.rule));
-            if !rule_wanted || !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable) {
+            if !rule_wanted || !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable, scope.may_create)
+            {
                 continue;
             }
             let overlaps = fix.edits.iter().any(|e| match e {
@@ -101,9 +105,9 @@ pub fn apply(files: &mut FileSet, rounds: usize, scope: &FixScope) -> (usize, BT
 }
 
 /// Whether every file a fix edits may be edited.
-fn allowed(fix: &Fix, editable: &impl Fn(&FileId) -> bool) -> bool {
+fn allowed(fix: &Fix, editable: &impl Fn(&FileId) -> bool, may_create: Option<fn(&str) -> bool>) -> bool {
     fix.edits.iter().all(|e| match e {
         FileEdit::Replace { file, .. } => editable(file),
-        FileEdit::Create { .. } => true,
+        FileEdit::Create { path, .. } => may_create.is_none_or(|f| f(path)),
     })
 }
