@@ -709,3 +709,128 @@ fn folders_are_walked_honouring_gitignore_excludes_and_build_output() {
         )
     );
 }
+
+#[test]
+fn rules_and_rule_print_the_built_in_pages() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, _) = run(here, &["rules"]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        std::fs::read_dir(here.join("docs/rules")).unwrap().count()
+    );
+    assert!(
+        lines.contains(&"unused-permission                hint     The role allows actions no state needs"),
+        "{out}"
+    );
+    let (code, out, _) = run(here, &["rule", "unused-permission"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        std::fs::read_to_string(here.join("docs/rules/unused-permission.md")).unwrap()
+    );
+    let (code, out, err) = run(here, &["rule", "unused-permision"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: unknown rule \"unused-permision\": did you mean \"unused-permission\"?\n"
+        )
+    );
+}
+
+/// What GitHub code scanning requires beyond the SARIF schema: rules with
+/// `name`, `fullDescription`, `help`, tags and `security-severity`,
+/// relative URIs under `%SRCROOT%`, and skipped files as notifications.
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    let dir = project();
+    std::fs::write(dir.path().join("u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let run = &sarif["runs"][0];
+    let root = format!("file://{}/", dir.path().canonicalize().unwrap().display());
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        for field in ["name", "shortDescription", "fullDescription", "help", "helpUri"] {
+            assert!(!rule[field].is_null(), "{id}: no {field}");
+        }
+        assert!(
+            !rule["fullDescription"]["text"].as_str().unwrap().is_empty(),
+            "{id}"
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("# {id}\n")),
+            "{id}"
+        );
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&severity), "{id}");
+        assert!(!rule["properties"]["tags"].as_array().unwrap().is_empty(), "{id}");
+    }
+    let unused = rules.iter().find(|r| r["id"] == "unused-permission").unwrap();
+    assert_eq!(unused["name"], "UnusedPermission");
+    assert_eq!(
+        unused["properties"]["tags"],
+        serde_json::json!(["security", "iam"])
+    );
+    assert_eq!(unused["properties"]["security-severity"], "1.0");
+    let locations: Vec<&Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            &serde_json::json!({"uri": "a.policy.json", "uriBaseId": "%SRCROOT%"}),
+            &serde_json::json!({"uri": "b.asl.json", "uriBaseId": "%SRCROOT%"}),
+        ]
+    );
+    assert_eq!(
+        run["invocations"],
+        serde_json::json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": [{
+                "level": "warning",
+                "message": {"text": "Skipped: UTF-16 text; save it as UTF-8"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": "u16.asl.json", "uriBaseId": "%SRCROOT%"}}}],
+            }],
+        }])
+    );
+}
+
+#[test]
+fn config_replaces_discovery() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join(".asl-lsp.json"),
+        r#"{"rules": {"unused-permission": "error"}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    std::fs::write(
+        dir.path().join("ci/quiet.json"),
+        r#"{"rules": {"unused-permission": "off"}}"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "a.asl.json"]);
+    assert_eq!(code, Some(1), "the discovered config makes it an error: {out}");
+    let (code, out, _) = run(dir.path(), &["check", "--config", "ci/quiet.json", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "0 error(s), 0 warning(s), 0 other finding(s)\n")
+    );
+}

@@ -274,6 +274,13 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
             focus.push(id);
         }
     }
+    if config.is_some() {
+        // `--config` replaces discovery: no `.asl-lsp.json` beside the files either.
+        let is_config =
+            |p: &PathBuf| classify::kind_by_name(&path_string(p)) == Some(classify::FileKind::Config);
+        named.retain(|p| !is_config(p));
+        context.retain(|p| !is_config(p));
+    }
     for path in &context {
         if let Some(id) = reader.read(path) {
             // The configs that govern the named files are checked with them.
@@ -285,7 +292,16 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
     if let Some(config) = config {
         let text =
             read_text(config).map_err(|reason| format!("cannot read {}: {reason}", config.display()))?;
-        let dir = config.parent().map(path_string).unwrap_or_default();
+        // It governs the files below the folder it is filed under: its own
+        // when that holds every path checked (its paths stay relative to
+        // it), else the project root.
+        let own = config.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if paths.iter().all(|p| p.starts_with(&own)) {
+            own
+        } else {
+            root.clone()
+        };
+        let dir = path_string(&dir);
         let id = reader.files.insert(&format!("{dir}/.asl-lsp.json"), text, None);
         if !focus.contains(&id) {
             focus.push(id);

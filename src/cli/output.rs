@@ -428,7 +428,7 @@ pub fn sarif(
                         "id": r.id,
                         "name": rule_name(r.id),
                         "shortDescription": {"text": r.summary},
-                        "fullDescription": {"text": r.summary},
+                        "fullDescription": {"text": crate::cli::rules::what(r.id).unwrap_or_else(|| r.summary.to_string())},
                         "help": {"text": page, "markdown": page},
                         "helpUri": rules::docs_url(r.id),
                         "defaultConfiguration": {"level": match r.default_severity {

@@ -1,6 +1,8 @@
 //! `asl-lsp rules` and `asl-lsp rule NAME`: the rule pages of `docs/rules/`,
 //! built into the binary.
 
+use std::io::Write;
+
 use crate::cli::{RuleArgs, EXIT_CLEAN, EXIT_USAGE};
 use crate::core::rules;
 
@@ -149,25 +151,43 @@ pub fn page(id: &str) -> Option<&'static str> {
     PAGES.iter().find(|(name, _)| *name == id).map(|(_, text)| *text)
 }
 
+/// The first paragraph under a page's `## What` heading (SARIF
+/// `fullDescription`), else `None`.
+pub fn what(id: &str) -> Option<String> {
+    let page = page(id)?;
+    let (_, rest) = page.split_once("## What\n")?;
+    let paragraph: Vec<&str> = rest
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect();
+    (!paragraph.is_empty()).then(|| paragraph.join(" "))
+}
+
 pub fn rules() -> u8 {
     let all = rules::all();
     let width = all.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = std::io::stdout().lock();
     for rule in all {
-        println!(
+        let line = format!(
             "{:width$}  {:7}  {}",
             rule.id,
             rule.default_severity.as_str(),
             rule.summary
         );
+        if writeln!(out, "{}", line.trim_end()).is_err() {
+            break; // a closed pipe (`| head`)
+        }
     }
     EXIT_CLEAN
 }
 
 pub fn rule(args: &RuleArgs) -> u8 {
     if let Some(text) = page(&args.name) {
-        print!("{text}");
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "{text}");
         if !text.ends_with('\n') {
-            println!();
+            let _ = writeln!(out);
         }
         return EXIT_CLEAN;
     }
