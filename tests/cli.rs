@@ -403,8 +403,14 @@ fn a_named_file_is_reported_and_fixed_with_its_links_only() {
     );
 
     // --diff shows the unsafe fix and writes nothing.
+    let (code, out, _) = run(dir.path(), &["check", "--diff", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), ""),
+        "no safe fix, nothing to show"
+    );
     let (code, out, _) = run(dir.path(), &["check", "--diff", "--unsafe-fixes", "a.asl.json"]);
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1), "a change to show");
     assert_eq!(
         out,
         "--- a/a.policy.json

@@ -76,7 +76,12 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
             if !args.quiet {
                 eprintln!("asl-lsp: {count} fix(es) would be applied");
             }
-            return Ok(EXIT_CLEAN);
+            // Like a formatter's check mode: a change to show fails the run.
+            return Ok(if diff.is_empty() || args.exit_zero {
+                EXIT_CLEAN
+            } else {
+                EXIT_FINDINGS
+            });
         }
         write_fixes(&loaded.files, &files, &changed)?;
         if !args.quiet {
