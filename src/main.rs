@@ -28,6 +28,10 @@ enum Command {
     Check(cli::CheckArgs),
     /// Print the least-privilege role policy for a definition.
     Policy(cli::PolicyArgs),
+    /// Print a rule's documentation.
+    Rule(cli::RuleArgs),
+    /// List the rules with a one-line summary each.
+    Rules,
 }
 
 fn main() -> ExitCode {
@@ -50,5 +54,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Check(check)) => ExitCode::from(cli::check(&check)),
         Some(Command::Policy(policy)) => ExitCode::from(cli::policy(&policy)),
+        Some(Command::Rule(rule)) => ExitCode::from(cli::rule(&rule)),
+        Some(Command::Rules) => ExitCode::from(cli::rules()),
     }
 }

@@ -99,7 +99,11 @@ fn text_output_looks_like_a_compiler() {
         "  |         \"FunctionName.$\": \"$.handler\",\n  |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
     ));
     assert!(
-        text.ends_with("2 error(s), 2 warning(s), 0 other finding(s)\n"),
+        text.contains("  = note: also at dispatch/dispatch.policy.json:8:19\n"),
+        "the policy-side twin is a note: {text}"
+    );
+    assert!(
+        text.ends_with("1 error(s), 1 warning(s), 0 other finding(s)\n"),
         "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no colour when not on a terminal");
@@ -144,7 +148,11 @@ fn sarif_output_carries_rules_results_and_fixes() {
 fn fix_clears_the_findings_on_a_copy() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&examples(), dir.path());
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    let fixed = bin()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(
         fixed.status.code(),
         Some(0),
@@ -229,11 +237,10 @@ fn policy_for_every_catalogued_integration() {
 /// Copies an example of the real-world corpus, checks it (exit code and
 /// finding codes), applies `--fix`, checks again (nothing left) and returns
 /// the text of `edited` after the fixes.
-fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> String {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/realworld")
-        .join(example);
-    assert!(source.is_dir(), "the real-world corpus is beside the project");
+/// `None` (the test skips, saying why) without the shared corpus.
+fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> Option<String> {
+    let source = support::shared_corpus("realworld")?.join(example);
+    assert!(source.is_dir(), "{example} is in the real-world corpus");
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&source, dir.path());
     let check = || {
@@ -249,7 +256,11 @@ fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> 
     let mut found = codes(&json);
     found.dedup();
     assert_eq!(found, expected);
-    let fixed = bin().args(["check", "--fix"]).arg(dir.path()).output().unwrap();
+    let fixed = bin()
+        .args(["check", "--fix", "--unsafe-fixes"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(
         fixed.status.code(),
         Some(0),
@@ -258,13 +269,13 @@ fn check_then_fix(example: &str, exit: i32, expected: &[&str], edited: &str) -> 
     );
     let json: Vec<Value> = serde_json::from_slice(&check().stdout).unwrap();
     assert!(json.is_empty(), "{json:#?}");
-    std::fs::read_to_string(dir.path().join(edited)).unwrap()
+    Some(std::fs::read_to_string(dir.path().join(edited)).unwrap())
 }
 
 /// A SAM project: `--fix` leaves a template that parses (tags and all).
 #[test]
 fn check_and_fix_a_sam_project() {
-    let text = check_then_fix(
+    let Some(text) = check_then_fix(
         "aws-stepfunctions-examples/sam/util-sfntoolkit",
         1,
         &[
@@ -275,7 +286,9 @@ fn check_and_fix_a_sam_project() {
             "template.yaml wildcard-resource 2",
         ],
         "template.yaml",
-    );
+    ) else {
+        return;
+    };
     let parsed = asl_lsp::core::syntax::yaml::parse(&text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert!(text.contains("- !Sub arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"));
@@ -284,7 +297,7 @@ fn check_and_fix_a_sam_project() {
 /// A Terraform module: `--fix` leaves HCL that parses.
 #[test]
 fn check_and_fix_a_terraform_module() {
-    let text = check_then_fix(
+    let Some(text) = check_then_fix(
         "step-functions-workflows-collection/textract-analyze-expense-tf",
         0,
         &[
@@ -292,10 +305,541 @@ fn check_and_fix_a_terraform_module() {
             "main.tf unused-permission 4",
         ],
         "main.tf",
-    );
+    ) else {
+        return;
+    };
     let parsed = asl_lsp::core::syntax::hcl::parse(&text);
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert!(text.contains("\"aws:SourceAccount\": \"${data.aws_caller_identity.current.account_id}\""));
     // The S3 read Textract makes as the caller is kept.
     assert!(text.contains("\"s3:GetObject\""));
+}
+
+const SNS_FLOW: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t", "Message": "m"}, "End": true}}}"#;
+
+/// The policy of `SNS_FLOW` with one permission too many (an unsafe fix).
+const SNS_POLICY: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["sns:Publish", "sns:DeleteTopic"],
+     "Resource": "arn:aws:sns:us-east-1:123456789012:t"}
+  ]
+}
+"#;
+
+/// A project (it has `.git`) holding `a.asl.json` + `a.policy.json` and an
+/// unrelated, broken `b.asl.json`.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join("a.asl.json"), SNS_FLOW).unwrap();
+    std::fs::write(dir.path().join("a.policy.json"), SNS_POLICY).unwrap();
+    std::fs::write(dir.path().join("b.asl.json"), "{\"StartAt\": ").unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = bin()
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const A_UNUSED: &str =
+    "a.policy.json:4:51: hint[unused-permission]: No state of the workflow needs sns:DeleteTopic
+  |     {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"],
+  |                                                   ^^^^^^^^^^^^^^^^^
+  = fix: Remove sns:DeleteTopic (unsafe)
+";
+
+#[test]
+fn a_named_file_is_reported_and_fixed_with_its_links_only() {
+    let dir = project();
+    let (code, out, _) = run(dir.path(), &["check", "a.asl.json"]);
+    assert_eq!(
+        out,
+        format!("{A_UNUSED}0 error(s), 0 warning(s), 1 other finding(s)\n")
+    );
+    assert_eq!(code, Some(0), "b's syntax error is not a's");
+    // The policy named: its definition is linked, b still is not.
+    let (code, out, _) = run(dir.path(), &["check", "a.policy.json"]);
+    assert_eq!((code, out.lines().next()), (Some(0), A_UNUSED.lines().next()));
+    // The folder: b is reported too.
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        codes(&json),
+        ["a.policy.json unused-permission 4", "b.asl.json asl-syntax 1"]
+    );
+
+    // --fix: the only fix is unsafe, so nothing changes; b is untouched.
+    let (code, _, err) = run(dir.path(), &["check", "--fix", "a.asl.json"]);
+    assert_eq!((code, err.as_str()), (Some(0), "asl-lsp: applied 0 fix(es)\n"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.asl.json")).unwrap(),
+        "{\"StartAt\": "
+    );
+
+    // --diff shows the unsafe fix and writes nothing.
+    let (code, out, _) = run(dir.path(), &["check", "--diff", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), ""),
+        "no safe fix, nothing to show"
+    );
+    let (code, out, _) = run(dir.path(), &["check", "--diff", "--unsafe-fixes", "a.asl.json"]);
+    assert_eq!(code, Some(1), "a change to show");
+    assert_eq!(
+        out,
+        "--- a/a.policy.json
++++ b/a.policy.json
+@@ -1,7 +1,7 @@
+ {
+   \"Version\": \"2012-10-17\",
+   \"Statement\": [
+-    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"],
++    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\"],
+      \"Resource\": \"arn:aws:sns:us-east-1:123456789012:t\"}
+   ]
+ }
+"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+
+    // --unsafe-fixes applies it, still to a's files only.
+    let (code, _, err) = run(dir.path(), &["check", "--fix", "--unsafe-fixes", "a.asl.json"]);
+    assert_eq!((code, err.as_str()), (Some(0), "asl-lsp: applied 1 fix(es)\n"));
+    assert!(!std::fs::read_to_string(dir.path().join("a.policy.json"))
+        .unwrap()
+        .contains("DeleteTopic"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.asl.json")).unwrap(),
+        "{\"StartAt\": "
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}
+
+#[test]
+fn creating_a_policy_is_an_unsafe_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lone.asl.json"), SNS_FLOW).unwrap();
+    let (_, out, _) = run(dir.path(), &["check", "--format", "json", "lone.asl.json"]);
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(json[0]["code"], "no-linked-role");
+    assert_eq!(
+        json[0]["fixes"][0]["title"],
+        "Create lone.policy.json with the least-privilege policy (unsafe)"
+    );
+    run(dir.path(), &["check", "--fix", "lone.asl.json"]);
+    assert_eq!(listing(dir.path()), ["lone.asl.json"], "--fix creates nothing");
+    run(dir.path(), &["check", "--fix", "--unsafe-fixes", "lone.asl.json"]);
+    assert_eq!(listing(dir.path()), ["lone.asl.json", "lone.policy.json"]);
+}
+
+const B_SYNTAX: &str = "b.asl.json:1:13: error[asl-syntax]: Expected value after colon in object property
+  | {\"StartAt\": 
+  |             ^
+";
+
+#[test]
+fn select_ignore_severity_statistics_and_exit_flags() {
+    let dir = project();
+    let summary = |e, w, o| format!("{e} error(s), {w} warning(s), {o} other finding(s)\n");
+    let (code, out, _) = run(dir.path(), &["check", "--select", "asl", "."]);
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    let (code, out, _) = run(dir.path(), &["check", "--ignore", "asl"]);
+    assert_eq!((code, out), (Some(0), format!("{A_UNUSED}{}", summary(0, 0, 1))));
+    let (code, out, _) = run(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "iam,asl-syntax",
+            "--ignore",
+            "unused-permission",
+        ],
+    );
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    let (code, out, _) = run(dir.path(), &["check", "--severity", "warning"]);
+    assert_eq!((code, out), (Some(1), format!("{B_SYNTAX}{}", summary(1, 0, 0))));
+    // --quiet drops the summary; --statistics counts per rule.
+    let (code, out, _) = run(dir.path(), &["check", "--quiet", "--statistics"]);
+    assert_eq!(
+        (code, out),
+        (
+            Some(1),
+            format!("{A_UNUSED}{B_SYNTAX}    1  asl-syntax\n    1  unused-permission\n")
+        )
+    );
+    assert_eq!(run(dir.path(), &["check", "--exit-zero"]).0, Some(0));
+    // Unknown rule ids are usage errors, with the nearest id.
+    let (code, out, err) = run(dir.path(), &["check", "--select", "unused-permision"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: --select: unknown rule \"unused-permision\": did you mean \"unused-permission\"?\n"
+        )
+    );
+    assert_eq!(run(dir.path(), &["check", "--ignore", "nope"]).0, Some(2));
+    // --output-file: the report goes there, nothing to stdout.
+    let (code, out, _) = run(
+        dir.path(),
+        &["check", "--select", "asl", "--output-file", "report.txt"],
+    );
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("report.txt")).unwrap(),
+        format!("{B_SYNTAX}{}", summary(1, 0, 0))
+    );
+}
+
+#[test]
+fn github_annotations() {
+    let dir = project();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "github", "."]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        out,
+        "::notice file=a.policy.json,line=4,col=51,endLine=4,endColumn=68,title=unused-permission::No state of the workflow needs sns:DeleteTopic
+::error file=b.asl.json,line=1,col=13,endLine=1,endColumn=13,title=asl-syntax::Expected value after colon in object property
+"
+    );
+}
+
+#[test]
+fn colour_follows_the_flag_then_no_color_then_force_color() {
+    let dir = project();
+    let coloured = "b.asl.json:1:13: \u{1b}[1;31merror\u{1b}[0m[asl-syntax]";
+    let with = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = bin();
+        cmd.args(["check", "--select", "asl"])
+            .args(args)
+            .current_dir(dir.path());
+        cmd.env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout)
+            .unwrap()
+            .starts_with(coloured)
+    };
+    assert!(!with(&[], &[]), "not a terminal");
+    assert!(with(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!with(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(with(&[], &[("FORCE_COLOR", "1")]));
+    assert!(!with(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(
+        with(&[], &[("FORCE_COLOR", "1"), ("NO_COLOR", "")]),
+        "an empty NO_COLOR is unset"
+    );
+}
+
+#[test]
+fn nothing_outside_the_project_root_is_read() {
+    let top = tempfile::tempdir().unwrap();
+    // Above the project root: a config that would silence the finding.
+    std::fs::write(
+        top.path().join(".asl-lsp.json"),
+        r#"{"rules": {"unused-permission": "off"}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(top.path().join("outside")).unwrap();
+    let secret = r#"{"Statement": [{"Effect": "Allow", "Action": "SECRET:Line", "Resource": "*"}]}"#;
+    std::fs::write(top.path().join("outside/victim.json"), secret).unwrap();
+    let proj = top.path().join("proj");
+    std::fs::create_dir_all(proj.join(".git")).unwrap();
+    std::fs::write(proj.join("a.asl.json"), SNS_FLOW).unwrap();
+    std::fs::write(proj.join("a.policy.json"), SNS_POLICY).unwrap();
+    let (code, out, _) = run(&proj, &["check", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(0),
+            format!("{A_UNUSED}0 error(s), 0 warning(s), 1 other finding(s)\n").as_str()
+        )
+    );
+
+    // Paths in a config that leave the root are findings, never read.
+    let config = "{\n  \"stateMachines\": [{\"definition\": \"a.asl.json\", \"policies\": [\"../outside/victim.json\", \"/etc/hostname\", \"a.policy.json\"]}],\n  \"rules\": {\"unused-permision\": \"off\"}\n}\n";
+    std::fs::write(proj.join(".asl-lsp.json"), config).unwrap();
+    let (code, out, _) = run(&proj, &["check", "--format", "json", "a.asl.json"]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, u64, u64, String)> = json
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let outside = "This path is outside the project root: it is not read".to_string();
+    assert_eq!(
+        found,
+        [
+            ("invalid-config".to_string(), 1, 62, outside.clone()),
+            ("invalid-config".to_string(), 1, 88, outside),
+            (
+                "invalid-config".to_string(),
+                2,
+                12,
+                "Unknown rule \"unused-permision\": did you mean \"unused-permission\"?".to_string()
+            ),
+            (
+                "unused-permission".to_string(),
+                3,
+                50,
+                "No state of the workflow needs sns:DeleteTopic".to_string()
+            ),
+        ]
+    );
+    assert!(!out.contains("SECRET"), "the file outside is not quoted");
+    std::fs::remove_file(proj.join(".asl-lsp.json")).unwrap();
+
+    // A link out of the project is not read, and --fix neither writes
+    // through it nor creates a file in its place.
+    std::fs::write(proj.join("flow.asl.json"), SNS_FLOW).unwrap();
+    std::os::unix::fs::symlink("../outside/victim.json", proj.join("flow.policy.json")).unwrap();
+    let (code, out, err) = run(&proj, &["check", "--fix", "--unsafe-fixes", "flow.asl.json"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.starts_with("flow.asl.json:1:13: hint[no-linked-role]"),
+        "{out}"
+    );
+    assert!(!out.contains("SECRET"));
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "asl-lsp: skipped flow.policy.json: outside the project root",
+            "asl-lsp: applied 0 fix(es)"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(top.path().join("outside/victim.json")).unwrap(),
+        secret
+    );
+
+    // A link inside the project is read but never written.
+    std::fs::remove_file(proj.join("flow.policy.json")).unwrap();
+    std::fs::write(proj.join("real.json"), SNS_POLICY).unwrap();
+    std::os::unix::fs::symlink("real.json", proj.join("flow.policy.json")).unwrap();
+    let (code, out, _) = run(&proj, &["check", "--fix", "--unsafe-fixes", "flow.asl.json"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("hint[unused-permission]"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(proj.join("real.json")).unwrap(),
+        SNS_POLICY
+    );
+}
+
+#[test]
+fn a_named_file_that_cannot_be_read_is_exit_2_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    std::fs::write(dir.path().join("bin.asl.json"), b"{\"a\": \"\xff\"}").unwrap();
+    std::fs::write(dir.path().join("big.asl.json"), vec![b' '; 8 * 1024 * 1024 + 1]).unwrap();
+    for (name, reason) in [
+        ("u16.asl.json", "UTF-16 text; save it as UTF-8"),
+        ("bin.asl.json", "not UTF-8 text"),
+        ("big.asl.json", "larger than 8388608 bytes (8 MiB)"),
+    ] {
+        let (code, out, err) = run(dir.path(), &["check", name]);
+        assert_eq!(
+            (code, out.as_str(), err),
+            (Some(2), "", format!("asl-lsp: cannot check {name}: {reason}\n"))
+        );
+    }
+}
+
+#[test]
+fn folders_are_walked_honouring_gitignore_excludes_and_build_output() {
+    let dir = project();
+    std::fs::remove_file(dir.path().join("b.asl.json")).unwrap();
+    for sub in [".aws-sam/build", "node_modules/x", "ignored", "kept"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("c.asl.json"), "{\"StartAt\": ").unwrap();
+    }
+    std::fs::write(dir.path().join(".gitignore"), "ignored/\n").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, Some(1));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let uris: Vec<&str> = json.iter().map(|d| d["uri"].as_str().unwrap()).collect();
+    let root = format!("file://{}", dir.path().canonicalize().unwrap().display());
+    assert_eq!(
+        uris,
+        [format!("{root}/a.policy.json"), format!("{root}/kept/c.asl.json")]
+    );
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json", "--exclude", "kept"]);
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, json.len()), (Some(0), 1));
+    // Nothing of ours at all: said so.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("package.json"), "{}").unwrap();
+    let (code, out, err) = run(empty.path(), &["check"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(0),
+            "",
+            "asl-lsp: nothing to check: no state machine definition, policy or template found\n"
+        )
+    );
+}
+
+#[test]
+fn rules_and_rule_print_the_built_in_pages() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, _) = run(here, &["rules"]);
+    assert_eq!(code, Some(0));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        std::fs::read_dir(here.join("docs/rules")).unwrap().count()
+    );
+    assert!(
+        lines.contains(&"unused-permission                hint     The role allows actions no state needs"),
+        "{out}"
+    );
+    let (code, out, _) = run(here, &["rule", "unused-permission"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        std::fs::read_to_string(here.join("docs/rules/unused-permission.md")).unwrap()
+    );
+    let (code, out, err) = run(here, &["rule", "unused-permision"]);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: unknown rule \"unused-permision\": did you mean \"unused-permission\"?\n"
+        )
+    );
+}
+
+/// What GitHub code scanning requires beyond the SARIF schema: rules with
+/// `name`, `fullDescription`, `help`, tags and `security-severity`,
+/// relative URIs under `%SRCROOT%`, and skipped files as notifications.
+#[test]
+fn sarif_has_what_github_code_scanning_requires() {
+    let dir = project();
+    std::fs::write(dir.path().join("u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let run = &sarif["runs"][0];
+    let root = format!("file://{}/", dir.path().canonicalize().unwrap().display());
+    assert_eq!(run["originalUriBaseIds"]["%SRCROOT%"]["uri"], root.as_str());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        for field in ["name", "shortDescription", "fullDescription", "help", "helpUri"] {
+            assert!(!rule[field].is_null(), "{id}: no {field}");
+        }
+        assert!(
+            !rule["fullDescription"]["text"].as_str().unwrap().is_empty(),
+            "{id}"
+        );
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("# {id}\n")),
+            "{id}"
+        );
+        let severity: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..=10.0).contains(&severity), "{id}");
+        assert!(!rule["properties"]["tags"].as_array().unwrap().is_empty(), "{id}");
+    }
+    let unused = rules.iter().find(|r| r["id"] == "unused-permission").unwrap();
+    assert_eq!(unused["name"], "UnusedPermission");
+    assert_eq!(
+        unused["properties"]["tags"],
+        serde_json::json!(["security", "iam"])
+    );
+    assert_eq!(unused["properties"]["security-severity"], "1.0");
+    let locations: Vec<&Value> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["locations"][0]["physicalLocation"]["artifactLocation"])
+        .collect();
+    assert_eq!(
+        locations,
+        [
+            &serde_json::json!({"uri": "a.policy.json", "uriBaseId": "%SRCROOT%"}),
+            &serde_json::json!({"uri": "b.asl.json", "uriBaseId": "%SRCROOT%"}),
+        ]
+    );
+    assert_eq!(
+        run["invocations"],
+        serde_json::json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": [{
+                "level": "warning",
+                "message": {"text": "Skipped: UTF-16 text; save it as UTF-8"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": "u16.asl.json", "uriBaseId": "%SRCROOT%"}}}],
+            }],
+        }])
+    );
+}
+
+#[test]
+fn config_replaces_discovery() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join(".asl-lsp.json"),
+        r#"{"rules": {"unused-permission": "error"}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("ci")).unwrap();
+    std::fs::write(
+        dir.path().join("ci/quiet.json"),
+        r#"{"rules": {"unused-permission": "off"}}"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "a.asl.json"]);
+    assert_eq!(code, Some(1), "the discovered config makes it an error: {out}");
+    let (code, out, _) = run(dir.path(), &["check", "--config", "ci/quiet.json", "a.asl.json"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "0 error(s), 0 warning(s), 0 other finding(s)\n")
+    );
 }

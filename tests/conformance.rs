@@ -21,14 +21,8 @@ struct Case {
     note: String,
 }
 
-/// `shared/corpus/<name>` beside the crate or beside one of its ancestors
-/// (a git worktree sits deeper than the main checkout).
 fn corpus(name: &str) -> Option<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/corpus").join(name))
-        .find(|dir| dir.is_dir())
+    support::shared_corpus(name)
 }
 
 fn verdict(path: &Path) -> (bool, Vec<String>) {

@@ -125,12 +125,7 @@ fn incremental_analysis_matches_a_fresh_one_while_editing() {
             documents += 1;
         }
     }
-    if let Some(corpus) = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/corpus/conformance"))
-        .find(|dir| dir.is_dir())
-    {
+    if let Some(corpus) = support::shared_corpus("conformance") {
         for (n, path) in support::files_under(&corpus)
             .into_iter()
             .filter(|p| p.extension().is_some_and(|e| e == "json"))

@@ -1,29 +1,54 @@
 //! Reads what a check needs from disk into a `FileSet`: the files and
-//! folders named, the `.asl-lsp.json` files above them, and the files beside
-//! a named definition that convention may link to it.
+//! folders named (the *focus*), the `.asl-lsp.json` files between them and
+//! the project root, and the files a named file may be linked to (beside it,
+//! one folder up, or named by a config). Nothing outside the project root
+//! is read (SPEC §6).
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::core::classify;
-use crate::core::files::FileSet;
+use crate::core::files::{FileId, FileSet};
 
 /// Files larger than this are not read (a 50 MB JSON is not a state machine).
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 const MAX_FILES: usize = 20_000;
-const SKIP_DIRS: &[&str] = &[".git", "node_modules", "target", ".terraform", "cdk.out.bak"];
+/// Build output and dependencies: never inputs (`cdk.out` templates are).
+const SKIP_DIRS: &[&str] = &[".git", ".aws-sam", "node_modules", ".terraform", "target"];
 
 pub struct Loaded {
     pub files: FileSet,
-    /// Files that were asked for (findings elsewhere are still shown when a
-    /// named file links to them).
-    pub warnings: Vec<String>,
+    /// The files named, and the files found in the folders named.
+    pub focus: Vec<FileId>,
+    /// The project root: the nearest ancestor holding `.git`, else the
+    /// folder checked.
+    pub root: PathBuf,
+    /// Files that were found but not read, with the reason.
+    pub skipped: Vec<(String, String)>,
+    /// Paths a config names outside the project root (not read): the
+    /// config and the path as written resolved.
+    pub outside: Vec<(FileId, String)>,
+    /// Files no fix may write: symbolic links.
+    pub read_only: BTreeSet<FileId>,
 }
 
+/// The absolute path, its folders resolved but a final symbolic link kept
+/// (so `--fix` can tell it is one and leave it alone).
 pub fn absolute(path: &Path) -> Result<PathBuf, String> {
-    std::fs::canonicalize(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    let error = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+    let meta = std::fs::symlink_metadata(path).map_err(error)?;
+    if !meta.file_type().is_symlink() {
+        return std::fs::canonicalize(path).map_err(error);
+    }
+    std::fs::metadata(path).map_err(error)?;
+    let absolute = std::path::absolute(path).map_err(error)?;
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => Ok(std::fs::canonicalize(dir).map_err(error)?.join(name)),
+        _ => Ok(absolute),
+    }
 }
 
-fn path_string(path: &Path) -> String {
+pub fn path_string(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -32,57 +57,117 @@ fn wanted(path: &Path) -> bool {
     classify::kind_by_name(&text).is_some() || classify::format_of(&text).is_some()
 }
 
-fn read_into(files: &mut FileSet, path: &Path, warnings: &mut Vec<String>) {
-    let key = path_string(path);
-    if files.lookup(&key).is_some() {
-        return;
-    }
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            warnings.push(format!(
-                "skipped {}: larger than {} bytes",
-                path.display(),
-                MAX_FILE_BYTES
-            ));
+/// The nearest ancestor of `start` (a folder) holding `.git`.
+fn git_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The project root for the (absolute, canonical) paths named.
+pub fn project_root(paths: &[PathBuf]) -> PathBuf {
+    let folder = |p: &PathBuf| {
+        if p.is_dir() {
+            p.clone()
+        } else {
+            p.parent().map(Path::to_path_buf).unwrap_or_else(|| p.clone())
         }
-        Ok(_) => match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    files.insert(&key, text, None);
+    };
+    let first = paths.first().map(folder).unwrap_or_else(|| PathBuf::from("/"));
+    if let Some(root) = git_root(&first) {
+        return root;
+    }
+    // The folder checked: with several, the one holding them all.
+    let mut root = first;
+    for path in paths.iter().skip(1) {
+        let dir = folder(path);
+        while !dir.starts_with(&root) {
+            match root.parent() {
+                Some(parent) => root = parent.to_path_buf(),
+                None => break,
+            }
+        }
+    }
+    root
+}
+
+/// Why a file cannot be checked, if it cannot: too large, not UTF-8 text,
+/// UTF-16, unreadable. Otherwise its text.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!("larger than {MAX_FILE_BYTES} bytes (8 MiB)"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("UTF-16 text; save it as UTF-8".into());
+    }
+    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".into())
+}
+
+struct Reader {
+    root: PathBuf,
+    files: FileSet,
+    skipped: Vec<(String, String)>,
+    read_only: BTreeSet<FileId>,
+}
+
+impl Reader {
+    /// Whether `path` (absolute) lies inside the project root once every
+    /// link in it is resolved. A path that does not exist is judged by its
+    /// text.
+    fn inside(&self, path: &Path) -> bool {
+        match std::fs::canonicalize(path) {
+            Ok(real) => real.starts_with(&self.root),
+            Err(_) => Path::new(&crate::core::files::normalize(&path_string(path))).starts_with(&self.root),
+        }
+    }
+
+    fn read(&mut self, path: &Path) -> Option<FileId> {
+        let key = path_string(path);
+        if let Some(id) = self.files.lookup(&key) {
+            return Some(id);
+        }
+        if !self.inside(path) {
+            self.skipped.push((key, "outside the project root".into()));
+            return None;
+        }
+        match read_text(path) {
+            Ok(text) => {
+                let id = self.files.insert(&key, text, None);
+                if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                    self.read_only.insert(id);
                 }
-                Err(_) => warnings.push(format!("skipped {}: not UTF-8 text", path.display())),
-            },
-            Err(e) => warnings.push(format!("skipped {}: {e}", path.display())),
-        },
-        Err(e) => warnings.push(format!("skipped {}: {e}", path.display())),
+                Some(id)
+            }
+            Err(reason) => {
+                self.skipped.push((key, reason));
+                None
+            }
+        }
     }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            if out.len() >= MAX_FILES {
-                return;
-            }
-            let Ok(kind) = entry.file_type() else { continue };
-            let path = entry.path();
-            if kind.is_symlink() {
-                continue;
-            }
-            if kind.is_dir() {
-                let name = entry.file_name();
-                if !SKIP_DIRS.iter().any(|s| name == *s) {
-                    stack.push(path);
-                }
-            } else if wanted(&path) {
-                out.push(path);
-            }
+/// The files of a folder (and below) we read, honouring `.gitignore`,
+/// `.ignore` and the excludes, skipping build output and links.
+fn walk(dir: &Path, excludes: &ignore::overrides::Override, out: &mut Vec<PathBuf>) {
+    let mut builder = ignore::WalkBuilder::new(dir);
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(excludes.clone())
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
+        });
+    for entry in builder.build().filter_map(Result::ok) {
+        if out.len() >= MAX_FILES {
+            return;
+        }
+        if entry.file_type().is_some_and(|t| t.is_file()) && wanted(entry.path()) {
+            out.push(entry.path().to_path_buf());
         }
     }
 }
@@ -94,27 +179,62 @@ fn declares_state_machine(path: &Path) -> bool {
     let template_like = [".yaml", ".yml", ".json", ".template", ".tf"]
         .iter()
         .any(|e| text.ends_with(e));
-    template_like
-        && std::fs::metadata(path).is_ok_and(|m| m.len() <= MAX_FILE_BYTES)
-        && std::fs::read_to_string(path).is_ok_and(|t| classify::declares_state_machine(&t))
+    template_like && read_text(path).is_ok_and(|t| classify::declares_state_machine(&t))
 }
 
-/// Loads the named paths (absolute). Errors name the path that failed.
-pub fn load(paths: &[PathBuf], config: Option<&Path>) -> Result<Loaded, String> {
-    let mut files = FileSet::new();
-    let mut warnings = Vec::new();
-    let mut found = Vec::new();
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && wanted(p))
+        .collect();
+    out.sort();
+    out
+}
+
+pub fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, String> {
+    let mut builder = ignore::overrides::OverrideBuilder::new(root);
+    for glob in globs {
+        builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("--exclude {glob}: {e}"))?;
+    }
+    builder.build().map_err(|e| format!("--exclude: {e}"))
+}
+
+/// Loads the named paths (absolute, canonical). An error names the named
+/// path that cannot be read and why (exit 2).
+pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Result<Loaded, String> {
+    let root = project_root(paths);
+    let excludes = excludes(&root, exclude)?;
+    let mut reader = Reader {
+        root: root.clone(),
+        files: FileSet::new(),
+        skipped: Vec::new(),
+        read_only: BTreeSet::new(),
+    };
+    let mut named = Vec::new();
+    let mut context = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         if meta.is_dir() {
-            walk(path, &mut found);
+            walk(path, &excludes, &mut named);
         } else {
-            found.push(path.clone());
+            // A named file that cannot be read is a usage error, said once.
+            read_text(path).map_err(|reason| {
+                format!(
+                    "cannot check {}: {reason}",
+                    crate::cli::output::display_path(&path_string(path))
+                )
+            })?;
+            named.push(path.clone());
             if declares_state_machine(path) {
                 // A template's definitions (`DefinitionUri`, `file()`) live
                 // in folders below it.
                 if let Some(parent) = path.parent() {
-                    walk(parent, &mut found);
+                    walk(parent, &excludes, &mut context);
                 }
             } else {
                 // Convention links a definition to files beside it; a
@@ -124,50 +244,97 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>) -> Result<Loaded, String> 
                     .into_iter()
                     .chain(path.parent().and_then(Path::parent))
                 {
-                    if let Ok(entries) = std::fs::read_dir(dir) {
-                        for entry in entries.filter_map(Result::ok) {
-                            let p = entry.path();
-                            if p.is_file() && wanted(&p) {
-                                found.push(p);
-                            }
-                        }
+                    if dir.starts_with(&root) {
+                        context.extend(files_in(dir));
                     }
                 }
             }
         }
-        // `.asl-lsp.json` files above the path, up to the filesystem root.
-        let mut dir = if meta.is_dir() {
-            Some(path.as_path())
-        } else {
-            path.parent()
-        };
-        while let Some(d) = dir {
-            let candidate = d.join(".asl-lsp.json");
-            if candidate.is_file() {
-                found.push(candidate);
+        if config.is_none() {
+            // `.asl-lsp.json` files above the path, up to the project root.
+            let start = if meta.is_dir() {
+                Some(path.as_path())
+            } else {
+                path.parent()
+            };
+            for dir in start.into_iter().flat_map(Path::ancestors) {
+                if !dir.starts_with(&root) {
+                    break;
+                }
+                let candidate = dir.join(".asl-lsp.json");
+                if candidate.is_file() {
+                    context.push(candidate);
+                }
             }
-            dir = d.parent();
         }
     }
-    for path in &found {
-        read_into(&mut files, path, &mut warnings);
+    let mut focus = Vec::new();
+    for path in &named {
+        if let Some(id) = reader.read(path) {
+            focus.push(id);
+        }
+    }
+    if config.is_some() {
+        // `--config` replaces discovery: no `.asl-lsp.json` beside the files either.
+        let is_config =
+            |p: &PathBuf| classify::kind_by_name(&path_string(p)) == Some(classify::FileKind::Config);
+        named.retain(|p| !is_config(p));
+        context.retain(|p| !is_config(p));
+    }
+    for path in &context {
+        if let Some(id) = reader.read(path) {
+            // The configs that govern the named files are checked with them.
+            if classify::kind_by_name(reader.files.path(id)) == Some(classify::FileKind::Config) {
+                focus.push(id);
+            }
+        }
     }
     if let Some(config) = config {
         let text =
-            std::fs::read_to_string(config).map_err(|e| format!("cannot read {}: {e}", config.display()))?;
-        let dir = config.parent().map(path_string).unwrap_or_default();
-        files.insert(&format!("{dir}/.asl-lsp.json"), text, None);
+            read_text(config).map_err(|reason| format!("cannot read {}: {reason}", config.display()))?;
+        // It governs the files below the folder it is filed under: its own
+        // when that holds every path checked (its paths stay relative to
+        // it), else the project root.
+        let own = config.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if paths.iter().all(|p| p.starts_with(&own)) {
+            own
+        } else {
+            root.clone()
+        };
+        let dir = path_string(&dir);
+        let id = reader.files.insert(&format!("{dir}/.asl-lsp.json"), text, None);
+        if !focus.contains(&id) {
+            focus.push(id);
+        }
     }
-    // Files a config names that the walk did not reach.
-    let extra: Vec<String> = files
+    // Files a config names that the walk did not reach: read when inside
+    // the project, reported (not read) when outside.
+    let configs: Vec<FileId> = reader
+        .files
         .ids()
-        .filter(|&id| classify::kind_by_name(files.path(id)) == Some(classify::FileKind::Config))
-        .flat_map(|id| referenced_by_config(files.path(id), files.text(id)))
+        .filter(|&id| classify::kind_by_name(reader.files.path(id)) == Some(classify::FileKind::Config))
         .collect();
-    for path in extra {
-        read_into(&mut files, Path::new(&path), &mut warnings);
+    let mut outside = Vec::new();
+    for config in configs {
+        let referenced = referenced_by_config(reader.files.path(config), reader.files.text(config));
+        for path in referenced {
+            if reader.inside(Path::new(&path)) {
+                reader.read(Path::new(&path));
+            } else {
+                outside.push((config, path));
+            }
+        }
     }
-    Ok(Loaded { files, warnings })
+    focus.sort();
+    focus.dedup();
+    Ok(Loaded {
+        files: reader.files,
+        focus,
+        root,
+        skipped: reader.skipped,
+        outside,
+        read_only: reader.read_only,
+    })
 }
 
 fn referenced_by_config(path: &str, text: &str) -> Vec<String> {

@@ -1,4 +1,4 @@
-//! `asl-lsp check` and `asl-lsp policy`: the core over files on disk.
+//! `asl-lsp check`, `policy`, `rule` and `rules`: the core over files on disk.
 
 use std::path::PathBuf;
 
@@ -6,23 +6,60 @@ mod check;
 mod load;
 mod output;
 mod policy;
+pub(crate) mod rules;
+mod select;
 
 pub use check::check;
 pub use policy::policy;
+pub use rules::{rule, rules};
 
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Default)]
 pub struct CheckArgs {
     /// Files and folders to check (default: the current folder).
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Apply every finding's preferred fix, then report what remains.
+    /// Apply the safe preferred fixes, then report what remains.
     #[arg(long)]
     pub fix: bool,
-    /// Use this .asl-lsp.json instead of looking for one.
+    /// With --fix or --diff: also the unsafe fixes (removing a permission,
+    /// inserting states, creating a file).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes --fix would apply as a unified diff; write nothing.
+    #[arg(long)]
+    pub diff: bool,
+    /// Report only these rules or groups (`asl`, `iam`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules or groups, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Report findings of at least this severity.
+    #[arg(long, value_enum)]
+    pub severity: Option<Level>,
+    /// After the findings, print how many there are of each rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary line, no notes on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Exit 0 even when an error is found (usage errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Write the report to this file instead of stdout.
+    #[arg(long)]
+    pub output_file: Option<PathBuf>,
+    /// Colour the text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Use exactly this configuration file (no `.asl-lsp.json` discovery).
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Skip files and folders matching this glob (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -33,11 +70,36 @@ pub struct PolicyArgs {
     pub format: PolicyFormat,
 }
 
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(clap::Args, Debug)]
+pub struct RuleArgs {
+    /// The rule id, e.g. `unscoped-lambda-invoke`.
+    pub name: String,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
+    #[default]
     Text,
     Json,
     Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Hint,
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Color {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

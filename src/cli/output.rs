@@ -5,13 +5,14 @@ use std::io::{self, IsTerminal, Write};
 
 use serde_json::{json, Value};
 
-use crate::core::diagnostic::{Finding, Severity};
+use crate::cli::Color;
+use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::files::FileSet;
 use crate::core::rules;
 use crate::protocol::to_lsp::{diagnostic, Positions};
 use crate::protocol::{Encoding, LineIndex};
 
-fn display_path(path: &str) -> String {
+pub fn display_path(path: &str) -> String {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| {
@@ -21,10 +22,55 @@ fn display_path(path: &str) -> String {
         .unwrap_or_else(|| path.to_string())
 }
 
+/// `--color`: `auto` colours a terminal unless `NO_COLOR` is set (and not
+/// empty); `FORCE_COLOR` (not empty) colours anything; the flag's
+/// `always`/`never` win over both.
+pub fn use_color(flag: Color, to_stdout: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match flag {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            if set("NO_COLOR") {
+                false
+            } else if set("FORCE_COLOR") {
+                true
+            } else {
+                to_stdout && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// 1-based line and column (UTF-16) of a finding's start and end.
+fn span(files: &FileSet, location: &Location) -> ((u32, u32), (u32, u32)) {
+    let source = files.text(location.file);
+    let index = LineIndex::new(source);
+    let (line, col) = index.position(source, location.range.start(), Encoding::Utf16);
+    let (end_line, end_col) = index.position(source, location.range.end(), Encoding::Utf16);
+    ((line + 1, col + 1), (end_line + 1, end_col + 1))
+}
+
+/// The same finding reported on the other file (the task and the
+/// statement): same rule and message, another file, pointing at it.
+fn twin_of(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule
+        && a.message == b.message
+        && a.location.file != b.location.file
+        && (a.related.iter().any(|r| r.location == b.location)
+            || b.related.iter().any(|r| r.location == a.location))
+}
+
 /// Compiler-style text: `path:line:col: severity[rule]: message`, the
-/// source line, a caret run under the range, and the fix title.
-pub fn text(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::Result<()> {
-    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+/// source line, a caret run under the range, the fix title, and where its
+/// twin on the other file is. A finding and its twin count once.
+pub fn text(
+    out: &mut impl Write,
+    files: &FileSet,
+    findings: &[Finding],
+    color: bool,
+    quiet: bool,
+) -> io::Result<()> {
     let paint = |code: &str, text: &str| {
         if color {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -32,12 +78,18 @@ pub fn text(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::
             text.to_string()
         }
     };
-    for finding in findings {
+    let mut shown: Vec<&Finding> = Vec::new();
+    let mut printed = vec![false; findings.len()];
+    for (i, finding) in findings.iter().enumerate() {
+        if printed[i] {
+            continue;
+        }
+        printed[i] = true;
+        shown.push(finding);
         let file = finding.location.file;
         let source = files.text(file);
         let index = LineIndex::new(source);
-        let (line, col) = index.position(source, finding.location.range.start(), Encoding::Utf16);
-        let (end_line, end_col) = index.position(source, finding.location.range.end(), Encoding::Utf16);
+        let ((line, col), (end_line, end_col)) = span(files, &finding.location);
         let (label, code) = match finding.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -48,38 +100,101 @@ pub fn text(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::
             out,
             "{}:{}:{}: {}[{}]: {}",
             display_path(files.path(file)),
-            line + 1,
-            col + 1,
+            line,
+            col,
             paint(code, label),
             finding.rule,
             finding.message
         )?;
-        let line_start = index.offset(source, line, 0, Encoding::Utf8);
-        let line_end = index.offset(source, line, u32::MAX, Encoding::Utf8);
+        let line_start = index.offset(source, line - 1, 0, Encoding::Utf8);
+        let line_end = index.offset(source, line - 1, u32::MAX, Encoding::Utf8);
         let source_line = &source[line_start..line_end];
         let width = if end_line == line {
             (end_col - col).max(1)
         } else {
             1
         };
-        let (shown, pad, carets) = frame(source_line, col, width);
-        writeln!(out, "  | {shown}")?;
+        let (frame_text, pad, carets) = frame(source_line, col - 1, width);
+        writeln!(out, "  | {frame_text}")?;
         writeln!(out, "  | {pad}{}", paint(code, &"^".repeat(carets)))?;
         for fix in finding.fixes.iter().filter(|f| f.preferred) {
-            writeln!(out, "  = fix: {}", fix.title)?;
+            let mark = if fix.safe { "" } else { " (unsafe)" };
+            writeln!(out, "  = fix: {}{mark}", fix.title)?;
+        }
+        for (j, other) in findings.iter().enumerate().skip(i + 1) {
+            if !printed[j] && twin_of(finding, other) {
+                printed[j] = true;
+                let ((l, c), _) = span(files, &other.location);
+                writeln!(
+                    out,
+                    "  = note: also at {}:{l}:{c}",
+                    display_path(files.path(other.location.file))
+                )?;
+            }
         }
     }
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    let others = findings.len() - errors - warnings;
+    if quiet {
+        return Ok(());
+    }
+    let errors = shown.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = shown.iter().filter(|f| f.severity == Severity::Warning).count();
+    let others = shown.len() - errors - warnings;
     writeln!(
         out,
         "{errors} error(s), {warnings} warning(s), {others} other finding(s)"
     )?;
     Ok(())
+}
+
+/// GitHub Actions workflow commands, one annotation per finding:
+/// `::error file=...,line=...,col=...,endLine=...,endColumn=...,title=RULE::message`.
+pub fn github(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::Result<()> {
+    // Workflow-command escaping: `%`, CR and LF everywhere; `,` and `:` in
+    // properties too.
+    let data = |t: &str| t.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let property = |t: &str| data(t).replace(':', "%3A").replace(',', "%2C");
+    for finding in findings {
+        let ((line, col), (end_line, end_col)) = span(files, &finding.location);
+        let command = match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Hint => "notice",
+        };
+        writeln!(
+            out,
+            "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+            property(&display_path(files.path(finding.location.file))),
+            property(finding.rule),
+            data(&finding.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// `--statistics`: how many findings of each rule, most first.
+pub fn statistics(out: &mut impl Write, findings: &[Finding]) -> io::Result<()> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for finding in findings {
+        *counts.entry(finding.rule).or_default() += 1;
+    }
+    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (rule, count) in rows {
+        writeln!(out, "{count:5}  {rule}")?;
+    }
+    Ok(())
+}
+
+/// A unified diff of one file (`--diff`); empty when nothing changed.
+pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
 }
 
 /// At most this many characters of a source line are shown: a longer line
@@ -149,9 +264,66 @@ pub fn json(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::
     writeln!(out)
 }
 
-/// SARIF 2.1.0 with UTF-16 columns and the fixes as SARIF fixes.
-pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io::Result<()> {
+/// `security-severity` (GitHub's 0.0–10.0 scale) of a rule by its default
+/// severity.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "8.0",
+        Severity::Warning => "5.0",
+        Severity::Info => "3.0",
+        Severity::Hint => "1.0",
+    }
+}
+
+/// The rule's display name: its id in UpperCamelCase (`UnusedPermission`).
+fn rule_name(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A SARIF artifact location: relative to `%SRCROOT%` (the project root)
+/// when inside it, else an absolute file URI.
+fn artifact(root: &str, path: &str) -> Value {
+    match path.strip_prefix(&format!("{}/", root.trim_end_matches('/'))) {
+        Some(relative) => json!({"uri": percent_encode(relative), "uriBaseId": "%SRCROOT%"}),
+        None => json!({"uri": crate::protocol::uri::from_path(path)}),
+    }
+}
+
+/// Percent-encodes what a relative URI reference cannot hold as is.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::new();
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// SARIF 2.1.0 for GitHub code scanning: rules with `name`,
+/// `fullDescription`, `help` (the rule page), tags and `security-severity`;
+/// URIs relative to `%SRCROOT%`; UTF-16 columns; the fixes as SARIF fixes;
+/// skipped files as tool notifications.
+pub fn sarif(
+    out: &mut impl Write,
+    files: &FileSet,
+    findings: &[Finding],
+    root: &std::path::Path,
+    skipped: &[(String, String)],
+) -> io::Result<()> {
+    let root = root.to_string_lossy().replace('\\', "/");
     let positions = Positions::new(files, Encoding::Utf16);
+    let location = |file| artifact(&root, files.path(file));
     let region = |file, range| {
         let r = positions.range(file, range);
         json!({
@@ -179,17 +351,18 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
                         match edit {
                             crate::core::diagnostic::FileEdit::Replace { file, range, new_text } => {
                                 changes.push(json!({
-                                    "artifactLocation": {"uri": positions.uri(*file)},
+                                    "artifactLocation": location(*file),
                                     "replacements": [{"deletedRegion": region(*file, *range), "insertedContent": {"text": new_text}}],
                                 }))
                             }
                             crate::core::diagnostic::FileEdit::Create { path, text } => changes.push(json!({
-                                "artifactLocation": {"uri": crate::protocol::uri::from_path(path)},
+                                "artifactLocation": artifact(&root, path),
                                 "replacements": [{"deletedRegion": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1}, "insertedContent": {"text": text}}],
                             })),
                         }
                     }
-                    json!({"description": {"text": fix.title}, "artifactChanges": changes})
+                    let title = if fix.safe { fix.title.clone() } else { format!("{} (unsafe)", fix.title) };
+                    json!({"description": {"text": title}, "artifactChanges": changes})
                 })
                 .collect();
             let mut result = json!({
@@ -198,7 +371,7 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
                 "level": level,
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": positions.uri(f.location.file)},
+                    "artifactLocation": location(f.location.file),
                     "region": region(f.location.file, f.location.range),
                 }}],
             });
@@ -212,7 +385,7 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
                             "id": i,
                             "message": {"text": r.message},
                             "physicalLocation": {
-                                "artifactLocation": {"uri": positions.uri(r.location.file)},
+                                "artifactLocation": location(r.location.file),
                                 "region": region(r.location.file, r.location.range),
                             },
                         })
@@ -225,6 +398,20 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
             result
         })
         .collect();
+    let notifications: Vec<Value> = skipped
+        .iter()
+        .map(|(path, reason)| {
+            json!({
+                "level": "warning",
+                "message": {"text": format!("Skipped: {reason}")},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact(&root, path)}}],
+            })
+        })
+        .collect();
+    let root_uri = format!(
+        "{}/",
+        crate::protocol::uri::from_path(&root).trim_end_matches('/')
+    );
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -232,18 +419,36 @@ pub fn sarif(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io:
             "tool": {"driver": {
                 "name": "asl-lsp",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/asl-lsp/asl-lsp",
-                "rules": all_rules.iter().map(|r| json!({
-                    "id": r.id,
-                    "shortDescription": {"text": r.summary},
-                    "helpUri": rules::docs_url(r.id),
-                    "defaultConfiguration": {"level": match r.default_severity {
-                        Severity::Error => "error",
-                        Severity::Warning => "warning",
-                        _ => "note",
-                    }},
-                })).collect::<Vec<_>>(),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                "rules": all_rules.iter().map(|r| {
+                    let iam = !r.id.starts_with("asl-");
+                    let page = crate::cli::rules::page(r.id).unwrap_or(r.summary);
+                    json!({
+                        "id": r.id,
+                        "name": rule_name(r.id),
+                        "shortDescription": {"text": r.summary},
+                        "fullDescription": {"text": crate::cli::rules::what(r.id).unwrap_or_else(|| r.summary.to_string())},
+                        "help": {"text": page, "markdown": page},
+                        "helpUri": rules::docs_url(r.id),
+                        "defaultConfiguration": {"level": match r.default_severity {
+                            Severity::Error => "error",
+                            Severity::Warning => "warning",
+                            _ => "note",
+                        }},
+                        "properties": {
+                            "tags": if iam { json!(["security", "iam"]) } else { json!(["correctness", "asl"]) },
+                            "precision": "high",
+                            "security-severity": security_severity(r.default_severity),
+                        },
+                    })
+                }).collect::<Vec<_>>(),
             }},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],

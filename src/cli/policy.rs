@@ -11,7 +11,7 @@ pub fn policy(args: &PolicyArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let loaded = match load::load(std::slice::from_ref(&path), None) {
+    let loaded = match load::load(std::slice::from_ref(&path), None, &[]) {
         Ok(l) => l,
         Err(message) => {
             eprintln!("asl-lsp: {message}");

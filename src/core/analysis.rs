@@ -743,6 +743,7 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
             ))
     });
     out.dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    crate::core::fix::safety::mark(&mut out);
     out
 }
 

@@ -5,17 +5,47 @@
 use std::collections::BTreeSet;
 
 use crate::core::analysis::analyze;
-use crate::core::diagnostic::{apply_edits, FileEdit};
+use crate::core::diagnostic::{apply_edits, FileEdit, Fix};
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
+
+/// Which fixes a run applies.
+#[derive(Clone, Debug, Default)]
+pub struct FixScope {
+    /// Analyse only what these files touch (see [`analyze`]); fixes may
+    /// edit only the files that analysis covers. `None`: everything.
+    pub focus: Option<Vec<FileId>>,
+    /// Also apply fixes that are not [`Fix::safe`].
+    pub unsafe_fixes: bool,
+    /// Files no fix may edit (they could not be read whole, or are links).
+    pub read_only: BTreeSet<FileId>,
+    /// Only the fixes of these rules. `None`: every rule's.
+    pub rules: Option<BTreeSet<&'static str>>,
+    /// Whether a fix may create the file at a path (the CLI: nothing, not
+    /// even a link, is there on disk). `None`: any path not in the set.
+    pub may_create: Option<fn(&str) -> bool>,
+}
 
 /// Returns how many fixes were applied and the paths of the files changed
 /// or created.
 pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<String>) {
+    apply(
+        files,
+        rounds,
+        &FixScope {
+            unsafe_fixes: true,
+            ..FixScope::default()
+        },
+    )
+}
+
+/// [`apply_preferred`] limited to `scope`.
+pub fn apply(files: &mut FileSet, rounds: usize, scope: &FixScope) -> (usize, BTreeSet<String>) {
     let mut applied = 0;
     let mut changed: BTreeSet<String> = BTreeSet::new();
     for _ in 0..rounds {
-        let analysis = analyze(files, None);
+        let analysis = analyze(files, scope.focus.as_deref());
+        let editable = |file: &FileId| analysis.covered.contains(file) && !scope.read_only.contains(file);
         let mut taken: Vec<(FileId, TextRange)> = Vec::new();
         let mut edits: Vec<FileEdit> = Vec::new();
         let mut created = BTreeSet::new();
@@ -23,6 +53,11 @@ pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<S
             let Some(fix) = finding.fixes.iter().find(|f| f.preferred) else {
                 continue;
             };
+            let rule_wanted = scope.rules.as_ref().is_none_or(|r| r.contains(finding.rule));
+            if !rule_wanted || !(fix.safe || scope.unsafe_fixes) || !allowed(fix, &editable, scope.may_create)
+            {
+                continue;
+            }
             let overlaps = fix.edits.iter().any(|e| match e {
                 FileEdit::Replace { file, range, .. } => taken
                     .iter()
@@ -67,4 +102,12 @@ pub fn apply_preferred(files: &mut FileSet, rounds: usize) -> (usize, BTreeSet<S
         }
     }
     (applied, changed)
+}
+
+/// Whether every file a fix edits may be edited.
+fn allowed(fix: &Fix, editable: &impl Fn(&FileId) -> bool, may_create: Option<fn(&str) -> bool>) -> bool {
+    fix.edits.iter().all(|e| match e {
+        FileEdit::Replace { file, .. } => editable(file),
+        FileEdit::Create { path, .. } => may_create.is_none_or(|f| f(path)),
+    })
 }

@@ -74,6 +74,10 @@ impl Config {
                 }
                 "rules" => {
                     for rule in member.value.members() {
+                        if crate::core::rules::meta(&rule.key).is_none() {
+                            config.problems.push((rule.key_span, unknown_rule(&rule.key)));
+                            continue;
+                        }
                         match rule.value.as_str() {
                             Some("off") => {
                                 config.rules.insert(rule.key.clone(), None);
@@ -101,5 +105,14 @@ impl Config {
         self.state_machines
             .iter()
             .find(|e| e.definition == definition_path)
+    }
+}
+
+/// "Unknown rule id", with the closest rule id when one is near.
+pub fn unknown_rule(id: &str) -> String {
+    let all = crate::core::rules::all();
+    match crate::core::rules::asl::closest(id, all.iter().map(|r| r.id)) {
+        Some(near) => format!("Unknown rule \"{id}\": did you mean \"{near}\"?"),
+        None => format!("Unknown rule \"{id}\""),
     }
 }

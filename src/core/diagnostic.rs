@@ -101,6 +101,10 @@ pub struct Fix {
     pub title: String,
     /// The fix `check --fix` applies and editors offer first.
     pub preferred: bool,
+    /// Whether `check --fix` may apply it without `--unsafe-fixes`. Rules
+    /// leave it `true`; [`crate::core::fix::safety`] decides it when the
+    /// findings are finalised.
+    pub safe: bool,
     pub edits: Vec<FileEdit>,
 }
 

@@ -10,8 +10,13 @@ use crate::protocol::uri;
 
 /// `{"title", "isPreferred", "edit": WorkspaceEdit}`.
 pub fn fix_to_json(fix: &Fix, positions: &Positions) -> Value {
+    let title = if fix.safe {
+        fix.title.clone()
+    } else {
+        format!("{} (unsafe)", fix.title)
+    };
     json!({
-        "title": fix.title,
+        "title": title,
         "isPreferred": fix.preferred,
         "edit": workspace_edit(&fix.edits, positions),
     })

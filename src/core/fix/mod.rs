@@ -11,6 +11,7 @@ use crate::core::template::Encoder;
 
 pub mod hcl;
 pub mod json;
+pub mod safety;
 pub mod style;
 pub mod yaml;
 

@@ -77,6 +77,7 @@ fn report_machine(ctx: &Context, out: &mut Vec<Finding>, need: &MachineNeed) {
         policy_fix::insert_statements(ctx, grouped_statements(&missing)).map(|edits| Fix {
             title: format!("Allow {} for {}", list(&actions), need.key),
             preferred: true,
+            safe: true,
             edits,
         })
     } else {
@@ -175,6 +176,7 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
             policy_fix::insert_statements(ctx, statements).map(|edits| Fix {
                 title: format!("Allow {} for \"{}\"", list(&actions), task.state.name),
                 preferred: true,
+                safe: true,
                 edits,
             })
         } else {

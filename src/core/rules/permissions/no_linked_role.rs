@@ -44,6 +44,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .with_fix(Fix {
             title: format!("Create {stem}.policy.json with the least-privilege policy"),
             preferred: true,
+            safe: true,
             edits: vec![FileEdit::Create {
                 path: policy_path,
                 text,

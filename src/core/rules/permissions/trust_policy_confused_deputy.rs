@@ -118,6 +118,7 @@ fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: u
             }
         ),
         preferred: true,
+        safe: true,
         edits,
     })
 }

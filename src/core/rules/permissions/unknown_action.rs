@@ -63,6 +63,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         title: format!("Replace with {}", edit.1),
                         preferred: true,
                         edits: vec![edit.0],
+                        safe: true,
                     });
                 }
                 out.push(finding);

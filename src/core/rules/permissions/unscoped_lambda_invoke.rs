@@ -106,6 +106,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         unknown_segments(ctx)
                     ),
                     preferred: true,
+                    safe: true,
                     edits,
                 });
                 let location = statement_location(ctx, r, Some(pattern));

@@ -50,6 +50,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .map(|edits| Fix {
                     title: "Scope iam:PassRole to the roles the workflow passes".into(),
                     preferred: true,
+                    safe: true,
                     edits,
                 })
             } else {

@@ -134,6 +134,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 let fix = removal(ctx, r, i, unused.len() == actions.items.len()).map(|edits| Fix {
                     title: format!("Remove {}", item.value),
                     preferred: true,
+                    safe: true,
                     edits,
                 });
                 let mut finding = Finding::new(

@@ -101,6 +101,7 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                     unknown_segments(ctx)
                 ),
                 preferred: true,
+                safe: true,
                 edits,
             });
         }
@@ -125,6 +126,7 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                 unknown_segments(ctx)
             ),
             preferred: false,
+            safe: true,
             edits,
         })
     });

@@ -68,6 +68,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 list(&found.actions)
             ),
             preferred: true,
+            safe: true,
             edits,
         });
         let location = statement_location(ctx, r, Some(&written));

@@ -84,6 +84,7 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
                         finding.fixes.push(Fix {
                             title: "Log errors (Level: ERROR)".into(),
                             preferred: true,
+                            safe: true,
                             edits,
                         });
                     }
@@ -179,6 +180,7 @@ fn check_terraform(
                     let fix = Fix {
                         title: "Log errors (level = \"ERROR\")".into(),
                         preferred: true,
+                        safe: true,
                         edits: vec![crate::core::diagnostic::FileEdit::Replace {
                             file: machine.file,
                             range: level.span,
@@ -234,6 +236,7 @@ fn terraform_logging_fix(files: &FileSet, file: crate::core::files::FileId, body
     Some(Fix {
         title: format!("Log errors to the log group {group}"),
         preferred: true,
+        safe: true,
         edits: vec![crate::core::diagnostic::FileEdit::Replace {
             file,
             range: crate::core::text::TextRange::empty(at),
@@ -314,6 +317,7 @@ fn insert_logging(
     Some(Fix {
         title,
         preferred: true,
+        safe: true,
         edits,
     })
 }
