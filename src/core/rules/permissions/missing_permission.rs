@@ -138,7 +138,19 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
         // action → resources missing, keeping the need's condition.
         let mut missing = Grants::new();
         let mut denied: Vec<String> = Vec::new();
+        // What was checked and not allowed: each action with the exact
+        // resources it was asked for.
+        let mut checked: Vec<(String, Vec<String>)> = Vec::new();
         for need in &unmet {
+            for pair in need.missing() {
+                match checked.iter_mut().find(|(a, _)| *a == pair.action) {
+                    Some((_, resources)) if !resources.contains(&pair.resource) => {
+                        resources.push(pair.resource.clone())
+                    }
+                    Some(_) => {}
+                    None => checked.push((pair.action.clone(), vec![pair.resource.clone()])),
+                }
+            }
             // The fix also grants what comes with a missing pair (a
             // function's versions and aliases), as the AWS policy does.
             let missing_bases: Vec<String> = need.missing().map(|p| format!("{}:*", p.resource)).collect();
@@ -157,24 +169,35 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
                 }
             }
         }
-        let actions: Vec<String> = {
-            let mut a: Vec<String> = missing.keys().map(|(_, a)| a.clone()).collect();
-            a.dedup();
-            a
-        };
+        // What the fix writes: the missing pairs and their companions.
+        let mut written: Vec<(String, Vec<String>)> = Vec::new();
+        for ((_, action), resources) in &missing {
+            match written.iter_mut().find(|(a, _)| a == action) {
+                Some((_, all)) => all.extend(
+                    resources
+                        .iter()
+                        .filter(|r| !all.contains(r))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
+                None => written.push((action.clone(), resources.iter().cloned().collect())),
+            }
+        }
+        let written = on_resources(&written);
         let statements = grouped_statements(&missing);
+        let what = on_resources(&checked);
         let mut message = format!(
             "State \"{}\" needs {} but the role does not allow {}",
             task.state.name,
-            list(&actions),
-            if actions.len() == 1 { "it" } else { "them" }
+            what,
+            if checked.len() == 1 { "it" } else { "them" }
         );
         if !denied.is_empty() {
             message.push_str(&format!(" ({} explicitly denied)", list(&denied)));
         }
         let fix = if denied.is_empty() {
             policy_fix::insert_statements(ctx, statements).map(|edits| Fix {
-                title: format!("Allow {} for \"{}\"", list(&actions), task.state.name),
+                title: format!("Allow {} for \"{}\"", written, task.state.name),
                 preferred: true,
                 safe: true,
                 edits,
@@ -184,6 +207,23 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
         };
         push_pair(ctx, out, rule, task, message, fix);
     }
+}
+
+/// `a and b on R1; c on R2, R3`: actions that share their resources named
+/// together, in the order first seen.
+fn on_resources(pairs: &[(String, Vec<String>)]) -> String {
+    let mut groups: Vec<(&Vec<String>, Vec<String>)> = Vec::new();
+    for (action, resources) in pairs {
+        match groups.iter_mut().find(|(r, _)| *r == resources) {
+            Some((_, actions)) => actions.push(action.clone()),
+            None => groups.push((resources, vec![action.clone()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(resources, actions)| format!("{} on {}", list(actions), resources.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The task-side finding and its policy-side twin, sharing one fix.
