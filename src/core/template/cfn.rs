@@ -153,26 +153,32 @@ fn definition(
         return None;
     }
     let path = join(parent_dir(files.path(file)), uri);
-    let Some(id) = files.lookup(&path) else {
-        let location = Location {
-            file,
-            range: uri_node.span,
-        };
-        let lower = path.to_lowercase();
-        let message = match files.ids().find(|&i| files.path(i).to_lowercase() == lower) {
-            Some(other) => format!(
-                "DefinitionUri \"{uri}\" differs in letter case from the file {}: deployment from a case-sensitive file system fails",
-                crate::core::files::file_name(files.path(other))
-            ),
-            None => format!("DefinitionUri \"{uri}\" names no file in the workspace"),
-        };
-        scan.findings.push(Finding::new(
-            DEFINITION_URI.id,
-            DEFINITION_URI.default_severity,
-            location,
-            message,
-        ));
-        return None;
+    let id = match files.lookup(&path) {
+        Some(id) => id,
+        None => {
+            let location = Location {
+                file,
+                range: uri_node.span,
+            };
+            let lower = path.to_lowercase();
+            let same_but_case = files.ids().find(|&i| files.path(i).to_lowercase() == lower);
+            let message = match same_but_case {
+                Some(other) => format!(
+                    "DefinitionUri \"{uri}\" differs in letter case from the file {}: deployment from a case-sensitive file system fails",
+                    crate::core::files::file_name(files.path(other))
+                ),
+                None => format!("DefinitionUri \"{uri}\" names no file in the workspace"),
+            };
+            scan.findings.push(Finding::new(
+                DEFINITION_URI.id,
+                DEFINITION_URI.default_severity,
+                location,
+                message,
+            ));
+            // The file meant is plain to see: it is still read, so every
+            // other check runs on it.
+            same_but_case?
+        }
     };
     let root = workspace.shared_root(id)?;
     let def_format = match workspace.kind(id) {
