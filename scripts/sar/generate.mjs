@@ -5,7 +5,7 @@
 // plus the exceptions in sdk-exceptions.json).
 //
 //   npm install --no-package-lock
-//   pip download --no-deps -r requirements.txt -d wheel   # then unzip it
+//   pip download --no-deps -r requirements.txt -d wheel   # then unzip it into wheel/unzipped
 //   node generate.mjs --botocore <unzipped>/botocore
 //
 // The format (one record a line, fields separated by tabs; see
