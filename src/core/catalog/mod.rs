@@ -121,24 +121,30 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
                 .map(|spec| instantiate(spec, entry.source.as_str(), args, &ctx))
                 .collect()
         }
-        TaskKind::AwsSdk { service, action } => vec![Need {
-            actions: aws_sdk_actions(service, action),
-            resources: vec![catalog().aws_sdk.resource.clone()],
-            kind: NeedKind::Call,
-            target_argument: None,
-            // The catalog does not know which resource an SDK call names:
-            // any grant of the action on some resource counts.
-            dynamic: true,
-            condition: None,
-            any_of: false,
-            optional: false,
-            source: catalog()
-                .aws_sdk
-                .action_sources
-                .get(&format!("{service}:{action}"))
-                .unwrap_or(&catalog().aws_sdk.source)
-                .as_str(),
-        }],
+        TaskKind::AwsSdk { service, action } => {
+            let (actions, any_of) = match transaction_actions(service, action, args) {
+                Some(found) => found,
+                None => (aws_sdk_actions(service, action), false),
+            };
+            vec![Need {
+                actions,
+                resources: vec![catalog().aws_sdk.resource.clone()],
+                kind: NeedKind::Call,
+                target_argument: None,
+                // The catalog does not know which resource an SDK call names:
+                // any grant of the action on some resource counts.
+                dynamic: true,
+                condition: None,
+                any_of,
+                optional: false,
+                source: catalog()
+                    .aws_sdk
+                    .action_sources
+                    .get(&format!("{service}:{action}"))
+                    .unwrap_or(&catalog().aws_sdk.source)
+                    .as_str(),
+            }]
+        }
         TaskKind::LambdaArn { function_arn } => {
             let unqualified = resource::unqualified_function_arn(function_arn);
             let qualifier = resource::function_qualifier(function_arn);
@@ -156,6 +162,45 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         }
         TaskKind::Activity | TaskKind::Unknown => Vec::new(),
     }
+}
+
+/// DynamoDB transactions need the action of each item's kind
+/// (<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html>):
+/// read from a static `TransactItems`; when the items are not known, the
+/// need is met by any one of the actions (which ones the call uses depends
+/// on its data). `None` for every other call.
+fn transaction_actions(
+    service: &str,
+    action: &str,
+    args: &dyn Fn(&str) -> ArgValue,
+) -> Option<(Vec<String>, bool)> {
+    if service != "dynamodb" || !matches!(action, "transactWriteItems" | "transactGetItems") {
+        return None;
+    }
+    let kinds = [
+        ("Put", "dynamodb:PutItem"),
+        ("Update", "dynamodb:UpdateItem"),
+        ("Delete", "dynamodb:DeleteItem"),
+        ("ConditionCheck", "dynamodb:ConditionCheckItem"),
+        ("Get", "dynamodb:GetItem"),
+    ];
+    if let ArgValue::Static(serde_json::Value::Array(items)) = args("TransactItems") {
+        let mut actions: Vec<String> = Vec::new();
+        for item in &items {
+            let Some(object) = item.as_object() else {
+                return Some((aws_sdk_actions(service, action), true));
+            };
+            for (kind, iam_action) in kinds {
+                if object.contains_key(kind) && !actions.iter().any(|a| a == iam_action) {
+                    actions.push(iam_action.to_string());
+                }
+            }
+        }
+        if !actions.is_empty() {
+            return Some((actions, false));
+        }
+    }
+    Some((aws_sdk_actions(service, action), true))
 }
 
 /// The target-identifying argument names of the task's integration.

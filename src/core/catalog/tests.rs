@@ -482,3 +482,20 @@ fn aws_sdk_mapping_share() {
     assert!(share(after) > 98.3, "{after}/{total}");
     assert!(after > before);
 }
+
+#[test]
+fn dynamodb_transactions_need_the_actions_of_their_items() {
+    let put_and_check = needs_for(
+        "arn:aws:states:::aws-sdk:dynamodb:transactWriteItems",
+        json!({"TransactItems": [{"Put": {"TableName": "Orders"}}, {"ConditionCheck": {"TableName": "Stock"}}]}),
+    );
+    assert_eq!(
+        put_and_check[0].actions,
+        strings(&["dynamodb:PutItem", "dynamodb:ConditionCheckItem"])
+    );
+    assert!(!put_and_check[0].any_of);
+    // Items from the data: any one of the write actions may be what it uses.
+    let unknown = needs_for("arn:aws:states:::aws-sdk:dynamodb:transactWriteItems", json!({}));
+    assert!(unknown[0].any_of);
+    assert!(unknown[0].actions.contains(&"dynamodb:PutItem".to_string()));
+}
