@@ -416,9 +416,7 @@ pub fn evaluate(policies: &[Policy], request: &Request) -> Decision {
 }
 
 pub fn evaluate_indexed(policies: &[Policy], index: &PolicyIndex, request: &Request) -> Decision {
-    let mut allow = Vec::new();
-    let mut deny = Vec::new();
-    let mut conditional = Vec::new();
+    let mut tally = Tally::default();
     let action = request.action.to_ascii_lowercase();
     for r in index.candidates(request.resource) {
         let Some(matcher) = &index.matchers[r.policy][r.statement] else {
@@ -431,28 +429,46 @@ pub fn evaluate_indexed(policies: &[Policy], index: &PolicyIndex, request: &Requ
             Some(resources) if resources.matches(request.resource) => {}
             _ => continue,
         }
-        let statement = &policies[r.policy].statements[r.statement];
-        match (
-            statement.effect,
-            conditions_hold(&statement.conditions, request.context),
-        ) {
+        tally.add(r, &policies[r.policy].statements[r.statement], request.context);
+    }
+    tally.decision()
+}
+
+/// The applying statements of one request, sorted by what they decide.
+#[derive(Default)]
+struct Tally {
+    allow: Vec<StatementRef>,
+    deny: Vec<StatementRef>,
+    conditional: Vec<(StatementRef, String)>,
+}
+
+impl Tally {
+    /// Adds a statement whose action and resource (or principal) match.
+    fn add(&mut self, r: StatementRef, statement: &Statement, context: &[(&str, &str)]) {
+        match (statement.effect, conditions_hold(&statement.conditions, context)) {
             (_, Outcome::Fails) => {}
-            (Effect::Allow, Outcome::Holds) => allow.push(r),
-            (Effect::Deny, Outcome::Holds) => deny.push(r),
-            (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
-            (Effect::Deny, Outcome::Undecided(text)) => conditional.push((r, format!("{text} (may deny)"))),
+            (Effect::Allow, Outcome::Holds) => self.allow.push(r),
+            (Effect::Deny, Outcome::Holds) => self.deny.push(r),
+            (Effect::Allow, Outcome::Undecided(text)) => self.conditional.push((r, text)),
+            (Effect::Deny, Outcome::Undecided(text)) => {
+                self.conditional.push((r, format!("{text} (may deny)")))
+            }
         }
     }
-    if !deny.is_empty() {
-        return Decision::ExplicitDeny { by: deny };
-    }
-    let allows_conditionally = conditional.iter().any(|(_, t)| !t.ends_with("(may deny)"));
-    if allow.is_empty() && !allows_conditionally {
-        return Decision::ImplicitDeny;
-    }
-    Decision::Allowed {
-        by: allow,
-        conditional,
+
+    /// Explicit Deny wins, then any Allow (decided or conditional).
+    fn decision(self) -> Decision {
+        if !self.deny.is_empty() {
+            return Decision::ExplicitDeny { by: self.deny };
+        }
+        let allows_conditionally = self.conditional.iter().any(|(_, t)| !t.ends_with("(may deny)"));
+        if self.allow.is_empty() && !allows_conditionally {
+            return Decision::ImplicitDeny;
+        }
+        Decision::Allowed {
+            by: self.allow,
+            conditional: self.conditional,
+        }
     }
 }
 
@@ -460,9 +476,7 @@ pub fn evaluate_indexed(policies: &[Policy], index: &PolicyIndex, request: &Requ
 /// `states.amazonaws.com`) call `sts:AssumeRole` on the role, with the
 /// request's condition keys in `context` (keys it does not give are absent).
 pub fn evaluate_trust(policy: &Policy, service: &str, context: &[(&str, &str)]) -> Decision {
-    let mut allow = Vec::new();
-    let mut deny = Vec::new();
-    let mut conditional = Vec::new();
+    let mut tally = Tally::default();
     for (s, statement) in policy.statements.iter().enumerate() {
         let principal = statement.principal_any
             || statement
@@ -476,24 +490,9 @@ pub fn evaluate_trust(policy: &Policy, service: &str, context: &[(&str, &str)]) 
             policy: 0,
             statement: s,
         };
-        match (statement.effect, conditions_hold(&statement.conditions, context)) {
-            (_, Outcome::Fails) => {}
-            (Effect::Allow, Outcome::Holds) => allow.push(r),
-            (Effect::Deny, Outcome::Holds) => deny.push(r),
-            (Effect::Allow, Outcome::Undecided(text)) => conditional.push((r, text)),
-            (Effect::Deny, Outcome::Undecided(text)) => conditional.push((r, format!("{text} (may deny)"))),
-        }
+        tally.add(r, statement, context);
     }
-    if !deny.is_empty() {
-        return Decision::ExplicitDeny { by: deny };
-    }
-    if allow.is_empty() && !conditional.iter().any(|(_, t)| !t.ends_with("(may deny)")) {
-        return Decision::ImplicitDeny;
-    }
-    Decision::Allowed {
-        by: allow,
-        conditional,
-    }
+    tally.decision()
 }
 
 #[cfg(test)]
