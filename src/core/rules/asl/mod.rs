@@ -369,25 +369,40 @@ fn bounded_distance(a: &[char], b: &[char], bound: usize) -> Option<usize> {
 /// the exact place; where the source cannot be mapped (a folded YAML block,
 /// say) the whole value is the range.
 pub fn string_range(text: &str, node: &Node, start: usize, end: usize) -> TextRange {
-    let whole = node.span;
-    let Some(content) = node.as_str() else {
-        return whole;
-    };
-    let Some(raw) = text.get(whole.start()..whole.end()) else {
-        return whole;
-    };
-    let Some(map) = source_map(raw) else {
-        return whole;
-    };
-    if map.0 != content {
-        return whole;
+    StringRanges::default().range(text, node, start, end)
+}
+
+/// [`string_range`] for many ranges of the same strings: the last string's
+/// decoding is kept, so n findings in one long string decode it once.
+#[derive(Default)]
+pub struct StringRanges {
+    last: Option<(TextRange, Option<Vec<usize>>)>,
+}
+
+impl StringRanges {
+    pub fn range(&mut self, text: &str, node: &Node, start: usize, end: usize) -> TextRange {
+        let whole = node.span;
+        if self.last.as_ref().is_none_or(|(span, _)| *span != whole) {
+            self.last = Some((whole, offsets_of(text, node)));
+        }
+        let Some((_, Some(offsets))) = &self.last else {
+            return whole;
+        };
+        let at = |i: usize| offsets.get(i.min(offsets.len().saturating_sub(1))).copied();
+        match (at(start), at(end)) {
+            (Some(s), Some(e)) if e >= s => TextRange::new(whole.start() + s, whole.start() + e),
+            _ => whole,
+        }
     }
-    let offsets = map.1;
-    let at = |i: usize| offsets.get(i.min(offsets.len().saturating_sub(1))).copied();
-    match (at(start), at(end)) {
-        (Some(s), Some(e)) if e >= s => TextRange::new(whole.start() + s, whole.start() + e),
-        _ => whole,
-    }
+}
+
+/// For each byte of a string node's decoded content (and its end), the
+/// offset in its source text; `None` where the source cannot be mapped.
+fn offsets_of(text: &str, node: &Node) -> Option<Vec<usize>> {
+    let content = node.as_str()?;
+    let raw = text.get(node.span.start()..node.span.end())?;
+    let (decoded, offsets) = source_map(raw)?;
+    (decoded == content).then_some(offsets)
 }
 
 /// Decodes a scalar as written (JSON or YAML double-quoted, YAML
@@ -559,6 +574,26 @@ mod tests {
         // Content that does not match the source: the whole value.
         let r = string_range(text, &node(text, "other"), 1, 3);
         assert_eq!(r, TextRange::new(0, 5));
+    }
+
+    #[test]
+    fn kept_decodings_give_the_same_ranges() {
+        let text = r#""a\"b\u00e9c" 'it''s'"#;
+        let first = node(&text[..13], "a\"béc");
+        let mut second = node(text, "it's");
+        second.span = TextRange::new(14, 21);
+        let mut ranges = StringRanges::default();
+        for (n, start, end, expected) in [
+            (&first, 5, 6, "c"),
+            (&first, 1, 2, "\\\""),
+            (&second, 3, 4, "s"),
+            (&first, 0, 1, "a"),
+            (&second, 0, 2, "it"),
+        ] {
+            let r = ranges.range(text, n, start, end);
+            assert_eq!(&text[r.start()..r.end()], expected);
+            assert_eq!(r, string_range(text, n, start, end));
+        }
     }
 
     #[test]
