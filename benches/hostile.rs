@@ -16,7 +16,10 @@ fn one(path: &str, text: String) -> FileSet {
 }
 
 fn definition(states: Value) -> String {
-    let start = states.as_object().and_then(|s| s.keys().next().cloned()).unwrap_or_default();
+    let start = states
+        .as_object()
+        .and_then(|s| s.keys().next().cloned())
+        .unwrap_or_default();
     json!({"StartAt": start, "States": states}).to_string()
 }
 
@@ -34,8 +37,10 @@ fn long_path(n: usize) -> FileSet {
     let path = format!("${}", ".a".repeat(n));
     one(
         "/w/path.asl.json",
-        definition(json!({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-            "InputPath": path, "Parameters": {"FunctionName": "f", "Payload.$": path}, "End": true}})),
+        definition(
+            json!({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "InputPath": path, "Parameters": {"FunctionName": "f", "Payload.$": path}, "End": true}}),
+        ),
     )
 }
 
@@ -52,7 +57,11 @@ fn jsonata(n: usize) -> FileSet {
 fn unknown_next(n: usize) -> FileSet {
     let mut states = serde_json::Map::new();
     for i in 0..n {
-        let next = if i == 0 { "S1".to_string() } else { format!("Missing{i}") };
+        let next = if i == 0 {
+            "S1".to_string()
+        } else {
+            format!("Missing{i}")
+        };
         states.insert(format!("S{i}"), json!({"Type": "Pass", "Next": next}));
     }
     one("/w/next.asl.json", definition(Value::Object(states)))
@@ -64,8 +73,11 @@ fn lambda_tasks(n: usize) -> FileSet {
     for i in 0..n {
         let mut state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": format!("arn:aws:lambda:us-east-1:123456789012:function:Worker{i}")}});
-        state[if i + 1 < n { "Next" } else { "End" }] =
-            if i + 1 < n { json!(format!("T{}", i + 1)) } else { json!(true) };
+        state[if i + 1 < n { "Next" } else { "End" }] = if i + 1 < n {
+            json!(format!("T{}", i + 1))
+        } else {
+            json!(true)
+        };
         states.insert(format!("T{i}"), state);
     }
     let mut files = one("/w/flow.asl.json", definition(Value::Object(states)));
@@ -81,17 +93,26 @@ fn machines(n: usize) -> FileSet {
     for i in 0..n {
         let role = json!({"Fn::GetAtt": [format!("Role{i}"), "Arn"]});
         let function = json!({"Fn::GetAtt": [format!("Fn{i}"), "Arn"]});
-        resources.insert(format!("Fn{i}"), json!({"Type": "AWS::Lambda::Function",
-            "Properties": {"Runtime": "python3.12", "Handler": "x", "Code": {"ZipFile": "x"}, "Role": role}}));
-        resources.insert(format!("Role{i}"), json!({"Type": "AWS::IAM::Role", "Properties": {
+        resources.insert(
+            format!("Fn{i}"),
+            json!({"Type": "AWS::Lambda::Function",
+            "Properties": {"Runtime": "python3.12", "Handler": "x", "Code": {"ZipFile": "x"}, "Role": role}}),
+        );
+        resources.insert(
+            format!("Role{i}"),
+            json!({"Type": "AWS::IAM::Role", "Properties": {
             "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
             "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function}]}}]}}));
-        resources.insert(format!("M{i}"), json!({"Type": "AWS::StepFunctions::StateMachine",
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function}]}}]}}),
+        );
+        resources.insert(
+            format!("M{i}"),
+            json!({"Type": "AWS::StepFunctions::StateMachine",
             "Properties": {"RoleArn": role, "Definition": {"StartAt": "T", "States": {"T": {
                 "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                "Parameters": {"FunctionName": function}, "End": true}}}}}));
+                "Parameters": {"FunctionName": function}, "End": true}}}}}),
+        );
     }
     let text = serde_json::to_string_pretty(&json!({"Resources": resources})).unwrap();
     one("/w/stack.template.json", text)
@@ -103,7 +124,10 @@ fn hostile(c: &mut Criterion) {
     let cases: Vec<(&str, FileSet)> = vec![
         ("ResultPath of 4,500 segments", deep_result_path(4_500)),
         ("ResultPath of 100,000 segments", deep_result_path(100_000)),
-        ("InputPath + Parameters path of 200,000 segments", long_path(200_000)),
+        (
+            "InputPath + Parameters path of 200,000 segments",
+            long_path(200_000),
+        ),
         ("JSONata, 12,500 bindings + 25,000 unbound reads", jsonata(12_500)),
         ("10,000 states with an unknown Next", unknown_next(10_000)),
         ("10,000 Lambda tasks under a * policy", lambda_tasks(10_000)),
