@@ -309,7 +309,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// most one search, so a definition with thousands of unknown names against
 /// thousands of candidates stays linear; past the budget the best so far
 /// (or none) is the suggestion.
-const SUGGESTION_BUDGET: usize = 16 * 1024;
+const SUGGESTION_BUDGET: usize = 8 * 1024;
 
 /// The closest candidate within a third of the name's length, for "did you
 /// mean" (the first of equally close ones), searched within
@@ -319,6 +319,7 @@ pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
     let name: Vec<char> = name.to_lowercase().chars().take(128).collect();
     let mut best: Option<(usize, &str)> = None;
     let mut spent = 0usize;
+    let mut other: Vec<char> = Vec::new();
     for candidate in candidates {
         spent += candidate.len() + 1;
         if spent > SUGGESTION_BUDGET {
@@ -330,7 +331,12 @@ pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
             Some((d, _)) => d - 1,
             None => limit,
         };
-        let other: Vec<char> = candidate.to_lowercase().chars().take(128).collect();
+        // An ASCII name's length is known before it is lowered.
+        if candidate.is_ascii() && candidate.len().min(128).abs_diff(name.len()) > bound {
+            continue;
+        }
+        other.clear();
+        other.extend(candidate.chars().flat_map(char::to_lowercase).take(128));
         if other.len().abs_diff(name.len()) > bound {
             continue;
         }
