@@ -14,7 +14,14 @@ pub struct LineIndex {
     /// Byte offset of the start of every line.
     starts: Vec<usize>,
     len: usize,
+    /// Every [`MARK_EVERY`] bytes or so (at a character start): the byte
+    /// offset and the UTF-16 units before it, so a column on a long line
+    /// (a minified file) costs a short scan, not one from the line's start.
+    /// Empty for ASCII text, where units are bytes.
+    marks: Vec<(usize, usize)>,
 }
+
+const MARK_EVERY: usize = 1024;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
@@ -34,10 +41,42 @@ impl LineIndex {
             }
             i += 1;
         }
+        let mut marks = Vec::new();
+        if !text.is_ascii() {
+            let mut units = 0;
+            let mut next = 0;
+            for (i, &b) in bytes.iter().enumerate() {
+                let continuation = b & 0xC0 == 0x80;
+                if i >= next && !continuation {
+                    marks.push((i, units));
+                    next = i + MARK_EVERY;
+                }
+                if !continuation {
+                    units += if b >= 0xF0 { 2 } else { 1 };
+                }
+            }
+        }
         LineIndex {
             starts,
             len: text.len(),
+            marks,
         }
+    }
+
+    /// UTF-16 units before byte `offset`, a character start.
+    fn units_before(&self, text: &str, offset: usize) -> usize {
+        if self.marks.is_empty() {
+            return offset;
+        }
+        let k = match self.marks.binary_search_by_key(&offset, |m| m.0) {
+            Ok(k) => k,
+            Err(k) => k.saturating_sub(1),
+        };
+        let (byte, units) = self.marks[k];
+        units
+            + text
+                .get(byte..offset)
+                .map_or(0, |t| t.chars().map(char::len_utf16).sum())
     }
 
     pub fn line_count(&self) -> usize {
@@ -73,7 +112,7 @@ impl LineIndex {
         let offset = offset.min(end);
         let column = match encoding {
             Encoding::Utf8 => offset - start,
-            Encoding::Utf16 => text[start..offset].chars().map(char::len_utf16).sum(),
+            Encoding::Utf16 => self.units_before(text, offset) - self.units_before(text, start),
         };
         (line as u32, column as u32)
     }
@@ -97,11 +136,18 @@ impl LineIndex {
                 offset
             }
             Encoding::Utf16 => {
-                let mut units = 0;
-                for (i, ch) in text[start..end].char_indices() {
+                // Start the scan at the last mark at or before the column.
+                let line_units = self.units_before(text, start);
+                let target = line_units + column;
+                let k = self.marks.partition_point(|m| m.1 <= target && m.0 <= end);
+                let (from, mut units) = match k.checked_sub(1).map(|k| self.marks[k]) {
+                    Some((byte, units)) if byte > start => (byte, units - line_units),
+                    _ => (start, 0),
+                };
+                for (i, ch) in text[from..end].char_indices() {
                     let next = units + ch.len_utf16();
                     if next > column {
-                        return start + i;
+                        return from + i;
                     }
                     units = next;
                 }
@@ -154,7 +200,31 @@ mod tests {
 
     use proptest::prelude::*;
 
+    /// Columns counted from the line's start, as before the marks.
+    fn naive_position(text: &str, offset: usize) -> (u32, u32) {
+        let before = &text[..offset];
+        let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line = LineIndex::new(before).line_count() - 1;
+        (
+            line as u32,
+            before[line_start..].chars().map(char::len_utf16).sum::<usize>() as u32,
+        )
+    }
+
     proptest! {
+        #[test]
+        fn long_lines_match_a_scan_from_the_line_start(
+            text in "[a-z😀é]{0,1500}(\n[a-z😀é]{0,1500})?", pick in 0usize..8000
+        ) {
+            let index = LineIndex::new(&text);
+            let mut offset = pick.min(text.len());
+            while !text.is_char_boundary(offset) { offset -= 1; }
+            let (line, col) = index.position(&text, offset, Encoding::Utf16);
+            prop_assert_eq!((line, col), naive_position(&text, offset));
+            prop_assert_eq!(index.offset(&text, line, col, Encoding::Utf16), offset);
+            prop_assert_eq!(index.offset(&text, line, col + 100_000, Encoding::Utf16) >= offset, true);
+        }
+
         #[test]
         fn round_trip(text in "[a-z😀é\r\n]{0,40}", pick in 0usize..60) {
             let index = LineIndex::new(&text);

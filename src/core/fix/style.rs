@@ -8,8 +8,18 @@ pub struct Style {
     pub indent: String,
 }
 
+/// How much of a file [`Style::detect`] reads.
+const DETECT_WINDOW: usize = 64 * 1024;
+
 impl Style {
+    /// Reads only the first [`DETECT_WINDOW`] bytes: the style shows there,
+    /// and a file with many fixes must not be read whole for each.
     pub fn detect(text: &str) -> Style {
+        let mut end = text.len().min(DETECT_WINDOW);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = &text[..end];
         let newline = if text.contains("\r\n") {
             "\r\n"
         } else if text.contains('\n') {
@@ -77,6 +87,18 @@ mod tests {
             }
         );
         assert_eq!(Style::detect("{\n\t\"a\": 1\n}").indent, "\t");
+        // Only the first 64 KiB are read.
+        let late = format!("{}\r\n    x", "é".repeat(DETECT_WINDOW));
+        assert_eq!(Style::detect(&late).newline, "\n");
+        assert_eq!(Style::detect(&late[..8]).newline, "\n");
+        let early = format!("{{\r\n   \"a\": 1{}", "x".repeat(DETECT_WINDOW));
+        assert_eq!(
+            Style::detect(&early),
+            Style {
+                newline: "\r\n",
+                indent: "   ".into()
+            }
+        );
         assert_eq!(line_indent("{\n   \"a\": 1", 8), "   ");
     }
 }

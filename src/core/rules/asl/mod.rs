@@ -304,15 +304,70 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// The closest candidate within a third of the name's length, for "did you mean".
+/// Work one "did you mean" search may do, in characters read and character
+/// pairs compared: a few hundred state-sized names. Each finding makes at
+/// most one search, so a definition with thousands of unknown names against
+/// thousands of candidates stays linear; past the budget the best so far
+/// (or none) is the suggestion.
+const SUGGESTION_BUDGET: usize = 8 * 1024;
+
+/// The closest candidate within a third of the name's length, for "did you
+/// mean" (the first of equally close ones), searched within
+/// [`SUGGESTION_BUDGET`].
 pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    let name: Vec<char> = name.to_lowercase().chars().take(128).collect();
+    let mut best: Option<(usize, &str)> = None;
+    let mut spent = 0usize;
+    let mut other: Vec<char> = Vec::new();
+    for candidate in candidates {
+        spent += candidate.len() + 1;
+        if spent > SUGGESTION_BUDGET {
+            break;
+        }
+        // Only a strictly closer candidate replaces the best so far.
+        let bound = match best {
+            Some((0, _)) => break,
+            Some((d, _)) => d - 1,
+            None => limit,
+        };
+        // An ASCII name's length is known before it is lowered.
+        if candidate.is_ascii() && candidate.len().min(128).abs_diff(name.len()) > bound {
+            continue;
+        }
+        other.clear();
+        other.extend(candidate.chars().flat_map(char::to_lowercase).take(128));
+        if other.len().abs_diff(name.len()) > bound {
+            continue;
+        }
+        spent += name.len() * other.len();
+        if let Some(d) = bounded_distance(&name, &other, bound) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The Levenshtein distance of `a` and `b` if it is at most `bound`.
+fn bounded_distance(a: &[char], b: &[char], bound: usize) -> Option<usize> {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        let mut smallest = row[0];
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            smallest = smallest.min(row[j + 1]);
+            previous = current;
+        }
+        if smallest > bound {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= bound)
 }
 
 /// The range in the definition's text of bytes `start..end` of a string
@@ -320,25 +375,40 @@ pub fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) ->
 /// the exact place; where the source cannot be mapped (a folded YAML block,
 /// say) the whole value is the range.
 pub fn string_range(text: &str, node: &Node, start: usize, end: usize) -> TextRange {
-    let whole = node.span;
-    let Some(content) = node.as_str() else {
-        return whole;
-    };
-    let Some(raw) = text.get(whole.start()..whole.end()) else {
-        return whole;
-    };
-    let Some(map) = source_map(raw) else {
-        return whole;
-    };
-    if map.0 != content {
-        return whole;
+    StringRanges::default().range(text, node, start, end)
+}
+
+/// [`string_range`] for many ranges of the same strings: the last string's
+/// decoding is kept, so n findings in one long string decode it once.
+#[derive(Default)]
+pub struct StringRanges {
+    last: Option<(TextRange, Option<Vec<usize>>)>,
+}
+
+impl StringRanges {
+    pub fn range(&mut self, text: &str, node: &Node, start: usize, end: usize) -> TextRange {
+        let whole = node.span;
+        if self.last.as_ref().is_none_or(|(span, _)| *span != whole) {
+            self.last = Some((whole, offsets_of(text, node)));
+        }
+        let Some((_, Some(offsets))) = &self.last else {
+            return whole;
+        };
+        let at = |i: usize| offsets.get(i.min(offsets.len().saturating_sub(1))).copied();
+        match (at(start), at(end)) {
+            (Some(s), Some(e)) if e >= s => TextRange::new(whole.start() + s, whole.start() + e),
+            _ => whole,
+        }
     }
-    let offsets = map.1;
-    let at = |i: usize| offsets.get(i.min(offsets.len().saturating_sub(1))).copied();
-    match (at(start), at(end)) {
-        (Some(s), Some(e)) if e >= s => TextRange::new(whole.start() + s, whole.start() + e),
-        _ => whole,
-    }
+}
+
+/// For each byte of a string node's decoded content (and its end), the
+/// offset in its source text; `None` where the source cannot be mapped.
+fn offsets_of(text: &str, node: &Node) -> Option<Vec<usize>> {
+    let content = node.as_str()?;
+    let raw = text.get(node.span.start()..node.span.end())?;
+    let (decoded, offsets) = source_map(raw)?;
+    (decoded == content).then_some(offsets)
 }
 
 /// Decodes a scalar as written (JSON or YAML double-quoted, YAML
@@ -460,6 +530,30 @@ mod tests {
     use super::*;
     use crate::core::syntax::NodeKind;
 
+    #[test]
+    fn closest_keeps_the_first_of_the_nearest() {
+        assert_eq!(closest("Procss", ["Process", "Proces", "Other"]), Some("Process"));
+        assert_eq!(
+            closest("Proces", ["Other", "Procesz", "Process"]),
+            Some("Procesz")
+        );
+        assert_eq!(closest("DONE", ["Fail", "done"]), Some("done"));
+        assert_eq!(closest("Abc", ["Xyz", "Abcdef"]), None);
+        assert_eq!(closest("", ["a", ""]), Some(""));
+    }
+
+    #[test]
+    fn closest_stops_at_its_budget() {
+        let many: Vec<String> = (0..10_000).map(|i| format!("Unrelated{i:05}")).collect();
+        let names = || many.iter().map(String::as_str);
+        // First: found; after thousands of others: past the budget.
+        assert_eq!(
+            closest("Targat", std::iter::once("Target").chain(names())),
+            Some("Target")
+        );
+        assert_eq!(closest("Targat", names().chain(std::iter::once("Target"))), None);
+    }
+
     fn node(text: &str, content: &str) -> Node {
         Node::new(
             TextRange::new(0, text.len()),
@@ -486,6 +580,26 @@ mod tests {
         // Content that does not match the source: the whole value.
         let r = string_range(text, &node(text, "other"), 1, 3);
         assert_eq!(r, TextRange::new(0, 5));
+    }
+
+    #[test]
+    fn kept_decodings_give_the_same_ranges() {
+        let text = r#""a\"b\u00e9c" 'it''s'"#;
+        let first = node(&text[..13], "a\"béc");
+        let mut second = node(text, "it's");
+        second.span = TextRange::new(14, 21);
+        let mut ranges = StringRanges::default();
+        for (n, start, end, expected) in [
+            (&first, 5, 6, "c"),
+            (&first, 1, 2, "\\\""),
+            (&second, 3, 4, "s"),
+            (&first, 0, 1, "a"),
+            (&second, 0, 2, "it"),
+        ] {
+            let r = ranges.range(text, n, start, end);
+            assert_eq!(&text[r.start()..r.end()], expected);
+            assert_eq!(r, string_range(text, n, start, end));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use crate::core::hash::FastSet as HashSet;
 
-use super::{string_range, DefinitionContext};
+use super::DefinitionContext;
 use crate::core::asl::jsonpath::{self, PathRoot};
 use crate::core::asl::{jsonata, QueryLanguage, State, StateId, StateType};
 use crate::core::diagnostic::{Finding, Severity};
@@ -68,6 +68,7 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         return;
     }
     let predecessors = machine.predecessors();
+    let mut ranges = super::StringRanges::default();
     for state in &machine.states {
         if !state.node.is_object() || state.kind == StateType::Unknown {
             continue;
@@ -85,7 +86,7 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
                 out.push(ctx.finding_at(
                     &VARIABLE,
                     Severity::Warning,
-                    string_range(ctx.text, node, start, end),
+                    ranges.range(ctx.text, node, start, end),
                     format!("No path from StartAt assigns \"${name}\" before this state reads it{hint}"),
                 ));
             }
