@@ -674,7 +674,7 @@ pub fn analyze_cached(
         }
     }
     for unit in selected {
-        rules::check_unit(&workspace, unit, &mut findings);
+        rules::runner::check_unit(&workspace, unit, &mut findings);
     }
     findings.retain(|f| covered.contains(&f.location.file));
     let findings = finish(&workspace, findings);

@@ -16,6 +16,7 @@ pub mod ide;
 pub mod policy;
 pub mod rules;
 pub mod sar;
+pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod text;

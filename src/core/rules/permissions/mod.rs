@@ -5,7 +5,8 @@ use crate::core::asl::StateMachine;
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::FileSet;
 use crate::core::iam::StatementRef;
-use crate::core::rules::RuleMeta;
+use crate::core::rules::in_scope;
+use crate::core::rules::rule::{Check, Scope};
 use crate::core::text::TextRange;
 
 pub mod context;
@@ -28,22 +29,9 @@ pub mod wildcard_resource;
 
 pub use context::Context;
 
-pub const RULES: &[&RuleMeta] = &[
-    &unscoped_lambda_invoke::RULE,
-    &unvalidated_input_target::RULE,
-    &sync_missing_events_permissions::RULE,
-    &missing_permission::RULE,
-    &wildcard_resource::RULE,
-    &conditional_permission::RULE,
-    &unused_permission::RULE,
-    &unscoped_pass_role::RULE,
-    &unknown_action::RULE,
-    &trust_policy_confused_deputy::RULE,
-    &trust_policy_blocks_service::RULE,
-    &no_linked_role::RULE,
-    &secret_in_definition::RULE,
-];
-
+/// Runs the `Role` rules of the registry: those that read only the
+/// definition or the trust policy first, then, when the role is known, the
+/// others side by side, their findings joined in registry order.
 pub fn check(
     files: &FileSet,
     unit: &Unit,
@@ -51,30 +39,26 @@ pub fn check(
     cache: Option<&ParseCache>,
     out: &mut Vec<Finding>,
 ) {
-    secret_in_definition::check(unit, machine, out);
     let ctx = Context::with_cache(files, unit, machine, cache);
-    no_linked_role::check(&ctx, out);
-    trust_policy_confused_deputy::check(&ctx, out);
-    trust_policy_blocks_service::check(&ctx, out);
+    let mut held = Vec::new();
+    for rule in in_scope(Scope::Role) {
+        match rule.check {
+            Check::Role {
+                run,
+                needs_role: false,
+            } => run(&ctx, out),
+            Check::Role {
+                run,
+                needs_role: true,
+            } => held.push(run),
+            _ => {}
+        }
+    }
     if !ctx.has_role() {
         return;
     }
-    // Each rule only reads the context: they run side by side, and their
-    // findings are joined in this order.
-    type Rule = fn(&Context, &mut Vec<Finding>);
-    const ROLE_RULES: [Rule; 9] = [
-        missing_permission::check,
-        sync_missing_events_permissions::check,
-        unscoped_lambda_invoke::check,
-        unvalidated_input_target::check,
-        wildcard_resource::check,
-        conditional_permission::check,
-        unused_permission::check,
-        unscoped_pass_role::check,
-        unknown_action::check,
-    ];
     use rayon::prelude::*;
-    let found: Vec<Vec<Finding>> = ROLE_RULES
+    let found: Vec<Vec<Finding>> = held
         .par_iter()
         .map(|rule| {
             let mut found = Vec::new();

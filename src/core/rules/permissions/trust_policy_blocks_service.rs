@@ -8,12 +8,22 @@ use super::context::Context;
 use super::trust::states_principals;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::iam::{self, Decision};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "trust-policy-blocks-service",
     default_severity: Severity::Error,
     summary: "The trust policy does not let Step Functions assume the role for this state machine",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: false,
+    },
 };
 
 /// A value the analysis knows: no placeholder except the template's own

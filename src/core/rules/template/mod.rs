@@ -4,14 +4,19 @@
 use crate::core::analysis::Unit;
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileSet;
-use crate::core::rules::RuleMeta;
+use crate::core::rules::in_scope;
+use crate::core::rules::rule::{Check, Scope};
 
 pub mod logging_disabled;
 
-pub const RULES: &[&RuleMeta] = &[&logging_disabled::RULE];
-
+/// Runs the `Template` rules of the registry on a unit declared by a template.
 pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
-    if unit.machine.is_some() {
-        logging_disabled::check(files, unit, out);
+    if unit.machine.is_none() {
+        return;
+    }
+    for rule in in_scope(Scope::Template) {
+        if let Check::Unit(run) = rule.check {
+            run(files, unit, out);
+        }
     }
 }

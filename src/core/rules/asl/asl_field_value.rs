@@ -4,16 +4,26 @@
 //! of branch objects), `Next`, `Default` and `StartAt` (state names),
 //! `Comment` (a string).
 
-use super::{is_placeholder, DefinitionContext};
+use super::common::{is_placeholder, DefinitionContext};
 use crate::core::asl::{QueryLanguage, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Node, NodeKind};
 
 pub const FIELD_VALUE: RuleMeta = RuleMeta {
     id: "asl-field-value",
     default_severity: Severity::Error,
     summary: "A field whose value has the wrong type or is out of range",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: FIELD_VALUE,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: Some(scopes),
+    },
 };
 
 const MAX_SECONDS: f64 = 99_999_999.0;

@@ -7,17 +7,27 @@
 
 use crate::core::hash::FastSet as HashSet;
 
-use super::DefinitionContext;
+use super::common::DefinitionContext;
 use crate::core::asl::jsonpath::{self, PathRoot};
 use crate::core::asl::{jsonata, QueryLanguage, State, StateId, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 
 pub const VARIABLE: RuleMeta = RuleMeta {
     id: "asl-variable",
     default_severity: Severity::Error,
     summary: "An invalid or reserved variable name in Assign, or a variable read where nothing assigns it (warning)",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: VARIABLE,
+    scope: Scope::Machine,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 /// Fields whose strings never read variables.
@@ -68,7 +78,7 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
         return;
     }
     let predecessors = machine.predecessors();
-    let mut ranges = super::StringRanges::default();
+    let mut ranges = super::common::StringRanges::default();
     for state in &machine.states {
         if !state.node.is_object() || state.kind == StateType::Unknown {
             continue;
@@ -79,7 +89,7 @@ pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
             };
             if !assigned_before(ctx, &assigns, &predecessors, state.id, name) {
                 let known = assigns.iter().flatten().map(String::as_str).chain(["states"]);
-                let hint = super::closest(name, known)
+                let hint = super::common::closest(name, known)
                     .filter(|c| *c != name)
                     .map(|c| format!("; did you mean \"${c}\"?"))
                     .unwrap_or_default();
@@ -137,7 +147,7 @@ fn reads<'a>(state: &State<'a>) -> Vec<(&'a Node, usize, usize)> {
         if NOT_READ.contains(&member.key.as_str()) {
             continue;
         }
-        super::walk(&member.value, |key, node| {
+        super::common::walk(&member.value, |key, node| {
             if key.is_some_and(|k| NOT_READ.contains(&k.key.as_str())) {
                 return;
             }

@@ -1,18 +1,14 @@
-//! `QueryLanguage` consistency, and Task resources that name an optimized
-//! integration AWS does not offer.
+//! `asl-unknown-integration`: a Task resource naming an optimized
+//! integration, integration pattern or SDK operation AWS does not offer.
 
-use super::DefinitionContext;
-use crate::core::asl::{QueryLanguage, StateType};
+use super::asl_query_language;
+use super::common::DefinitionContext;
+use crate::core::asl::StateType;
 use crate::core::catalog::{self, TaskKind};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
-
-pub const QUERY_LANGUAGE: RuleMeta = RuleMeta {
-    id: "asl-query-language",
-    default_severity: Severity::Error,
-    summary: "An unknown QueryLanguage, or a JSONPath state in a JSONata state machine",
-};
 
 pub const UNKNOWN_INTEGRATION: RuleMeta = RuleMeta {
     id: "asl-unknown-integration",
@@ -20,56 +16,34 @@ pub const UNKNOWN_INTEGRATION: RuleMeta = RuleMeta {
     summary: "A Task resource naming an optimized integration, pattern or SDK operation AWS does not offer",
 };
 
+pub const ENTRY: Rule = Rule {
+    meta: UNKNOWN_INTEGRATION,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
+};
+
 /// Services whose optimized APIs the catalog lists completely.
 const COMPLETE: &[&str] = &[
     "lambda", "dynamodb", "sns", "sqs", "ecs", "batch", "events", "states",
 ];
 
-/// The state machine's own `QueryLanguage`.
-pub fn top(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
-    if let Some(node) = ctx.root.get("QueryLanguage") {
-        invalid_value(ctx, node, out);
-    }
-}
-
-/// Each checked state's `QueryLanguage`, and its Task resource's integration.
+/// Each checked Task's resource. A state whose `QueryLanguage` is not
+/// valid is `asl-query-language`'s alone.
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
     for state in ctx.states() {
-        if let Some(node) = state.field("QueryLanguage") {
-            if invalid_value(ctx, node, out) {
-                continue;
-            }
-            // A top-level state may not go back to JSONPath when the state
-            // machine is JSONata (AWS's ValidateStateMachineDefinition
-            // rejects it; inside a Map or Parallel AWS accepts it).
-            let top_level = ctx.machine.scope(state.scope).parent.is_none();
-            if top_level
-                && node.as_str() == Some("JSONPath")
-                && ctx.machine.top().query_language == QueryLanguage::Jsonata
-            {
-                out.push(ctx.finding(
-                    &QUERY_LANGUAGE,
-                    node.span,
-                    "A top-level state cannot use JSONPath when the state machine uses JSONata",
-                ));
-            }
+        if state
+            .field("QueryLanguage")
+            .is_some_and(|node| !asl_query_language::is_valid(node))
+        {
+            continue;
         }
         if state.kind == StateType::Task {
             integration(ctx, state.field("Resource"), out);
         }
     }
-}
-
-fn invalid_value(ctx: &DefinitionContext, node: &Node, out: &mut Vec<Finding>) -> bool {
-    if matches!(node.as_str(), Some("JSONPath" | "JSONata")) {
-        return false;
-    }
-    out.push(ctx.finding(
-        &QUERY_LANGUAGE,
-        node.span,
-        "\"QueryLanguage\" is \"JSONPath\" or \"JSONata\"",
-    ));
-    true
 }
 
 fn integration(ctx: &DefinitionContext, resource: Option<&Node>, out: &mut Vec<Finding>) {

@@ -5,18 +5,28 @@
 //! Top-level rules need `Next`; nested rules may not have one; no rule ends
 //! the execution.
 
-use super::path::{check_path, Expect};
-use super::wait::valid_timestamp;
-use super::{closest, DefinitionContext};
+use super::asl_path::{check_path, Expect};
+use super::asl_wait::valid_timestamp;
+use super::common::{closest, DefinitionContext};
 use crate::core::asl::{QueryLanguage, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Node, NodeKind};
 
 pub const CHOICE_RULE: RuleMeta = RuleMeta {
     id: "asl-choice-rule",
     default_severity: Severity::Error,
     summary: "A malformed Choice rule: operator, value type, Variable, Next or nesting",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: CHOICE_RULE,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]

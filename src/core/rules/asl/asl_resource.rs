@@ -3,15 +3,25 @@
 //! sees the definition) is accepted but must be closed; a Lambda function
 //! ARN names the function and at most one version or alias qualifier.
 
-use super::{string_range, DefinitionContext};
+use super::common::{string_range, DefinitionContext};
 use crate::core::asl::StateType;
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RESOURCE: RuleMeta = RuleMeta {
     id: "asl-resource",
     default_severity: Severity::Error,
     summary: "A Task Resource that is not a well-formed ARN",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RESOURCE,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {

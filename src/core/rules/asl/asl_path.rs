@@ -4,17 +4,27 @@
 //! unions); `ResultPath` writes into the state's input, so it starts with
 //! `$`, never `$$` or a variable.
 
-use super::{string_range, DefinitionContext};
+use super::common::{string_range, DefinitionContext};
 use crate::core::asl::jsonpath::{self, PathRoot};
 use crate::core::asl::{intrinsics, QueryLanguage, State, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Member, Node, NodeKind};
 
 pub const PATH: RuleMeta = RuleMeta {
     id: "asl-path",
     default_severity: Severity::Error,
     summary: "An invalid JSONPath, or a path where a reference path is required",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: PATH,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 #[derive(Clone, Copy, PartialEq, Eq)]

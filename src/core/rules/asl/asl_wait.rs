@@ -4,16 +4,26 @@
 //! with an uppercase `T` and `Z` (States Language specification, "Wait
 //! State" and "Timestamps"). In JSONata either may be an expression.
 
-use super::{is_placeholder, DefinitionContext};
+use super::common::{is_placeholder, DefinitionContext};
 use crate::core::asl::{QueryLanguage, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::NodeKind;
 
 pub const WAIT: RuleMeta = RuleMeta {
     id: "asl-wait",
     default_severity: Severity::Error,
     summary: "A Wait state with more than one duration, or a Seconds or Timestamp value AWS rejects",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: WAIT,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 const FIELDS: &[&str] = &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"];

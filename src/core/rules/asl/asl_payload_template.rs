@@ -5,17 +5,28 @@
 //! hold both `name` and `name.$`. Path syntax is `asl-path`'s; function
 //! calls are `asl-intrinsic`'s.
 
-use super::path::{check_path, Expect};
-use super::{intrinsic, string_range, walk, DefinitionContext};
+use super::asl_intrinsic;
+use super::asl_path::{check_path, Expect};
+use super::common::{walk, DefinitionContext};
 use crate::core::asl::{intrinsics, QueryLanguage, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Node, NodeKind};
 
 pub const PAYLOAD_TEMPLATE: RuleMeta = RuleMeta {
     id: "asl-payload-template",
     default_severity: Severity::Error,
     summary: "A `.$` field whose value is not a path or intrinsic function, or a field given both with and without `.$`",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: PAYLOAD_TEMPLATE,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
@@ -96,13 +107,7 @@ pub fn value(ctx: &DefinitionContext, key: &str, node: &Node, out: &mut Vec<Find
     if text.starts_with('$') {
         check_path(ctx, node, text, Expect::Path, &format!("\"{key}\""), out);
     } else if intrinsics::looks_like_call(text) {
-        if let Err(e) = intrinsics::check(text) {
-            out.push(ctx.finding(
-                &intrinsic::INTRINSIC,
-                string_range(ctx.text, node, e.start, e.end),
-                e.message,
-            ));
-        }
+        asl_intrinsic::call(ctx, node, text, out);
     } else {
         out.push(ctx.finding(
             &PAYLOAD_TEMPLATE,

@@ -3,16 +3,26 @@
 //! must close with `%}` (and the other way round). Errors point at the
 //! exact character in the expression.
 
-use super::{string_range, walk, DefinitionContext};
+use super::common::{string_range, walk, DefinitionContext};
 use crate::core::asl::{jsonata, QueryLanguage, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 
 pub const JSONATA: RuleMeta = RuleMeta {
     id: "asl-jsonata",
     default_severity: Severity::Error,
     summary: "A JSONata expression that does not parse, or `{% %}` delimiters that do not match",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: JSONATA,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 /// Fields that hold names, not expressions (or whose scopes are checked

@@ -3,16 +3,26 @@
 //! fields each object allows, the pairs that exclude each other, the
 //! enumerated values, and the ranges of the numbers.
 
-use super::{closest, is_placeholder, DefinitionContext};
+use super::common::{closest, is_placeholder, DefinitionContext};
 use crate::core::asl::{QueryLanguage, State, StateType};
 use crate::core::diagnostic::{Finding, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Member, Node};
 
 pub const MAP: RuleMeta = RuleMeta {
     id: "asl-map",
     default_severity: Severity::Error,
     summary: "A malformed Map state: ItemProcessor, ItemReader, ItemBatcher, ResultWriter, Label or failure tolerance",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: MAP,
+    scope: Scope::State,
+    check: Check::Definition {
+        run: check,
+        machine: None,
+    },
 };
 
 pub fn check(ctx: &DefinitionContext, out: &mut Vec<Finding>) {
