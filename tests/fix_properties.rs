@@ -6,7 +6,7 @@ use asl_lsp::core::asl::StateMachine;
 use asl_lsp::core::diagnostic::apply_edits;
 use asl_lsp::core::files::FileSet;
 use asl_lsp::core::iam::Decision;
-use asl_lsp::core::rules::permissions::Context;
+use asl_lsp::core::permissions::context::Context;
 use proptest::prelude::*;
 
 const DEFINITION: &str = r#"{

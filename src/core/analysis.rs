@@ -183,7 +183,7 @@ pub struct LoweredRole {
     pub policies: Arc<Vec<crate::core::iam::Policy>>,
     pub index: Arc<crate::core::iam::PolicyIndex>,
     /// Tasks' needs as checked against this role, kept for the next run.
-    pub needs: Arc<rules::permissions::context::NeedMemo>,
+    pub needs: Arc<crate::core::permissions::context::NeedMemo>,
 }
 
 impl LoweredRole {

@@ -13,7 +13,7 @@ pub mod fix;
 pub mod hash;
 pub mod iam;
 pub mod ide;
-pub mod policy;
+pub mod permissions;
 pub mod rules;
 pub mod sar;
 pub mod suggest;

@@ -318,7 +318,7 @@ impl Backend {
         if !unit.policies.is_empty() || unit.link != crate::core::analysis::LinkKind::Unlinked {
             return None;
         }
-        let policy = crate::core::policy::least_privilege(&files, id)?;
+        let policy = crate::core::permissions::policy::least_privilege(&files, id)?;
         let stem = crate::core::analysis::definition_stem(crate::core::files::file_name(&path)).to_string();
         let target = crate::core::files::join(
             crate::core::files::parent_dir(&path),

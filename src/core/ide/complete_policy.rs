@@ -19,7 +19,7 @@ use crate::core::diagnostic::FileEdit;
 use crate::core::files::{FileId, FileSet};
 use crate::core::fix::{self, Dialect};
 use crate::core::iam::Decision;
-use crate::core::rules::permissions::Context;
+use crate::core::permissions::context::Context;
 use crate::core::syntax::{self, Node, NodeKind};
 use crate::core::text::TextRange;
 

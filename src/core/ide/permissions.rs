@@ -11,7 +11,7 @@ use crate::core::catalog::MapSite;
 use crate::core::diagnostic::Location;
 use crate::core::files::{file_name, FileId, FileSet};
 use crate::core::iam::{Decision, Effect, StatementRef};
-use crate::core::rules::permissions::context::{Context, PairCheck, Task};
+use crate::core::permissions::context::{Context, PairCheck, Task};
 use crate::core::text::TextRange;
 
 use super::touches;

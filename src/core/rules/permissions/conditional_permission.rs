@@ -2,10 +2,10 @@
 //! condition the analysis cannot decide (or a Deny may apply), so whether
 //! the task works depends on the request at run time.
 
-use super::context::Context;
-use super::statement_location;
 use crate::core::diagnostic::{Finding, Severity};
 use crate::core::iam::Decision;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::statement_location;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

@@ -2,11 +2,11 @@
 //! definition, so its permissions cannot be checked. The fix writes the
 //! complete least-privilege policy beside it.
 
-use super::context::Context;
 use crate::core::analysis::{definition_stem, LinkKind};
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
 use crate::core::files::{file_name, join, parent_dir};
-use crate::core::policy::policy_document;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy::policy_document;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

@@ -24,7 +24,7 @@ pub const ENTRY: Rule = Rule {
 };
 
 /// The rule reads only the definition: it runs whether or not a role is known.
-fn on_context(ctx: &super::context::Context, out: &mut Vec<Finding>) {
+fn on_context(ctx: &crate::core::permissions::context::Context, out: &mut Vec<Finding>) {
     check(ctx.unit, ctx.machine, out);
 }
 

@@ -3,10 +3,10 @@
 //! `events:PutRule` and `events:DescribeRule` on that rule (and the
 //! integration's polling actions) the execution fails.
 
-use super::context::Context;
 use super::missing_permission;
 use crate::core::catalog::NeedKind;
 use crate::core::diagnostic::{Finding, Severity};
+use crate::core::permissions::context::Context;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

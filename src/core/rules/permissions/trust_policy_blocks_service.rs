@@ -4,10 +4,10 @@
 //! knows every value the policy's conditions test (the account, and the
 //! state machine's ARN where `aws:SourceArn` is tested).
 
-use super::context::Context;
-use super::trust::states_principals;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::iam::{self, Decision};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::trust::states_principals;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

@@ -7,10 +7,10 @@
 
 use serde_json::json;
 
-use super::context::Context;
-use super::trust::{states_principals, TrustRequest};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::{self, Decision, Effect};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::trust::{states_principals, TrustRequest};
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

@@ -4,9 +4,9 @@
 //! the action's (`s3:ListObjectsV2`), or a prefix that does not exist
 //! (`bedrock-agent:`). The statement then grants nothing for it.
 
-use super::context::Context;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity};
 use crate::core::fix::Dialect;
+use crate::core::permissions::context::Context;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::sar;

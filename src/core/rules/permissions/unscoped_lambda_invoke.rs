@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use super::context::Context;
-use super::{policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Severity};
 use crate::core::iam::{self, Effect, StatementRef};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

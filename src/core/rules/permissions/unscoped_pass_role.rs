@@ -2,10 +2,11 @@
 //! `iam:PassedToService` condition, lets the workflow hand any role to any
 //! service: a privilege-escalation path.
 
-use super::context::Context;
-use super::{policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Severity};
 use crate::core::iam::{self, Effect, StatementRef};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

@@ -1,11 +1,11 @@
 //! `unused-permission`: a policy attached only to this role allows actions
 //! no state needs. Shown faded; the fix removes them.
 
-use super::context::Context;
-use super::policy_fix::statement_node;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
 use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix::statement_node;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::NodeKind;

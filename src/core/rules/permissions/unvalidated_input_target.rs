@@ -5,14 +5,15 @@
 
 use serde_json::{json, Value};
 
-use super::context::{Context, Task};
 use super::unscoped_lambda_invoke::unknown_segments;
-use super::{policy_fix, statement_location};
 use crate::core::asl::dataflow::{Argument, Leaf};
 use crate::core::catalog::{self, NeedKind};
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
 use crate::core::fix;
 use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::permissions::context::{Context, Task};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use crate::core::hash::FastMap;
 
-use super::context::{Context, NeedCheck, PairCheck};
-use super::{list, policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::{self, Decision, StatementRef};
+use crate::core::permissions::context::{Context, NeedCheck, PairCheck};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::{list, statement_location};
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 

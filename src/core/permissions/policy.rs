@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value};
 
+use super::context::{grouped_statements, Context, Grants};
 use crate::core::analysis::Workspace;
 use crate::core::asl::StateMachine;
 use crate::core::files::{FileId, FileSet};
-use crate::core::rules::permissions::context::{grouped_statements, Context, Grants};
 
 /// The policy document the role of the state machine in `definition`
 /// needs, or `None` when the file holds no definition.
