@@ -13,6 +13,7 @@ pub mod fix;
 pub mod hash;
 pub mod iam;
 pub mod ide;
+pub mod link;
 pub mod permissions;
 pub mod rules;
 pub mod sar;
@@ -20,5 +21,7 @@ pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod text;
+pub mod unit;
+pub mod workspace;
 
 pub use analysis::{analyze, analyze_cached, analyze_with, Analysis, Defaults, ParseCache};

@@ -8,15 +8,16 @@ use serde_json::Value;
 
 use std::sync::Arc;
 
-use crate::core::analysis::{ArnDefaults, LoweredRole, ParseCache, PolicyDoc, Unit};
 use crate::core::asl::dataflow::{self, Argument, Leaf};
 use crate::core::asl::{State, StateMachine};
 use crate::core::catalog::{self, ArgValue, ArnContext, MapSite, Need, TaskResource};
 use crate::core::diagnostic::Location;
 use crate::core::files::{FileId, FileSet};
 use crate::core::iam::{self, Decision, Policy, Request, StatementRef};
+use crate::core::permissions::roles::{LoweredRole, RoleCache};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
+use crate::core::unit::{ArnDefaults, PolicyDoc, Unit};
 
 /// A Task state, or one thing a Distributed Map does as the role (its
 /// `map_site`): what the role must allow for it, and where that is written.
@@ -114,7 +115,7 @@ impl<'m, 'a> Context<'m, 'a> {
         files: &'m FileSet,
         unit: &'m Unit,
         machine: &'m StateMachine<'a>,
-        cache: Option<&ParseCache>,
+        cache: Option<&RoleCache>,
     ) -> Self {
         use rayon::prelude::*;
         let definition = &unit.definition;
@@ -287,7 +288,7 @@ impl<'m, 'a> Context<'m, 'a> {
     /// Whether the role's policies are known: some are linked, or the
     /// template declares the role (and it may really have none).
     pub fn has_role(&self) -> bool {
-        !self.policies.is_empty() || self.unit.link == crate::core::analysis::LinkKind::Template
+        !self.policies.is_empty() || self.unit.link == crate::core::unit::LinkKind::Template
     }
 
     /// Every (action, resource) pair the workflow needs, across tasks.

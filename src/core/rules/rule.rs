@@ -3,10 +3,10 @@
 
 use super::asl::common::DefinitionContext;
 use super::meta::RuleMeta;
-use crate::core::analysis::Unit;
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileSet;
 use crate::core::permissions::context::Context;
+use crate::core::unit::Unit;
 
 /// What a rule reads, and so how often it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,15 +1,24 @@
 //! Runs every rule on one state machine and its role.
 
-use crate::core::analysis::{Unit, Workspace};
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::Finding;
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
+use crate::core::unit::Unit;
+use crate::core::workspace::Workspace;
 
+use super::asl::StateMemo;
 use super::{asl, permissions, template};
+use crate::core::permissions::roles::RoleCache;
 
 /// Runs every rule on one state machine and its role.
-pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
+pub fn check_unit(
+    workspace: &Workspace,
+    memo: Option<&StateMemo>,
+    roles: Option<&RoleCache>,
+    unit: &Unit,
+    out: &mut Vec<Finding>,
+) {
     let definition = &unit.definition;
     let machine = StateMachine::lower(&definition.root);
     let ctx = asl::DefinitionContext {
@@ -27,7 +36,7 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
     let own_parse = workspace
         .shared_root(definition.file)
         .is_some_and(|root| std::sync::Arc::ptr_eq(&root, &definition.root));
-    let memo = workspace.cache.filter(|_| own_parse).map(|c| &c.states);
+    let memo = memo.filter(|_| own_parse);
     // The validity rules and the role rules read the same model and
     // nothing else: they run side by side.
     let (mut found, role_findings) = rayon::join(
@@ -45,7 +54,7 @@ pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
         },
         || {
             let mut found = Vec::new();
-            permissions::check(workspace.files, unit, &machine, workspace.cache, &mut found);
+            permissions::check(workspace.files, unit, &machine, roles, &mut found);
             template::check(workspace.files, unit, &mut found);
             found
         },

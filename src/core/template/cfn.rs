@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use super::intrinsics::{call, Encoder, Resource, Template};
 use super::{embedded, sam, MachineResource, Scan};
-use crate::core::analysis::{ArnDefaults, DefinitionDoc, LinkKind, PolicyDoc, Unit, Workspace};
 use crate::core::classify::{FileKind, Format};
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
 use crate::core::rules::syntax::DEFINITION_URI;
 use crate::core::syntax::Node;
+use crate::core::unit::{ArnDefaults, DefinitionDoc, LinkKind, PolicyDoc, Unit};
+use crate::core::workspace::Workspace;
 
 const STATE_MACHINE: &str = "AWS::StepFunctions::StateMachine";
 const SAM_STATE_MACHINE: &str = "AWS::Serverless::StateMachine";

@@ -6,11 +6,13 @@
 //! modules likewise ([`terraform`]).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use crate::core::analysis::{Unit, Workspace};
+use crate::core::unit::Unit;
+use crate::core::workspace::Workspace;
+
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileId;
+pub use crate::core::unit::MachineResource;
 
 pub mod cfn;
 pub mod embedded;
@@ -29,26 +31,6 @@ pub struct Scan {
     pub claimed: BTreeSet<FileId>,
     /// Problems with the templates themselves (a missing `DefinitionUri`).
     pub findings: Vec<Finding>,
-}
-
-/// The state machine resource a unit came from, for the rules that look at
-/// the resource itself (logging, tracing, type).
-#[derive(Clone)]
-pub struct MachineResource {
-    pub file: FileId,
-    pub root: Arc<crate::core::syntax::Node>,
-    pub logical_id: String,
-    pub encoder: Arc<Encoder>,
-    /// How the template is written (`CfnYaml`, `CfnJson` or `Hcl`).
-    pub dialect: crate::core::fix::Dialect,
-    /// Every file the state machine was read from (a module's `.tf`
-    /// files): a change to any of them re-checks it.
-    pub sources: Vec<FileId>,
-    /// The state machine's own name, when the template states it (a
-    /// literal, or a parameter or variable); `None` when only deployment
-    /// names it (a policy of its own role could not refer to that name
-    /// without a circular dependency).
-    pub name: Option<String>,
 }
 
 /// The name part of a state machine ARN (or the name itself), unless it

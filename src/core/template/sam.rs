@@ -12,11 +12,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::intrinsics::{call, Encoder, Resource, Template};
-use crate::core::analysis::PolicyDoc;
 use crate::core::files::FileId;
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
+use crate::core::unit::PolicyDoc;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

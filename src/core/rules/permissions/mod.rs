@@ -1,11 +1,12 @@
 //! Least-privilege rules: the workflow against the role that runs it.
 
-use crate::core::analysis::{ParseCache, Unit};
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileSet;
+use crate::core::permissions::roles::RoleCache;
 use crate::core::rules::in_scope;
 use crate::core::rules::rule::{Check, Scope};
+use crate::core::unit::Unit;
 
 pub mod conditional_permission;
 pub mod missing_permission;
@@ -30,7 +31,7 @@ pub fn check(
     files: &FileSet,
     unit: &Unit,
     machine: &StateMachine,
-    cache: Option<&ParseCache>,
+    cache: Option<&RoleCache>,
     out: &mut Vec<Finding>,
 ) {
     let ctx = Context::with_cache(files, unit, machine, cache);

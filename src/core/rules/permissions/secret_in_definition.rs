@@ -1,12 +1,12 @@
 //! `secret-in-definition`: a literal credential in the definition, which
 //! anyone who can describe the state machine (or read its history) sees.
 
-use crate::core::analysis::Unit;
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Node, NodeKind};
+use crate::core::unit::Unit;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "secret-in-definition",

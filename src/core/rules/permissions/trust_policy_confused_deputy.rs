@@ -97,7 +97,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: usize) -> Option<Fix> {
+fn condition_fix(ctx: &Context, doc: &crate::core::unit::PolicyDoc, index: usize) -> Option<Fix> {
     let account = ctx.arn.account.as_deref()?;
     let statements = doc.root.get("Statement")?;
     let node = if statements.is_object() {

@@ -5,7 +5,6 @@
 
 use serde_json::{json, Value};
 
-use crate::core::analysis::Unit;
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::files::FileSet;
 use crate::core::fix;
@@ -13,6 +12,7 @@ use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 use crate::core::template::intrinsics::{call, Template};
+use crate::core::unit::Unit;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "logging-disabled",

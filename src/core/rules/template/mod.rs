@@ -1,11 +1,11 @@
 //! Rules about a template's state machine resource itself (not its
 //! definition or its role): logging.
 
-use crate::core::analysis::Unit;
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileSet;
 use crate::core::rules::in_scope;
 use crate::core::rules::rule::{Check, Scope};
+use crate::core::unit::Unit;
 
 pub mod logging_disabled;
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use super::eval::Scope;
 use super::module::{call_args, call_name, ref_text, segments};
 use super::Scan;
-use crate::core::analysis::{DefinitionDoc, OffsetMap, Workspace};
 use crate::core::classify::{FileKind, Format};
 use crate::core::files::{join, normalize, FileId};
 use crate::core::fix::Dialect;
@@ -15,6 +14,8 @@ use crate::core::syntax::hcl::{self, HEREDOC, TEMPLATE};
 use crate::core::syntax::{self as syn, Member, Node, NodeKind};
 use crate::core::template::intrinsics::substitute_tree;
 use crate::core::text::TextRange;
+use crate::core::unit::{DefinitionDoc, OffsetMap};
+use crate::core::workspace::Workspace;
 
 /// A path argument (`"${path.module}/flow.asl.json"`) as a file of the workspace.
 pub(super) fn file_argument(workspace: &Workspace, scope: &Scope, node: &Node) -> Option<FileId> {

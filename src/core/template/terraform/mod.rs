@@ -30,10 +30,11 @@ use self::module::{Block, Module};
 use self::policy::policy_value;
 use self::role::{role_block, role_policies, used_elsewhere};
 use super::{MachineResource, Scan};
-use crate::core::analysis::{LinkKind, PolicyDoc, Unit, Workspace};
 use crate::core::classify::FileKind;
 use crate::core::files::{parent_dir, FileId};
 use crate::core::syntax::Node;
+use crate::core::unit::{LinkKind, PolicyDoc, Unit};
+use crate::core::workspace::Workspace;
 
 /// Bounds evaluation on self-referring locals and deep module chains.
 const MAX_DEPTH: usize = 24;

@@ -6,12 +6,13 @@ use std::sync::Arc;
 use super::definition::{embedded_json, file_argument, template_vars};
 use super::eval::Scope;
 use super::module::{call_args, call_name, ref_text, segments, Block};
-use crate::core::analysis::{PolicyDoc, Workspace};
 use crate::core::files::FileId;
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::template::intrinsics::substitute_tree;
 use crate::core::text::TextRange;
+use crate::core::unit::PolicyDoc;
+use crate::core::workspace::Workspace;
 
 /// A policy argument's document.
 pub(super) fn policy_value(

@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 use super::eval::Scope;
 use super::module::{ref_text, segments, Block, Module};
 use super::policy::policy_value;
-use crate::core::analysis::{PolicyDoc, Workspace};
 use crate::core::files::FileId;
 use crate::core::syntax::hcl::REF;
 use crate::core::syntax::{Node, NodeKind};
+use crate::core::unit::PolicyDoc;
+use crate::core::workspace::Workspace;
 
 /// The `aws_iam_role` a `role_arn` names: by reference, else by value.
 pub(super) fn role_block<'s, 'a>(scope: &'s Scope<'s, 'a>, node: &Node) -> Option<(&'a str, Block<'a>)> {

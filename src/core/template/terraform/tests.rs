@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use super::eval::Scope;
 use super::module::Module;
-use crate::core::analysis::Workspace;
 use crate::core::files::{FileId, FileSet};
 use crate::core::fix::Dialect;
 use crate::core::syntax::Node;
 use crate::core::template::Scan;
+use crate::core::workspace::Workspace;
 
 const ROOT: &str = r#"
 provider "aws" {
@@ -282,8 +282,8 @@ resource "aws_iam_role_policy" "p" {
 "#;
         let mut files = FileSet::new();
         files.insert("/u/main.tf", text, None);
-        let ws = crate::core::analysis::Workspace::new(&files);
-        let (units, _) = ws.units();
+        let ws = crate::core::workspace::Workspace::new(&files);
+        let (units, _) = crate::core::link::units(&ws);
         assert_eq!(units.len(), 1);
         assert!(units[0].policies.is_empty());
         let analysis = crate::core::analyze(&files, None);
