@@ -8,7 +8,7 @@ use crate::core::config::Config;
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{parent_dir, FileId, FileSet};
 use crate::core::link::{config_for, units};
-use crate::core::permissions::roles::{LoweredRole, RoleCache};
+use crate::core::permissions::context::{LoweredRole, RoleCache};
 use crate::core::rules;
 use crate::core::rules::asl::StateMemo;
 use crate::core::unit::{PolicyDoc, Unit};

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
 use crate::core::syntax::Node;
-use crate::core::template::Encoder;
+use crate::core::template::intrinsics::Encoder;
 
 pub mod hcl;
 pub mod json;

@@ -13,7 +13,6 @@ use self::context::Context;
 pub mod context;
 pub mod policy;
 pub mod policy_fix;
-pub mod roles;
 pub mod trust;
 
 /// Where a policy-side finding about a statement goes: the written

@@ -9,7 +9,7 @@ use crate::core::workspace::Workspace;
 
 use super::asl::StateMemo;
 use super::{asl, permissions, template};
-use crate::core::permissions::roles::RoleCache;
+use crate::core::permissions::context::RoleCache;
 
 /// Runs every rule on one state machine and its role.
 pub fn check_unit(

@@ -132,7 +132,7 @@ pub fn managed_policy(value: &str, node: &Node, file: FileId) -> Option<PolicyDo
 pub fn generated_role_additions(resource: &Resource, file: FileId) -> Vec<PolicyDoc> {
     resource
         .property("Tracing")
-        .filter(|tracing| super::tracing_on(tracing, "Enabled"))
+        .filter(|tracing| super::features::tracing_on(tracing, "Enabled"))
         .and_then(|tracing| managed_policy("AWSXrayWriteOnlyAccess", tracing, file))
         .into_iter()
         .collect()

@@ -3,7 +3,7 @@
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::Finding;
 use crate::core::files::FileSet;
-use crate::core::permissions::roles::RoleCache;
+use crate::core::permissions::context::RoleCache;
 use crate::core::rules::in_scope;
 use crate::core::rules::rule::{Check, Scope};
 use crate::core::unit::Unit;

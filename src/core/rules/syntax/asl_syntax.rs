@@ -2,17 +2,13 @@
 //! syntax errors of a definition embedded in a template, which the template
 //! front ends report.
 
-use crate::core::diagnostic::{Finding, Location, Severity};
+use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::FileId;
-use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Parsed;
 
-pub const SYNTAX: RuleMeta = RuleMeta {
-    id: "asl-syntax",
-    default_severity: Severity::Error,
-    summary: "The file is not valid JSON or YAML",
-};
+/// Defined where the template front ends report it.
+pub use crate::core::template::problems::SYNTAX;
 
 pub const ENTRY: Rule = Rule {
     meta: SYNTAX,

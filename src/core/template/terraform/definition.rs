@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use super::eval::Scope;
 use super::module::{call_args, call_name, ref_text, segments};
-use super::Scan;
 use crate::core::classify::{FileKind, Format};
 use crate::core::files::{join, normalize, FileId};
 use crate::core::fix::Dialect;
 use crate::core::syntax::hcl::{self, HEREDOC, TEMPLATE};
 use crate::core::syntax::{self as syn, Member, Node, NodeKind};
 use crate::core::template::intrinsics::substitute_tree;
+use crate::core::template::scan::{push_embedded_errors, Scan};
 use crate::core::text::TextRange;
 use crate::core::unit::{DefinitionDoc, OffsetMap};
 use crate::core::workspace::Workspace;
@@ -95,7 +95,7 @@ pub(super) fn definition(
         Some(_) => None,
         None => {
             let (root, errors, verbatim) = embedded_json(scope, text, node)?;
-            crate::core::template::push_embedded_errors(scan, file, errors, "definition");
+            push_embedded_errors(scan, file, errors, "definition");
             let root = root?;
             Some(DefinitionDoc {
                 file,

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::module::{segments, written, Block, Module};
+use super::module::{segments, written, Block, Module, MAX_DEPTH};
 use super::shape::shape;
-use super::MAX_DEPTH;
 use crate::core::files::FileId;
 use crate::core::syntax::hcl::{HEREDOC, REF, TEMPLATE};
 use crate::core::syntax::{Member, Node, NodeKind};

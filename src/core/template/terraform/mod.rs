@@ -29,15 +29,14 @@ use self::eval::Scope;
 use self::module::{Block, Module};
 use self::policy::policy_value;
 use self::role::{role_block, role_policies, used_elsewhere};
-use super::{MachineResource, Scan};
 use crate::core::classify::FileKind;
 use crate::core::files::{parent_dir, FileId};
 use crate::core::syntax::Node;
-use crate::core::unit::{LinkKind, PolicyDoc, Unit};
+use crate::core::template::scan::{own_name, Scan};
+use crate::core::unit::{LinkKind, MachineResource, PolicyDoc, Unit};
 use crate::core::workspace::Workspace;
 
-/// Bounds evaluation on self-referring locals and deep module chains.
-const MAX_DEPTH: usize = 24;
+/// Bounds instantiation of deep module chains.
 const MAX_MODULE_DEPTH: usize = 4;
 
 /// Scans every Terraform module of the workspace.
@@ -162,7 +161,7 @@ fn machine_unit(
         link,
         shared_policies,
         machine: Some(MachineResource {
-            name: super::own_name(
+            name: own_name(
                 scope.attribute("aws_sfn_state_machine", name, block, "name", "", 0),
                 &format!("aws_sfn_state_machine.{name}"),
             ),

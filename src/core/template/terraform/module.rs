@@ -8,6 +8,9 @@ use crate::core::syntax::hcl::{CALL_PREFIX, REF};
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
 
+/// Bounds evaluation on self-referring locals and deep module chains.
+pub(super) const MAX_DEPTH: usize = 24;
+
 /// A block of the module: where it is and its body.
 #[derive(Clone, Copy)]
 pub(super) struct Block<'a> {
