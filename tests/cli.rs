@@ -843,3 +843,233 @@ fn config_replaces_discovery() {
         (Some(0), "0 error(s), 0 warning(s), 0 other finding(s)\n")
     );
 }
+
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The unsaved buffer of `a.asl.json`: it publishes to topic `u`, which
+/// a.policy.json (on disk) does not allow, then deletes topic `t`.
+const A_BUFFER: &str = r#"{
+  "StartAt": "P",
+  "States": {
+    "P": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "D",
+          "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:u", "Message": "m"}},
+    "D": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:deleteTopic", "End": true,
+          "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t"}}
+  }
+}
+"#;
+
+#[test]
+fn stdin_is_checked_as_the_file_it_names_with_the_links_on_disk() {
+    let dir = project();
+    // The text on stdin, not the disk's, is checked; the policy beside
+    // a.asl.json is linked (no unused-permission now: D deletes the topic);
+    // b is not reported.
+    let (code, out, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-"],
+        A_BUFFER,
+    );
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "a.asl.json:4:39: error[missing-permission]: State \"P\" needs sns:Publish on arn:aws:sns:us-east-1:123456789012:u but the role does not allow it
+  |     \"P\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"Next\": \"D\",
+  |                                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = fix: Allow sns:Publish on arn:aws:sns:us-east-1:123456789012:u for \"P\"
+  = note: also at a.policy.json:3:3
+1 error(s), 0 warning(s), 0 other finding(s)
+"
+    );
+    assert_eq!(code, Some(1));
+    // `--stdin-filename` alone reads stdin too; a file not on disk yet is
+    // checked beside the files of its folder.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &["check", "--format", "json", "--stdin-filename", "new.asl.json"],
+        SNS_FLOW,
+    );
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (code, codes(&json)),
+        (Some(0), vec!["new.asl.json no-linked-role 4".to_string()])
+    );
+    // Usage errors: `-` without a name, a name beside other paths.
+    let (code, out, err) = run_stdin(dir.path(), &["check", "-"], SNS_FLOW);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: checking standard input (`-`) needs --stdin-filename PATH, the path it is checked as\n"
+        )
+    );
+    let (code, _, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-", "b.asl.json"],
+        SNS_FLOW,
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(2),
+            "asl-lsp: --stdin-filename checks standard input alone: give `-` as the only path\n"
+        )
+    );
+    let (code, _, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-"],
+        "\u{FEFF}bad \u{0}",
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (Some(1), ""),
+        "text that is no JSON is still checked"
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}
+
+#[test]
+fn stdin_fix_prints_the_fixed_document_and_writes_nothing() {
+    let dir = project();
+    // The policy's buffer: Publish allowed on every topic (a safe fix scopes
+    // it) and DeleteTopic unused (an unsafe fix removes it).
+    let buffer = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"], \"Resource\": \"*\"}\n  ]\n}\n";
+    let (code, out, err) = run_stdin(
+        dir.path(),
+        &["check", "--fix", "--stdin-filename", "a.policy.json", "-"],
+        buffer,
+    );
+    assert_eq!(code, Some(0));
+    let scoped = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
+    {
+      "Sid": "SnsPublish",
+      "Effect": "Allow",
+      "Action": ["sns:Publish"],
+      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
+    }
+  ]
+}
+"#;
+    assert_eq!(out, scoped);
+    // The report of what remains goes to stderr, under the name given.
+    assert_eq!(
+        err,
+        r#"asl-lsp: applied 1 fix(es)
+a.policy.json:4:36: hint[unused-permission]: No state of the workflow needs sns:DeleteTopic
+  |     {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
+  |                                    ^^^^^^^^^^^^^^^^^
+  = fix: Remove sns:DeleteTopic (unsafe)
+0 error(s), 0 warning(s), 1 other finding(s)
+"#
+    );
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--quiet",
+            "--stdin-filename",
+            "a.policy.json",
+            "-",
+        ],
+        buffer,
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["sns:Publish"],
+      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
+    }
+  ]
+}
+"#
+    );
+    // --diff: the change as a patch of the named file.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &["check", "--diff", "--stdin-filename", "a.policy.json", "-"],
+        buffer,
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            r#"--- a/a.policy.json
++++ b/a.policy.json
+@@ -1,6 +1,12 @@
+ {
+   "Version": "2012-10-17",
+   "Statement": [
+-    {"Effect": "Allow", "Action": ["sns:Publish", "sns:DeleteTopic"], "Resource": "*"}
++    {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
++    {
++      "Sid": "SnsPublish",
++      "Effect": "Allow",
++      "Action": ["sns:Publish"],
++      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
++    }
+   ]
+ }
+"#
+        )
+    );
+    // Nothing on disk changed, nothing was created: a definition piped in
+    // whose fix would edit the policy on disk is left as it is.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--stdin-filename",
+            "a.asl.json",
+            "-",
+        ],
+        A_BUFFER,
+    );
+    assert_eq!((code, out.as_str()), (Some(1), A_BUFFER));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.asl.json")).unwrap(),
+        SNS_FLOW
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}

@@ -8,6 +8,7 @@ mod output;
 mod policy;
 pub(crate) mod rules;
 mod select;
+mod stdin;
 
 pub use check::check;
 pub use policy::policy;
@@ -15,8 +16,14 @@ pub use rules::{rule, rules};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct CheckArgs {
-    /// Files and folders to check (default: the current folder).
+    /// Files and folders to check (default: the current folder); `-` is
+    /// standard input, checked as the file --stdin-filename names.
     pub paths: Vec<PathBuf>,
+    /// The path the document on standard input is checked as: linked to
+    /// the files beside it, reported under its name. With --fix the fixed
+    /// document goes to standard output and the report to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
