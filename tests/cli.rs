@@ -1073,3 +1073,79 @@ a.policy.json:4:36: hint[unused-permission]: No state of the workflow needs sns:
         [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
     );
 }
+
+fn policy_output(path: &Path, format: &str) -> String {
+    let output = bin()
+        .args(["policy", "--format", format])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A definition's policy in the three formats: the YAML reads back as the
+/// JSON; the HCL is a data source Terraform accepts (it parses, labelled
+/// by the file's stem).
+#[test]
+fn policy_of_a_definition_as_json_yaml_and_hcl() {
+    let orders = examples().join("orders/orders.asl.json");
+    let json: Value = serde_json::from_str(&policy_output(&orders, "json")).unwrap();
+    let yaml = policy_output(&orders, "yaml");
+    let parsed = asl_lsp::core::syntax::yaml::parse(&yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(parsed.root.unwrap().to_json(), json);
+    insta::assert_snapshot!("policy_orders_yaml", yaml);
+    let hcl = policy_output(&orders, "hcl");
+    let parsed = asl_lsp::core::syntax::hcl::parse(&hcl);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    insta::assert_snapshot!("policy_orders_hcl", hcl);
+}
+
+/// A Terraform module (a folder or one of its files) and a SAM template:
+/// one policy per state machine, named by its resource address or logical
+/// id, written with the module's or template's own references.
+#[test]
+fn policy_per_state_machine_of_a_module_and_a_template() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli-policy");
+    let module = fixtures.join("terraform");
+    let json: Value = serde_json::from_str(&policy_output(&module, "json")).unwrap();
+    let names: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        ["aws_sfn_state_machine.flow", "aws_sfn_state_machine.nightly"]
+    );
+    insta::assert_snapshot!(
+        "policy_terraform_json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+    let hcl = policy_output(&module, "hcl");
+    let parsed = asl_lsp::core::syntax::hcl::parse(&hcl);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    insta::assert_snapshot!("policy_terraform_hcl", hcl);
+    // Naming a file of the module is naming the module.
+    assert_eq!(policy_output(&module.join("main.tf"), "hcl"), hcl);
+    let yaml = policy_output(&module, "yaml");
+    let parsed = asl_lsp::core::syntax::yaml::parse(&yaml);
+    assert_eq!(parsed.root.unwrap().to_json(), json);
+
+    let template = fixtures.join("sam/template.yaml");
+    let yaml = policy_output(&template, "yaml");
+    assert!(asl_lsp::core::syntax::yaml::parse(&yaml).errors.is_empty());
+    insta::assert_snapshot!("policy_sam_yaml", yaml);
+    insta::assert_snapshot!("policy_sam_json", policy_output(&template, "json"));
+    insta::assert_snapshot!("policy_sam_hcl", policy_output(&template, "hcl"));
+    // Not a state machine at all: exit 2, said.
+    let output = bin()
+        .args(["policy"])
+        .arg(examples().join("orders/orders.policy.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with("is not a state machine definition\n"));
+}

@@ -6,6 +6,7 @@ mod check;
 mod load;
 mod output;
 mod policy;
+mod policy_format;
 pub(crate) mod rules;
 mod select;
 mod stdin;
@@ -71,7 +72,9 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct PolicyArgs {
-    /// The state machine definition.
+    /// A state machine definition, a template, a Terraform file, or a
+    /// folder (a Terraform module): a template or folder gets one policy
+    /// per state machine, keyed by its logical id or resource address.
     pub definition: PathBuf,
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
     pub format: PolicyFormat,
@@ -112,6 +115,10 @@ pub enum Color {
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PolicyFormat {
     Json,
+    /// A CloudFormation `PolicyDocument` (template values as `!Sub`).
+    Yaml,
+    /// Terraform `data "aws_iam_policy_document"` blocks.
+    Hcl,
 }
 
 /// Exit codes of SPEC §5.
