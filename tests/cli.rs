@@ -1149,3 +1149,206 @@ fn policy_per_state_machine_of_a_module_and_a_template() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).ends_with("is not a state machine definition\n"));
 }
+
+/// `check --format sarif examples/` is valid SARIF 2.1.0: the OASIS
+/// schema (vendored in tests/fixtures/cli-sarif, see its README) accepts
+/// it, with every result, rule, fix and notification in it.
+#[test]
+fn sarif_of_the_examples_validates_against_the_sarif_2_1_0_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    copy_dir(&examples(), &dir.path().join("examples"));
+    // A file that is skipped, so the notifications are validated too.
+    std::fs::write(dir.path().join("examples/u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif", "examples"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli-sarif/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    let run = &sarif["runs"][0];
+    assert!(!run["results"].as_array().unwrap().is_empty());
+    assert!(run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.get("fixes").is_some()));
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The schema is not a formality: a log missing a required field, or
+    // with a level SARIF does not define, is refused.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    broken["runs"][0]["tool"]["driver"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    assert_eq!(validator.iter_errors(&broken).count(), 2);
+}
+
+/// What GitHub code scanning reads from a SARIF upload beyond the schema,
+/// as "SARIF support for code scanning" lists it
+/// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
+/// `$schema` and `version` 2.1.0; `tool.driver.name`; each rule's `id`,
+/// `shortDescription.text`, `fullDescription.text`, `help.text`, and for
+/// the severity GitHub shows, `properties.security-severity` (a number
+/// 0.0–10.0 written as a string) with a `security` tag; each result's
+/// `ruleId` (a rule of the run), `message.text`, 1 to 10 `locations`
+/// whose `artifactLocation.uri` is relative to a base in
+/// `originalUriBaseIds` and whose `region` has start and end lines and
+/// columns. Returns each requirement broken.
+fn github_violations(sarif: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut need = |ok: bool, what: String| {
+        if !ok {
+            out.push(what);
+        }
+    };
+    let text = |v: &Value| v["text"].as_str().is_some_and(|t| !t.trim().is_empty());
+    need(sarif["$schema"].is_string(), "$schema".into());
+    need(sarif["version"] == "2.1.0", "version".into());
+    for (r, run) in sarif["runs"].as_array().into_iter().flatten().enumerate() {
+        let driver = &run["tool"]["driver"];
+        need(driver["name"].is_string(), format!("run {r}: tool.driver.name"));
+        let bases = run["originalUriBaseIds"].as_object();
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        for rule in &rules {
+            let id = rule["id"].as_str().unwrap_or("?");
+            need(rule["id"].is_string(), format!("rule {id}: id"));
+            need(rule["name"].is_string(), format!("rule {id}: name"));
+            for field in ["shortDescription", "fullDescription", "help"] {
+                need(text(&rule[field]), format!("rule {id}: {field}.text"));
+            }
+            need(
+                rule["help"]["markdown"].is_string(),
+                format!("rule {id}: help.markdown"),
+            );
+            let tags: Vec<&str> = rule["properties"]["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            need(!tags.is_empty(), format!("rule {id}: properties.tags"));
+            let severity = rule["properties"]["security-severity"]
+                .as_str()
+                .and_then(|s| s.parse::<f64>().ok());
+            need(
+                severity.is_some_and(|s| (0.0..=10.0).contains(&s)),
+                format!("rule {id}: security-severity"),
+            );
+        }
+        for (i, result) in run["results"].as_array().into_iter().flatten().enumerate() {
+            let rule_id = result["ruleId"].as_str();
+            need(
+                rule_id.is_some_and(|id| rules.iter().any(|r| r["id"] == id)),
+                format!("result {i}: ruleId names a rule"),
+            );
+            need(text(&result["message"]), format!("result {i}: message.text"));
+            let locations = result["locations"].as_array().cloned().unwrap_or_default();
+            need(
+                (1..=10).contains(&locations.len()),
+                format!("result {i}: 1 to 10 locations"),
+            );
+            for location in &locations {
+                let physical = &location["physicalLocation"];
+                let artifact = &physical["artifactLocation"];
+                let uri = artifact["uri"].as_str().unwrap_or("");
+                need(
+                    !uri.is_empty() && !uri.contains("://") && !uri.starts_with('/'),
+                    format!("result {i}: relative uri {uri}"),
+                );
+                need(
+                    artifact["uriBaseId"]
+                        .as_str()
+                        .is_some_and(|b| bases.is_some_and(|m| m.contains_key(b))),
+                    format!("result {i}: uriBaseId in originalUriBaseIds"),
+                );
+                for field in ["startLine", "startColumn", "endLine", "endColumn"] {
+                    need(
+                        physical["region"][field].as_u64().is_some_and(|n| n >= 1),
+                        format!("result {i}: region.{field}"),
+                    );
+                }
+            }
+        }
+        for base in bases.into_iter().flat_map(|m| m.values()) {
+            need(
+                base["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/')),
+                "originalUriBaseIds: an absolute file URI ending in /".into(),
+            );
+        }
+    }
+    out
+}
+
+/// The SARIF of examples/ has every field GitHub code scanning requires,
+/// and a file that was skipped is a notification of the invocation.
+#[test]
+fn sarif_of_the_examples_has_every_field_github_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    copy_dir(&examples(), &dir.path().join("examples"));
+    std::fs::write(
+        dir.path().join("examples/big.asl.json"),
+        vec![b' '; 8 * 1024 * 1024 + 1],
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif", "examples"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(github_violations(&sarif), Vec::<String>::new());
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 10);
+    let first = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        first,
+        &serde_json::json!({"uri": "examples/dispatch/dispatch.asl.json", "uriBaseId": "%SRCROOT%"})
+    );
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"],
+        serde_json::json!([{
+            "level": "warning",
+            "message": {"text": "Skipped: larger than 8388608 bytes (8 MiB)"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "examples/big.asl.json", "uriBaseId": "%SRCROOT%"}}}],
+        }])
+    );
+    // The check is not a formality: each field removed is caught.
+    let mut broken = sarif.clone();
+    let rule = &mut broken["runs"][0]["tool"]["driver"]["rules"][0];
+    let id = rule["id"].as_str().unwrap().to_string();
+    rule.as_object_mut().unwrap().remove("fullDescription");
+    rule["properties"]["security-severity"] = Value::from("11");
+    let location = &mut broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    location["artifactLocation"] = serde_json::json!({"uri": "file:///x/examples/a.json"});
+    assert_eq!(
+        github_violations(&broken),
+        [
+            format!("rule {id}: fullDescription.text"),
+            format!("rule {id}: security-severity"),
+            "result 0: relative uri file:///x/examples/a.json".to_string(),
+            "result 0: uriBaseId in originalUriBaseIds".to_string(),
+        ]
+    );
+}
