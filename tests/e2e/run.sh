@@ -59,8 +59,9 @@ run_test() {
   if [ $rc -eq 0 ]; then record "$name" PASS "$(($(date +%s) - t0))"; else record "$name" FAIL "$(($(date +%s) - t0))"; fi
   return $rc
 }
-fresh_examples() { # fresh_examples DIR: a pristine copy of examples/ in DIR/examples
-  rm -rf "$1" && mkdir -p "$1" && cp -r "$root/examples" "$1/examples"
+fresh_examples() { # fresh_examples DIR: a pristine copy of examples/ in DIR/examples, with a Terraform module
+  rm -rf "$1" && mkdir -p "$1" && cp -r "$root/examples" "$1/examples" &&
+    cp -r "$root/tests/e2e/terraform" "$1/examples/terraform"
 }
 
 mkdir -p "$e2e"
@@ -261,7 +262,9 @@ SH
     echo "ready in $(took "$t0"): $("$e2e/helix/hx" --version)"
     fresh_examples "$work/helix"
     run_test helix env -C "$work/helix/examples" HX="$e2e/helix/hx" EDITORS_HELIX="$root/editors/helix" \
-      bash "$root/tests/e2e/helix/test.sh" orders/orders.asl.json
+      bash "$root/tests/e2e/helix/test.sh" orders/orders.asl.json &&
+      run_test helix-tf env -C "$work/helix/examples" HX="$e2e/helix/hx" EDITORS_HELIX="$root/editors/helix" \
+        bash "$root/tests/e2e/helix/test.sh" terraform/main.tf
   else
     echo "Helix packages could not be fetched from Debian $HELIX_SUITE:"
     tail -5 "$e2e/helix-apt.log" 2>/dev/null
