@@ -155,14 +155,16 @@ vscode() {
       echo "$PLAYWRIGHT" > "$e2e/tools/.pinned" || return 1
   fi
 
-  step "build, unit-test and package editors/vscode"
+  step "build, unit-test and package editors/vscode (linux-x64 VSIX, the release server inside)"
   t0=$(date +%s)
   (
     cd "$root/editors/vscode" && export PATH="$n24/bin:$PATH" &&
       npm ci --silent && npm run --silent typecheck && npm test --silent &&
-      npx vsce package --no-dependencies -o "$e2e/asl-lsp.vsix" < /dev/null
+      bash package.sh linux-x64 "$e2e/asl-lsp.vsix"
   ) || return 1
   echo "packaged in $(took "$t0")"
+  unzip -l "$e2e/asl-lsp.vsix" | grep -q 'extension/server/linux-x64/asl-lsp$' ||
+    { echo "the VSIX holds no server/linux-x64/asl-lsp"; return 1; }
 
   fresh_examples "$work/vscode"
   local data=$work/vscode/data port=18765
@@ -171,7 +173,6 @@ vscode() {
     --install-extension "$e2e/asl-lsp.vsix" || return 1
   cat > "$data/user/User/settings.json" << JSON
 {
-  "aslLsp.server.path": "$server_dir/asl-lsp",
   "aslLsp.trace.server": "messages",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -188,8 +189,10 @@ vscode() {
   "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
-  # code-server reads machine-scoped settings (aslLsp.server.path) from the
-  # remote side's settings, as VS Code does over SSH.
+  # No aslLsp.server.path: the extension runs the server bundled in the
+  # VSIX (test.cjs checks the log says so). code-server reads
+  # machine-scoped settings from the remote side's settings, as VS Code
+  # does over SSH.
   mkdir -p "$data/user/Machine" && cp "$data/user/User/settings.json" "$data/user/Machine/settings.json"
   # setsid: the server's process group (extension host, watcher, asl-lsp)
   # can be ended as one.
@@ -211,6 +214,16 @@ JSON
     "${ASL_LSP_SCREENSHOT:-$e2e/vscode.png}" || rc=$?
   kill -- "-$cs_pid" 2>/dev/null
   cs_pid=
+  # The server that ran was the one inside the VSIX.
+  if grep -qs 'starting .*/server/linux-x64/asl-lsp (from bundled)' \
+    "$data"/user/logs/*/exthost1/output_logging_*/*asl-lsp*.log; then
+    echo "PASS the extension ran the server bundled in the VSIX"
+    record vsix PASS 0
+  else
+    echo "FAIL the extension did not run the bundled server"
+    record vsix FAIL 0
+    rc=1
+  fi
   if [ $rc -ne 0 ]; then
     cp -r "$data/user/logs" "$e2e/vscode-shots/logs" 2>/dev/null
     echo "-- screenshots in $e2e/vscode-shots; extension host log:"
@@ -281,10 +294,12 @@ if wants ci; then
       echo "$PRE_COMMIT" > "$e2e/pre-commit/.pinned" || { echo "pip install failed"; exit 1; }
   fi
   # pre-commit builds asl-lsp (release) with cargo: a first build takes
-  # minutes, so this test has a longer deadline; later runs reuse the
-  # target folder.
+  # minutes, so this test has a longer deadline.
+  # The target folder is the checkout's own: what the VS Code packaging's
+  # release build left there is reused where pre-commit's (unlocked)
+  # resolution picks the same versions.
   TEST_TIMEOUT=1500 run_test precommit env PRE_COMMIT_HOME="$e2e/pre-commit-home" \
-    CARGO_TARGET_DIR="$e2e/pre-commit-target" \
+    CARGO_TARGET_DIR="$root/target" \
     bash "$root/tests/e2e/ci/precommit.sh" "$e2e/pre-commit/bin/pre-commit" "$root"
   run_test action bash "$root/tests/e2e/ci/action.sh" "$root"
 fi
