@@ -1352,3 +1352,26 @@ fn sarif_of_the_examples_has_every_field_github_requires() {
         ]
     );
 }
+
+/// Every finding's `codeDescription.href` is its rule's page in the
+/// repository Cargo.toml names, and that page is in docs/rules.
+#[test]
+fn code_description_links_point_at_the_repository_pages() {
+    let output = bin()
+        .args(["check", "--format", "json"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!json.is_empty());
+    let base = format!("{}/blob/main/docs/rules/", env!("CARGO_PKG_REPOSITORY"));
+    for d in &json {
+        let href = d["codeDescription"]["href"].as_str().unwrap();
+        let page = href.strip_prefix(&base).unwrap_or_else(|| panic!("{href}"));
+        assert_eq!(page, format!("{}.md", d["code"].as_str().unwrap()));
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules").join(page).is_file(),
+            "{page}"
+        );
+    }
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The pre-commit hook (.pre-commit-hooks.yaml) as a user gets it: pre-commit
-# from PyPI builds asl-lsp from this checkout (`pre-commit try-repo`, which
-# takes the working tree as it is) and runs it on a temporary repository's
-# staged files.
+# The pre-commit hook (.pre-commit-hooks.yaml) as a user gets it: a
+# temporary repository's .pre-commit-config.yaml names a snapshot of this
+# checkout (its files as they are, committed in a repository of their own)
+# and a rev; pre-commit from PyPI builds asl-lsp from it with cargo (once:
+# the second run reuses the environment) and runs it on the staged files.
 #   precommit.sh PRE_COMMIT ROOT
 # Asserts: a staged definition with an error fails the commit, naming the
 # finding; a good staged definition passes while a broken file that is not
@@ -19,8 +20,25 @@ check() { # check DESCRIPTION COMMAND...
   if "$@"; then echo "PASS $what"; else echo "FAIL $what"; fails=$((fails + 1)); fi
 }
 
+# The hook repository: this checkout's files (tracked and new, not ignored).
+hooks=$repo.hooks
+mkdir -p "$hooks"
+trap 'rm -rf "$repo" "$hooks"' EXIT
+(cd "$root" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$hooks" 2> /dev/null)
+git -C "$hooks" init -q && git -C "$hooks" add -A &&
+  git -C "$hooks" -c user.email=ci@example.com -c user.name=ci commit -qm snapshot || exit 1
+rev=$(git -C "$hooks" rev-parse HEAD)
+
 cd "$repo" || exit 1
 git init -q . && git config user.email ci@example.com && git config user.name ci
+cat > .pre-commit-config.yaml << YAML
+repos:
+  - repo: $hooks
+    rev: $rev
+    hooks:
+      - id: asl-lsp
+YAML
+git add .pre-commit-config.yaml
 cat > flow.asl.json << 'JSON'
 {
   "StartAt": "Notify",
@@ -45,8 +63,8 @@ JSON
 # Broken: Next names no state.
 sed 's/"End": true/"Next": "Missing"/' flow.asl.json > broken.asl.json
 
-try_hook() { # the hook on what is staged; output in $repo.out
-  "$pre_commit" try-repo "$root" asl-lsp > "$repo.out" 2>&1
+try_hook() { # the hook on what is staged, as `git commit` runs it; output in $repo.out
+  "$pre_commit" run > "$repo.out" 2>&1
 }
 
 git add broken.asl.json
