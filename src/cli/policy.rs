@@ -6,12 +6,13 @@ use std::path::Path;
 
 use crate::cli::policy_format::{self, Dialect, Named};
 use crate::cli::{load, PolicyArgs, EXIT_CLEAN, EXIT_USAGE};
-use crate::core::analysis::Workspace;
 use crate::core::asl::StateMachine;
 use crate::core::classify::FileKind;
 use crate::core::files::{FileId, FileSet};
-use crate::core::policy::{least_privilege, policy_document};
-use crate::core::rules::permissions::context::Context;
+use crate::core::link::{least_privilege, units};
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy::policy_document;
+use crate::core::workspace::Workspace;
 
 pub fn policy(args: &PolicyArgs) -> u8 {
     match run(args) {
@@ -78,7 +79,7 @@ fn stem(path: &str) -> String {
 fn machines(set: &FileSet, files: &[FileId]) -> Vec<Named> {
     let workspace = Workspace::new(set);
     let mut out: Vec<Named> = Vec::new();
-    for unit in workspace.units().0 {
+    for unit in units(&workspace).0 {
         let Some(machine) = &unit.machine else { continue };
         let declared_here =
             files.contains(&machine.file) || machine.sources.iter().any(|s| files.contains(s));
