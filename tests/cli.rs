@@ -856,8 +856,18 @@ fn run_stdin(dir: &Path, args: &[&str], input: &str) -> (Option<i32>, String, St
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // A child that stops reading early closes the pipe; what it printed
+    // (asserted by the caller) says why, so a broken pipe is not the error.
+    let written = child.stdin.take().unwrap().write_all(input.as_bytes());
     let output = child.wait_with_output().unwrap();
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin: {e}; stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     (
         output.status.code(),
         String::from_utf8(output.stdout).unwrap(),
@@ -1370,7 +1380,10 @@ fn code_description_links_point_at_the_repository_pages() {
         let page = href.strip_prefix(&base).unwrap_or_else(|| panic!("{href}"));
         assert_eq!(page, format!("{}.md", d["code"].as_str().unwrap()));
         assert!(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules").join(page).is_file(),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules")
+                .join(page)
+                .is_file(),
             "{page}"
         );
     }
