@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use crate::core::cancel::{self, Proceed, Stage};
 use crate::core::classify::{self, FileKind, Format};
 use crate::core::config::Config;
 use crate::core::diagnostic::{Finding, Location};
@@ -426,6 +427,14 @@ impl<'f> Workspace<'f> {
         }
     }
 
+    /// [`Workspace::cached`] with the editor's defaults.
+    pub fn cached_with(files: &'f FileSet, cache: Option<&'f ParseCache>, defaults: Defaults) -> Self {
+        Workspace {
+            defaults,
+            ..Workspace::cached(files, cache)
+        }
+    }
+
     pub fn with_defaults(files: &'f FileSet, defaults: Defaults) -> Self {
         Workspace {
             defaults,
@@ -616,9 +625,30 @@ pub fn analyze_cached(
         ..Workspace::cached(files, cache)
     };
     let (units, template_findings) = workspace.units();
+    check_linked(&workspace, &units, template_findings, focus, &cancel::always).unwrap_or(Analysis {
+        findings: Vec::new(),
+        covered: BTreeSet::new(),
+    })
+}
+
+/// The rules on a parsed and linked workspace (`units` and the problems
+/// found reading templates are `workspace.units()`), for every state
+/// machine or only what `focus` touches; `None` when `proceed` stops it
+/// at a stage boundary.
+pub fn check_linked(
+    workspace: &Workspace,
+    units: &[Unit],
+    template_findings: Vec<Finding>,
+    focus: Option<&[FileId]>,
+    proceed: Proceed,
+) -> Option<Analysis> {
+    let files = workspace.files;
+    if !proceed(Stage::Syntax) {
+        return None;
+    }
     let selected: Vec<&Unit> = match focus {
         None => units.iter().collect(),
-        Some(focus) => connected_units(&units, focus),
+        Some(focus) => connected_units(units, focus),
     };
     let mut covered: BTreeSet<FileId> = match focus {
         None => files.ids().collect(),
@@ -673,12 +703,18 @@ pub fn analyze_cached(
             }
         }
     }
-    for unit in selected {
-        rules::check_unit(&workspace, unit, &mut findings);
+    for (i, unit) in selected.into_iter().enumerate() {
+        if !proceed(Stage::Unit(i)) {
+            return None;
+        }
+        rules::check_unit(workspace, unit, &mut findings);
+    }
+    if !proceed(Stage::Finish) {
+        return None;
     }
     findings.retain(|f| covered.contains(&f.location.file));
-    let findings = finish(&workspace, findings);
-    Analysis { findings, covered }
+    let findings = finish(workspace, findings);
+    Some(Analysis { findings, covered })
 }
 
 fn connected_units<'u>(units: &'u [Unit], focus: &[FileId]) -> Vec<&'u Unit> {

@@ -7,19 +7,29 @@ use serde_json::{json, Value};
 use crate::core::analysis::Workspace;
 use crate::core::asl::StateMachine;
 use crate::core::files::{FileId, FileSet};
+use crate::core::ide::Linked;
 use crate::core::rules::permissions::context::{grouped_statements, Context, Grants};
 
 /// The policy document the role of the state machine in `definition`
 /// needs, or `None` when the file holds no definition.
 pub fn least_privilege(files: &FileSet, definition: FileId) -> Option<Value> {
     let workspace = Workspace::new(files);
-    let unit = workspace
-        .units()
-        .0
-        .into_iter()
-        .find(|u| u.definition.file == definition)?;
+    let (units, _) = workspace.units();
+    least_privilege_in(
+        &Linked {
+            workspace: &workspace,
+            units: &units,
+        },
+        definition,
+    )
+}
+
+/// [`least_privilege`] on files already parsed and linked.
+pub fn least_privilege_in(linked: &Linked, definition: FileId) -> Option<Value> {
+    let unit = linked.units.iter().find(|u| u.definition.file == definition)?;
     let machine = StateMachine::lower(&unit.definition.root);
-    let ctx = Context::new(files, &unit, &machine);
+    let workspace = linked.workspace;
+    let ctx = Context::with_cache(workspace.files, unit, &machine, workspace.cache);
     Some(policy_document(&ctx))
 }
 

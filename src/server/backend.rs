@@ -18,6 +18,7 @@ use super::workspace::Workspace;
 use crate::core::files::{normalize, FileSet};
 use crate::core::ide;
 use crate::core::text::TextRange;
+use crate::core::AnalysisHost;
 use crate::protocol::edits::to_changes_map;
 use crate::protocol::ide as lsp_ide;
 use crate::protocol::uri;
@@ -27,24 +28,41 @@ pub struct State {
     pub docs: Documents,
     pub workspace: Workspace,
     settings: RwLock<Settings>,
-    pub generations: DashMap<String, u64>,
-    pub locks: DashMap<String, Arc<tokio::sync::Mutex<()>>>,
-    /// For each analysed document, the files its last run published.
-    pub covered_by: DashMap<String, Vec<String>>,
-    /// Each file's last diagnostics that were not about syntax, kept (and
-    /// moved through edits) while the file does not parse.
-    pub last_good: DashMap<String, Vec<Value>>,
+    /// What the server keeps per file it analyses or publishes for: one
+    /// record, cleared as one.
+    pub records: DashMap<String, Record>,
     /// Becomes true once the workspace is indexed; runs wait for it so a
     /// document opened early still finds its policy on disk.
     pub indexed: tokio::sync::watch::Sender<bool>,
     /// Numbers the snapshots runs analyse, in the order they are taken.
     pub snapshots: AtomicU64,
-    /// Per file, the newest snapshot whose diagnostics were published: a
-    /// run on older text (of this file or of one it is linked to) that
+    /// Parses, lowered roles, per-state findings and linkings, shared by
+    /// the diagnostics and every cursor request.
+    pub host: Arc<AnalysisHost>,
+    /// Runs stopped at a stage boundary because a newer edit superseded
+    /// them (reported by `asl-lsp/stats`).
+    pub cancelled: AtomicU64,
+}
+
+/// One file's bookkeeping.
+#[derive(Default)]
+pub struct Record {
+    /// Bumped by every change that schedules a run of this file; a run
+    /// compares it with its own between stages (and stops once it moved).
+    pub generation: Arc<AtomicU64>,
+    /// One run of this file at a time.
+    pub lock: Arc<tokio::sync::Mutex<()>>,
+    /// The files its last run published.
+    pub covered: Vec<String>,
+    /// Its last diagnostics that were not about syntax, kept (and moved
+    /// through edits) while the file does not parse.
+    pub last_good: Option<Vec<Value>>,
+    /// The newest snapshot whose diagnostics were published for it: a run
+    /// on older text (of this file or of one it is linked to) that
     /// finishes later must not overwrite them.
-    pub published: DashMap<String, Arc<tokio::sync::Mutex<u64>>>,
-    /// Parses of unchanged files, reused by the next run.
-    pub parses: Arc<crate::core::ParseCache>,
+    pub published: Arc<tokio::sync::Mutex<u64>>,
+    /// How long its last run took: sets the next debounce.
+    pub last_run: std::time::Duration,
 }
 
 impl State {
@@ -94,20 +112,17 @@ impl State {
             tokio::time::timeout(std::time::Duration::from_secs(10), indexed.wait_for(|done| *done)).await;
     }
 
-    pub fn generation(&self, path: &str) -> u64 {
-        self.generations.get(path).map(|g| *g).unwrap_or(0)
-    }
-
     /// While a file has a syntax error its other findings stay (as last
     /// seen, moved through the edits since); otherwise they are remembered.
     pub fn with_last_good(&self, path: &str, mut diagnostics: Vec<Value>) -> Vec<Value> {
-        let broken = diagnostics.iter().any(|d| d["code"] == "asl-syntax");
+        let broken = diagnostics.iter().any(is_syntax_error);
+        let mut record = self.records.entry(path.to_string()).or_default();
         if broken {
-            if let Some(previous) = self.last_good.get(path) {
+            if let Some(previous) = &record.last_good {
                 diagnostics.extend(previous.iter().cloned());
             }
         } else {
-            self.last_good.insert(path.to_string(), diagnostics.clone());
+            record.last_good = Some(diagnostics.clone());
         }
         diagnostics
     }
@@ -144,7 +159,12 @@ impl State {
         diagnostics: Vec<Value>,
         kept: bool,
     ) {
-        let slot = self.published.entry(path.to_string()).or_default().clone();
+        let slot = self
+            .records
+            .entry(path.to_string())
+            .or_default()
+            .published
+            .clone();
         let mut newest = slot.lock().await;
         if number < *newest {
             tracing::debug!(
@@ -174,6 +194,11 @@ impl State {
     }
 }
 
+/// An `asl-syntax` diagnostic: the file does not parse.
+fn is_syntax_error(diagnostic: &Value) -> bool {
+    diagnostic.get("code").and_then(Value::as_str) == Some("asl-syntax")
+}
+
 pub struct Backend {
     state: Arc<State>,
 }
@@ -190,13 +215,10 @@ impl Backend {
                 docs: Documents::default(),
                 workspace: Workspace::default(),
                 settings: RwLock::new(Settings::default()),
-                generations: DashMap::new(),
-                locks: DashMap::new(),
-                covered_by: DashMap::new(),
-                last_good: DashMap::new(),
+                records: DashMap::new(),
                 snapshots: AtomicU64::new(0),
-                published: DashMap::new(),
-                parses: Default::default(),
+                host: Default::default(),
+                cancelled: AtomicU64::new(0),
                 indexed: tokio::sync::watch::channel(false).0,
             }),
         }
@@ -222,14 +244,13 @@ impl Backend {
     /// bookkeeping holds (open/close churn must not grow it).
     pub async fn stats(&self, _params: Value) -> Result<Value> {
         let state = &self.state;
+        let (parses, linkings) = state.host.kept();
         Ok(json!({
             "open": state.docs.paths().len(),
-            "generations": state.generations.len(),
-            "locks": state.locks.len(),
-            "published": state.published.len(),
-            "coveredBy": state.covered_by.len(),
-            "lastGood": state.last_good.len(),
-            "parses": state.parses.len(),
+            "records": state.records.len(),
+            "parses": parses,
+            "linkings": linkings,
+            "cancelled": state.cancelled.load(Ordering::SeqCst),
         }))
     }
 
@@ -298,43 +319,23 @@ impl Backend {
             })
     }
 
-    /// "Generate least-privilege policy": creates `<stem>.policy.json`
-    /// beside a definition that has no linked policy.
+    /// "Generate least-privilege policy": the core's fix creating
+    /// `<stem>.policy.json` beside a definition that has no role.
     fn generate_policy_action(&self, params: &Value, settings: &Settings) -> Option<Value> {
         let uri_text = params["textDocument"]["uri"].as_str()?;
         let path = uri::to_path(uri_text).map(|p| normalize(&p))?;
         let snapshot = self.state.docs.snapshot(&path)?;
         let mut files = self.state.snapshot_files(&path);
-        files.insert(&path, snapshot.text, Some(snapshot.version));
-        let id = files.lookup(&path)?;
-        let workspace = crate::core::analysis::Workspace::new(&files);
-        let unit = workspace
-            .units()
-            .0
-            .into_iter()
-            .find(|u| u.definition.file == id)?;
-        // Only a definition without a role gets a policy file: a template's
-        // state machine is fixed in the template.
-        if !unit.policies.is_empty() || unit.link != crate::core::analysis::LinkKind::Unlinked {
-            return None;
-        }
-        let policy = crate::core::policy::least_privilege(&files, id)?;
-        let stem = crate::core::analysis::definition_stem(crate::core::files::file_name(&path)).to_string();
-        let target = crate::core::files::join(
-            crate::core::files::parent_dir(&path),
-            &format!("{stem}.policy.json"),
-        );
-        let target_uri = uri::from_path(&target);
-        let mut text = serde_json::to_string_pretty(&policy).ok()?;
-        text.push('\n');
-        let edit = json!({"documentChanges": [
-            {"kind": "create", "uri": target_uri, "options": {"ignoreIfExists": true}},
-            {"textDocument": {"uri": target_uri, "version": null}, "edits": [
-                {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "newText": text}
-            ]},
-        ]});
+        let id = files.insert(&path, snapshot.text, Some(snapshot.version));
+        let fix = self
+            .state
+            .host
+            .snapshot(&files, &settings.defaults)
+            .generate_policy(id)?;
+        let positions = crate::protocol::to_lsp::Positions::new(&files, settings.encoding);
+        let edit = crate::protocol::edits::workspace_edit(&fix.edits, &positions);
         Some(json!({
-            "title": format!("Generate least-privilege policy ({stem}.policy.json)"),
+            "title": fix.title,
             "kind": "source",
             "edit": if settings.document_changes { edit } else { to_changes_map(&edit) },
         }))
@@ -465,7 +466,13 @@ impl LanguageServer for Backend {
             changes = changes.len(),
             "didChange"
         );
-        if let Some(mut kept) = self.state.last_good.get_mut(&path) {
+        if let Some(kept) = self
+            .state
+            .records
+            .get_mut(&path)
+            .as_mut()
+            .and_then(|r| r.last_good.as_mut())
+        {
             let mut moved = Vec::new();
             'diagnostics: for mut d in kept.drain(..) {
                 for edit in &edits {
@@ -503,7 +510,9 @@ impl LanguageServer for Backend {
         };
         self.state.docs.close(&path);
         self.state.workspace.refresh(&path);
-        self.state.last_good.remove(&path);
+        if let Some(mut record) = self.state.records.get_mut(&path) {
+            record.last_good = None;
+        }
         // Back to the disk version: re-check what the file is linked to.
         schedule(&self.state, path);
     }
@@ -532,9 +541,9 @@ impl LanguageServer for Backend {
             self.state.workspace.refresh(&path);
             let affected: Vec<String> = self
                 .state
-                .covered_by
+                .records
                 .iter()
-                .filter(|e| e.value().contains(&path))
+                .filter(|e| e.value().covered.contains(&path))
                 .map(|e| e.key().clone())
                 .collect();
             for origin in affected {
@@ -562,8 +571,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let value = cursor
-            .run(|c, positions| {
-                ide::hover(&c.files, c.file, c.offset).map(|(range, text)| {
+            .run(|c, snapshot, positions| {
+                snapshot.hover(c.file, c.offset).map(|(range, text)| {
                     json!({"contents": {"kind": "markdown", "value": text}, "range": positions.range(c.file, range)})
                 })
             })
@@ -577,9 +586,9 @@ impl LanguageServer for Backend {
         };
         let range = params.range;
         let value = cursor
-            .run(move |c, positions| {
+            .run(move |c, snapshot, positions| {
                 let range = TextRange::new(c.offset_of(range.start), c.offset_of(range.end));
-                let hints = ide::permission_hints(&c.files, c.file, range);
+                let hints = snapshot.inlay_hints(c.file, range);
                 lsp_ide::inlay_hints(&hints, positions, c.file)
             })
             .await?;
@@ -592,8 +601,8 @@ impl LanguageServer for Backend {
         };
         let hierarchical = self.state.settings().hierarchical_symbols;
         let value = cursor
-            .run(move |c, positions| {
-                let symbols = ide::document_symbols(&c.files, c.file);
+            .run(move |c, snapshot, positions| {
+                let symbols = ide::document_symbols(&snapshot.linked(), c.file);
                 if hierarchical {
                     lsp_ide::document_symbols(&symbols, positions, c.file)
                 } else {
@@ -612,8 +621,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let value = cursor
-            .run(|c, positions| {
-                let targets = ide::definition_targets(&c.files, c.file, c.offset);
+            .run(|c, snapshot, positions| {
+                let targets = ide::definition_targets(&snapshot.linked(), c.file, c.offset);
                 (!targets.is_empty()).then(|| lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f)))
             })
             .await?;
@@ -629,8 +638,8 @@ impl LanguageServer for Backend {
         };
         let declaration = params.context.include_declaration;
         let value = cursor
-            .run(move |c, positions| {
-                let targets = ide::reference_targets(&c.files, c.file, c.offset, declaration);
+            .run(move |c, snapshot, positions| {
+                let targets = ide::reference_targets(&snapshot.linked(), c.file, c.offset, declaration);
                 lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f))
             })
             .await?;
@@ -650,8 +659,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let answer = cursor
-            .run(|c, positions| {
-                ide::prepare_rename(&c.files, c.file, c.offset).map(|found| {
+            .run(|c, snapshot, positions| {
+                ide::prepare_rename(&snapshot.linked(), c.file, c.offset).map(|found| {
                     found.map(
                         |(range, name)| json!({"range": positions.range(c.file, range), "placeholder": name}),
                     )
@@ -672,8 +681,8 @@ impl LanguageServer for Backend {
         let document_changes = self.state.settings().document_changes;
         let new_name = params.new_name;
         let answer = cursor
-            .run(move |c, positions| {
-                ide::rename(&c.files, c.file, c.offset, &new_name)
+            .run(move |c, snapshot, positions| {
+                ide::rename(&snapshot.linked(), c.file, c.offset, &new_name)
                     .map(|edits| lsp_ide::document_edit(&edits, positions, c.file, &c.uri, document_changes))
             })
             .await?;
@@ -699,8 +708,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let value = cursor
-            .run(|c, positions| {
-                let items = ide::completion(&c.files, c.file, c.offset);
+            .run(|c, snapshot, positions| {
+                let items = snapshot.completion(c.file, c.offset);
                 lsp_ide::completion_list(&items, positions, c.file)
             })
             .await?;

@@ -4,14 +4,16 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use super::backend::State;
+use crate::core::cancel::{Proceed, Stage};
 use crate::core::files::FileSet;
-use crate::core::{analyze_cached, Defaults, ParseCache};
+use crate::core::{AnalysisHost, Defaults};
 use crate::protocol::to_lsp::{diagnostic, Positions};
 use crate::protocol::{uri, Encoding};
 
@@ -29,6 +31,11 @@ const PANIC_MARKER: &str = "ASL_LSP_TEST_PANIC_MARKER";
 /// end-to-end tests finish a run on old text after a newer one.
 const SLOW_MARKER: &str = "ASL_LSP_TEST_SLOW_MARKER";
 
+/// Sleeps `ASL_LSP_TEST_STAGE_DELAY_MS` at every stage boundary of a run
+/// on text holding the slow marker: a slow document whose every stage
+/// takes that long, for the tests of cancellation.
+const STAGE_DELAY: &str = "ASL_LSP_TEST_STAGE_DELAY_MS";
+
 fn test_hooks(text: &str) {
     if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && text.contains(PANIC_MARKER) {
         panic!("injected by the test hook");
@@ -43,31 +50,53 @@ fn test_hooks(text: &str) {
     }
 }
 
+fn stage_delay(text: &str) -> Option<Duration> {
+    let ms: u64 = std::env::var(STAGE_DELAY).ok()?.parse().ok()?;
+    text.contains(SLOW_MARKER).then(|| Duration::from_millis(ms))
+}
+
+/// The debounce before a run of a file whose last run took `last`: the
+/// client's `debounceMs` when it set one; otherwise none while runs are
+/// fast, and the last run's time (at most `MAX_DEBOUNCE`) once it passes
+/// `SLOW_RUN`, so typing into a slow document does not queue a run per
+/// keystroke.
+pub fn debounce(settings: &super::settings::Settings, last: Duration) -> Duration {
+    match settings.debounce_ms {
+        Some(ms) => Duration::from_millis(ms),
+        None if last < SLOW_RUN => Duration::ZERO,
+        None => last.min(MAX_DEBOUNCE),
+    }
+}
+
+/// A run that takes less than this is fast: the next one starts at once.
+const SLOW_RUN: Duration = Duration::from_millis(40);
+const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
+
 pub fn schedule(state: &Arc<State>, path: String) {
-    let generation = {
-        let mut g = state.generations.entry(path.clone()).or_insert(0);
-        *g += 1;
-        *g
+    let (generation, counter, last_run) = {
+        let record = state.records.entry(path.clone()).or_default();
+        let generation = record.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        (generation, record.generation.clone(), record.last_run)
     };
     let state = state.clone();
     tokio::spawn(async move {
-        let debounce = state.settings().debounce_ms;
-        if debounce > 0 {
-            tokio::time::sleep(Duration::from_millis(debounce)).await;
+        let wait = debounce(&state.settings(), last_run);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
-        if state.generation(&path) != generation {
+        if counter.load(Ordering::SeqCst) != generation {
             return;
         }
-        let lock = state.locks.entry(path.clone()).or_default().clone();
+        let lock = state.records.entry(path.clone()).or_default().lock.clone();
         let _running = lock.lock().await;
-        if state.generation(&path) != generation {
+        if counter.load(Ordering::SeqCst) != generation {
             return;
         }
-        run(&state, &path, generation).await;
+        run(&state, &path, generation, counter).await;
     });
 }
 
-async fn run(state: &Arc<State>, path: &str, generation: u64) {
+async fn run(state: &Arc<State>, path: &str, generation: u64, counter: Arc<AtomicU64>) {
     state.wait_indexed().await;
     let (number, files) = state.numbered_snapshot(path);
     tracing::debug!(path, generation, number, "run");
@@ -78,25 +107,44 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     };
     let settings = state.settings();
     let (encoding, defaults) = (settings.encoding, settings.defaults);
-    let parses = state.parses.clone();
+    let host = state.host.clone();
+    let started = Instant::now();
     // Straight onto the analysis' own thread pool (its rayon workers), not
     // a blocking thread that would hand the work to them and wait: one
     // thread switch less on each edit.
     let (done, outcome) = tokio::sync::oneshot::channel();
+    let current = counter.clone();
     rayon::spawn(move || {
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            test_hooks(files.text(focus));
-            per_file(&files, focus, encoding, &defaults, &parses)
+            let text = files.text(focus);
+            test_hooks(text);
+            let delay = stage_delay(text);
+            // Between stages: go on only while no newer change of this
+            // file has been scheduled.
+            let proceed = |_stage: Stage| {
+                if let Some(delay) = delay {
+                    std::thread::sleep(delay);
+                }
+                current.load(Ordering::SeqCst) == generation
+            };
+            per_file(&host, &files, focus, encoding, &defaults, &proceed)
         }));
         let _ = done.send(result);
     });
     let outcome = outcome.await;
-    if state.generation(path) != generation {
+    if let Some(mut record) = state.records.get_mut(path) {
+        record.last_run = started.elapsed();
+    }
+    if counter.load(Ordering::SeqCst) != generation {
         tracing::debug!(path, generation, "dropped: a newer run will publish");
+        if matches!(outcome, Ok(Ok(None))) {
+            state.cancelled.fetch_add(1, Ordering::SeqCst);
+        }
         return;
     }
     let results = match outcome {
-        Ok(Ok(results)) => results,
+        Ok(Ok(Some(results))) => results,
+        Ok(Ok(None)) => return,
         _ => {
             tracing::error!(path, "asl-lsp internal error: the analysis panicked");
             let diagnostic = json!({
@@ -124,10 +172,10 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
             .publish(&result.path, number, result.version, result.diagnostics, true)
             .await;
     }
-    let previous = state
-        .covered_by
-        .insert(path.to_string(), covered.clone())
-        .unwrap_or_default();
+    let previous = {
+        let mut record = state.records.entry(path.to_string()).or_default();
+        std::mem::replace(&mut record.covered, covered.clone())
+    };
     for dropped in previous.into_iter().filter(|p| !covered.contains(p)) {
         if state.docs.is_open(&dropped) {
             schedule(state, dropped);
@@ -146,25 +194,26 @@ fn forget_if_gone(state: &State, path: &str, generation: u64) {
         return;
     }
     if state
-        .generations
-        .remove_if(path, |_, g| *g == generation)
+        .records
+        .remove_if(path, |_, r| r.generation.load(Ordering::SeqCst) == generation)
         .is_some()
     {
-        state.covered_by.remove(path);
-        state.published.remove(path);
-        state.locks.remove(path);
-        state.parses.forget(path);
+        state.host.forget(path);
     }
 }
 
+/// One run: the snapshot's findings, per file covered; `None` when a
+/// newer change stopped it between stages.
 fn per_file(
+    host: &AnalysisHost,
     files: &FileSet,
     focus: crate::core::files::FileId,
     encoding: Encoding,
     defaults: &Defaults,
-    parses: &ParseCache,
-) -> Vec<FileResult> {
-    let analysis = analyze_cached(files, Some(&[focus]), defaults, Some(parses));
+    proceed: Proceed,
+) -> Option<Vec<FileResult>> {
+    let snapshot = host.snapshot_until(files, defaults, proceed)?;
+    let analysis = snapshot.diagnostics_until(Some(&[focus]), proceed)?;
     let positions = Positions::new(files, encoding);
     let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
         analysis.covered.iter().map(|&f| (f, Vec::new())).collect();
@@ -174,14 +223,16 @@ fn per_file(
             .or_default()
             .push(diagnostic(finding, &positions));
     }
-    grouped
-        .into_iter()
-        .map(|(file, diagnostics)| FileResult {
-            path: files.path(file).to_string(),
-            version: files.get(file).version,
-            diagnostics,
-        })
-        .collect()
+    Some(
+        grouped
+            .into_iter()
+            .map(|(file, diagnostics)| FileResult {
+                path: files.path(file).to_string(),
+                version: files.get(file).version,
+                diagnostics,
+            })
+            .collect(),
+    )
 }
 
 /// The URI to publish under: the client's own for open documents.

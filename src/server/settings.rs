@@ -9,7 +9,8 @@ use crate::protocol::Encoding;
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub encoding: Encoding,
-    pub debounce_ms: u64,
+    /// The client's `debounceMs`; `None`: adapt to how long runs take.
+    pub debounce_ms: Option<u64>,
     pub document_changes: bool,
     pub related_information: bool,
     pub code_description: bool,
@@ -29,7 +30,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             encoding: Encoding::Utf16,
-            debounce_ms: 150,
+            debounce_ms: None,
             document_changes: false,
             related_information: false,
             code_description: false,
@@ -67,8 +68,7 @@ impl Settings {
             debounce_ms: options
                 .and_then(|o| o.get("debounceMs"))
                 .and_then(Value::as_u64)
-                .unwrap_or(150)
-                .min(5_000),
+                .map(|ms| ms.min(5_000)),
             document_changes: flag(&["workspace", "workspaceEdit", "documentChanges"]),
             related_information: flag(&[publish[0], publish[1], "relatedInformation"]),
             code_description: flag(&[publish[0], publish[1], "codeDescriptionSupport"]),

@@ -8,6 +8,7 @@
 
 mod complete;
 mod complete_policy;
+mod generate_policy;
 mod hover;
 mod names;
 mod navigate;
@@ -18,13 +19,14 @@ mod symbols;
 use std::sync::Arc;
 
 pub use complete::{completion, CompletionItem, CompletionKind};
+pub use generate_policy::generate_policy;
 pub use hover::hover;
 pub use navigate::{definition_targets, goto_definition, reference_targets, references};
 pub use permissions::{granted_tasks, granting_statements, permission_hints, PermissionHint};
 pub use rename::{prepare_rename, rename, MAX_NAME_CHARS};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
 
-use crate::core::analysis::Workspace;
+use crate::core::analysis::{Unit, Workspace};
 use crate::core::asl::model::{ScopeId, StateId};
 use crate::core::asl::StateMachine;
 use crate::core::classify::{FileKind, Format};
@@ -47,6 +49,45 @@ pub fn may_be_policy(path: &str, text: &str) -> bool {
     }
 }
 
+/// What the cursor features read: the files parsed and their state
+/// machines linked to their roles. The analysis host builds it once per
+/// snapshot and every request on that snapshot shares it (and, through the
+/// workspace's cache, the lowered roles and each task's needs the
+/// diagnostics worked out).
+pub struct Linked<'a> {
+    pub workspace: &'a Workspace<'a>,
+    pub units: &'a [Unit],
+}
+
+impl<'a> Linked<'a> {
+    pub fn files(&self) -> &'a FileSet {
+        self.workspace.files
+    }
+}
+
+/// Where a feature's input comes from: a [`Linked`] snapshot as it is, or a
+/// bare [`FileSet`], parsed and linked for this one call.
+pub trait Input {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T;
+}
+
+impl Input for Linked<'_> {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T {
+        f(self)
+    }
+}
+
+impl Input for FileSet {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T {
+        let workspace = Workspace::new(self);
+        let (units, _) = workspace.units();
+        f(&Linked {
+            workspace: &workspace,
+            units: &units,
+        })
+    }
+}
+
 /// One definition in a file, with its spans in that file.
 pub(crate) struct Definition {
     pub root: Arc<Node>,
@@ -57,11 +98,11 @@ pub(crate) struct Definition {
 }
 
 /// The definitions written in `file` whose tree spans are offsets into it.
-pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
-    if file.0 as usize >= files.len() {
+pub(crate) fn definitions(linked: &Linked, file: FileId) -> Vec<Definition> {
+    if file.0 as usize >= linked.files().len() {
         return Vec::new();
     }
-    let workspace = Workspace::new(files);
+    let workspace = linked.workspace;
     match workspace.kind(file) {
         // The file's own tree, as written (no template substitutions).
         FileKind::Definition(format) => workspace
@@ -73,10 +114,9 @@ pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
             })
             .into_iter()
             .collect(),
-        FileKind::Template(_) => workspace
-            .units()
-            .0
-            .into_iter()
+        FileKind::Template(_) => linked
+            .units
+            .iter()
             .filter(|u| u.definition.file == file && u.definition.map.is_none())
             .map(|u| {
                 let resource = u.machine.as_ref().and_then(|m| {
@@ -92,6 +132,14 @@ pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A `$0` cursor fixture: the text without the marker, and the marker's
+/// byte offset (rust-analyzer's convention).
+#[cfg(test)]
+pub(crate) fn cursor(fixture: &str) -> (String, usize) {
+    let offset = fixture.find("$0").expect("a $0 cursor in the fixture");
+    (fixture.replacen("$0", "", 1), offset)
 }
 
 /// Whether `offset` is within `range`, its end included (a cursor just
