@@ -97,7 +97,7 @@ pub fn inlay_hints(hints: &[PermissionHint], positions: &Positions, file: FileId
             .map(|h| {
                 let at = TextRange::new(h.offset, h.offset);
                 json!({
-                    "position": positions.range(file, at)["start"],
+                    "position": positions.range(file, at).start,
                     "label": h.label,
                     "paddingLeft": true,
                     "tooltip": {"kind": "markdown", "value": h.tooltip},

@@ -19,7 +19,7 @@ use crate::core::files::{normalize, FileSet};
 use crate::core::ide;
 use crate::core::text::TextRange;
 use crate::core::AnalysisHost;
-use crate::protocol::edits::to_changes_map;
+use crate::protocol::edits::{document_edits, to_changes_map, DiagnosticData};
 use crate::protocol::ide as lsp_ide;
 use crate::protocol::uri;
 
@@ -56,7 +56,7 @@ pub struct Record {
     pub covered: Vec<String>,
     /// Its last diagnostics that were not about syntax, kept (and moved
     /// through edits) while the file does not parse.
-    pub last_good: Option<Vec<Value>>,
+    pub last_good: Option<Vec<Diagnostic>>,
     /// The newest snapshot whose diagnostics were published for it: a run
     /// on older text (of this file or of one it is linked to) that
     /// finishes later must not overwrite them.
@@ -114,7 +114,7 @@ impl State {
 
     /// While a file has a syntax error its other findings stay (as last
     /// seen, moved through the edits since); otherwise they are remembered.
-    pub fn with_last_good(&self, path: &str, mut diagnostics: Vec<Value>) -> Vec<Value> {
+    pub fn with_last_good(&self, path: &str, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         let broken = diagnostics.iter().any(is_syntax_error);
         let mut record = self.records.entry(path.to_string()).or_default();
         if broken {
@@ -156,7 +156,7 @@ impl State {
         path: &str,
         number: u64,
         version: Option<i32>,
-        diagnostics: Vec<Value>,
+        diagnostics: Vec<Diagnostic>,
         kept: bool,
     ) {
         let slot = self
@@ -188,15 +188,21 @@ impl State {
         };
         let diagnostics: Vec<Diagnostic> = diagnostics
             .into_iter()
-            .filter_map(|d| serde_json::from_value(fit_to_client(d, &settings)).ok())
+            .map(|d| fit_to_client(d, &settings))
             .collect();
         self.client.publish_diagnostics(uri, diagnostics, version).await;
     }
 }
 
 /// An `asl-syntax` diagnostic: the file does not parse.
-fn is_syntax_error(diagnostic: &Value) -> bool {
-    diagnostic.get("code").and_then(Value::as_str) == Some("asl-syntax")
+fn is_syntax_error(diagnostic: &Diagnostic) -> bool {
+    matches!(&diagnostic.code, Some(NumberOrString::String(code)) if code == "asl-syntax")
+}
+
+/// Whether `edit` creates the file `uri`.
+fn is_created(edit: &WorkspaceEdit, uri: &Uri) -> bool {
+    matches!(&edit.document_changes, Some(DocumentChanges::Operations(operations))
+        if operations.iter().any(|o| matches!(o, DocumentChangeOperation::Op(ResourceOp::Create(c)) if c.uri == *uri)))
 }
 
 pub struct Backend {
@@ -254,76 +260,74 @@ impl Backend {
         }))
     }
 
-    fn code_actions(&self, params: &Value) -> Vec<Value> {
+    fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let settings = self.state.settings();
-        let only: Option<Vec<String>> = params["context"]["only"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_string)).collect());
-        let wants = |kind: &str| {
-            only.as_ref()
-                .is_none_or(|o| o.iter().any(|k| kind == k || kind.starts_with(&format!("{k}."))))
+        let only = params.context.only.as_ref();
+        let wants = |kind: &CodeActionKind| {
+            only.is_none_or(|o| {
+                o.iter()
+                    .any(|k| kind == k || kind.as_str().starts_with(&format!("{}.", k.as_str())))
+            })
         };
         let mut actions = Vec::new();
-        if wants("quickfix") {
-            for diagnostic in params["context"]["diagnostics"].as_array().into_iter().flatten() {
-                for fix in diagnostic["data"]["fixes"].as_array().into_iter().flatten() {
-                    if !self.is_current(&fix["edit"]) {
+        if wants(&CodeActionKind::QUICKFIX) {
+            for diagnostic in &params.context.diagnostics {
+                let data: DiagnosticData = diagnostic
+                    .data
+                    .clone()
+                    .and_then(|d| serde_json::from_value(d).ok())
+                    .unwrap_or_default();
+                for fix in data.fixes {
+                    if !self.is_current(&fix.edit) {
                         continue; // stale: the document changed since the analysis
                     }
                     let edit = if settings.document_changes {
-                        fix["edit"].clone()
+                        fix.edit
                     } else {
-                        to_changes_map(&fix["edit"])
+                        to_changes_map(&fix.edit)
                     };
-                    actions.push(json!({
-                        "title": fix["title"],
-                        "kind": "quickfix",
-                        "diagnostics": [diagnostic],
-                        "isPreferred": fix["isPreferred"],
-                        "edit": edit,
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        is_preferred: Some(fix.is_preferred),
+                        edit: Some(edit),
+                        ..CodeAction::default()
                     }));
                 }
             }
         }
-        if wants("source") {
-            if let Some(action) = self.generate_policy_action(params, &settings) {
-                actions.push(action);
+        if wants(&CodeActionKind::SOURCE) {
+            if let Some(action) = self.generate_policy_action(&params.text_document.uri, &settings) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
             }
         }
         actions
     }
 
-    /// Every versioned document an edit touches still has that version.
-    fn is_current(&self, edit: &Value) -> bool {
-        edit["documentChanges"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|change| {
-                let Some(uri) = change["textDocument"]["uri"].as_str() else {
-                    return true;
-                };
-                if change.get("kind").is_some() {
-                    return true; // a file creation
+    /// Every versioned document an edit touches still has that version
+    /// (a created file has none).
+    fn is_current(&self, edit: &WorkspaceEdit) -> bool {
+        document_edits(edit).into_iter().all(|change| {
+            let Some(path) = path_of(&change.text_document.uri) else {
+                return false;
+            };
+            match (change.text_document.version, self.state.docs.version(&path)) {
+                (Some(v), Some(now)) => v == now,
+                (None, None) => true,
+                // A file the fix creates, or one on disk the editor has not opened.
+                (None, Some(_)) => {
+                    !self.state.docs.is_open(&path) || is_created(edit, &change.text_document.uri)
                 }
-                let Some(path) = uri::to_path(uri).map(|p| normalize(&p)) else {
-                    return false;
-                };
-                let expected = change["textDocument"]["version"].as_i64().map(|v| v as i32);
-                match (expected, self.state.docs.version(&path)) {
-                    (Some(v), Some(now)) => v == now,
-                    (None, None) => true,
-                    (None, Some(_)) => !self.state.docs.is_open(&path),
-                    (Some(_), None) => false,
-                }
-            })
+                (Some(_), None) => false,
+            }
+        })
     }
 
     /// "Generate least-privilege policy": the core's fix creating
     /// `<stem>.policy.json` beside a definition that has no role.
-    fn generate_policy_action(&self, params: &Value, settings: &Settings) -> Option<Value> {
-        let uri_text = params["textDocument"]["uri"].as_str()?;
-        let path = uri::to_path(uri_text).map(|p| normalize(&p))?;
+    fn generate_policy_action(&self, uri: &Uri, settings: &Settings) -> Option<CodeAction> {
+        let path = path_of(uri)?;
         let snapshot = self.state.docs.snapshot(&path)?;
         let mut files = self.state.snapshot_files(&path);
         let id = files.insert(&path, snapshot.text, Some(snapshot.version));
@@ -334,11 +338,16 @@ impl Backend {
             .generate_policy(id)?;
         let positions = crate::protocol::to_lsp::Positions::new(&files, settings.encoding);
         let edit = crate::protocol::edits::workspace_edit(&fix.edits, &positions);
-        Some(json!({
-            "title": fix.title,
-            "kind": "source",
-            "edit": if settings.document_changes { edit } else { to_changes_map(&edit) },
-        }))
+        Some(CodeAction {
+            title: fix.title,
+            kind: Some(CodeActionKind::SOURCE),
+            edit: Some(if settings.document_changes {
+                edit
+            } else {
+                to_changes_map(&edit)
+            }),
+            ..CodeAction::default()
+        })
     }
 }
 
@@ -479,15 +488,13 @@ impl LanguageServer for Backend {
                     if *edit == Edit::Whole {
                         continue 'diagnostics;
                     }
-                    match shift_range(&d["range"], edit) {
-                        Some(range) => d["range"] = range,
+                    match shift_range(&d.range, edit) {
+                        Some(range) => d.range = range,
                         None => continue 'diagnostics,
                     }
                 }
                 // The fix was computed on the old text: it no longer applies.
-                if let Some(o) = d.as_object_mut() {
-                    o.remove("data");
-                }
+                d.data = None;
                 moved.push(d);
             }
             *kept = moved;
@@ -556,11 +563,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let params = serde_json::to_value(&params).map_err(|_| Error::invalid_params("bad params"))?;
-        let actions = self.code_actions(&params);
-        Ok(Some(
-            serde_json::from_value(Value::Array(actions)).map_err(|_| Error::internal_error())?,
-        ))
+        Ok(Some(self.code_actions(&params)))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

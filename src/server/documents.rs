@@ -6,6 +6,7 @@ use std::sync::Arc;
 use dashmap::DashMap;
 use ropey::Rope;
 use serde_json::Value;
+use tower_lsp_server::ls_types::{Position as LspPosition, Range};
 
 use crate::protocol::Encoding;
 
@@ -248,7 +249,7 @@ fn end_after_insert(start: Position, text: &str, encoding: Encoding) -> Position
 
 /// Moves a diagnostic's range through an edit; `None` when the edit
 /// touched it (the finding may no longer hold).
-pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
+pub fn shift_range(range: &Range, edit: &Edit) -> Option<Range> {
     let Edit::Range {
         start,
         old_end,
@@ -257,10 +258,10 @@ pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
     else {
         return None;
     };
-    let s = position(&range["start"]);
-    let e = position(&range["end"]);
+    let s = (range.start.line, range.start.character);
+    let e = (range.end.line, range.end.character);
     if e < start {
-        return Some(range.clone());
+        return Some(*range);
     }
     if s < old_end || (s == old_end && s == start) {
         return None;
@@ -274,10 +275,10 @@ pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
     };
     let ns = shift(s);
     let ne = shift(e);
-    Some(serde_json::json!({
-        "start": {"line": ns.0, "character": ns.1},
-        "end": {"line": ne.0, "character": ne.1},
-    }))
+    Some(Range::new(
+        LspPosition::new(ns.0, ns.1),
+        LspPosition::new(ne.0, ne.1),
+    ))
 }
 
 #[cfg(test)]
@@ -374,20 +375,19 @@ mod tests {
 
     #[test]
     fn diagnostics_shift_past_edits() {
-        let range =
-            serde_json::json!({"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 6}});
+        let range = Range::new(LspPosition::new(3, 2), LspPosition::new(3, 6));
         let insert_line = Edit::Range {
             start: (1, 0),
             old_end: (1, 0),
             new_end: (2, 0),
         };
-        assert_eq!(shift_range(&range, &insert_line).unwrap()["start"]["line"], 4);
+        assert_eq!(shift_range(&range, &insert_line).unwrap().start.line, 4);
         let same_line = Edit::Range {
             start: (3, 0),
             old_end: (3, 1),
             new_end: (3, 3),
         };
-        assert_eq!(shift_range(&range, &same_line).unwrap()["start"]["character"], 4);
+        assert_eq!(shift_range(&range, &same_line).unwrap().start.character, 4);
         let touching = Edit::Range {
             start: (3, 3),
             old_end: (3, 4),

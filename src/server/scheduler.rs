@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range};
 
 use super::backend::State;
 use crate::core::cancel::{Proceed, Stage};
@@ -21,7 +21,7 @@ use crate::protocol::{uri, Encoding};
 struct FileResult {
     path: String,
     version: Option<i32>,
-    diagnostics: Vec<Value>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Text that makes analysis panic when `ASL_LSP_TEST_PANIC=1`: lets the
@@ -147,13 +147,15 @@ async fn run(state: &Arc<State>, path: &str, generation: u64, counter: Arc<Atomi
         Ok(Ok(None)) => return,
         _ => {
             tracing::error!(path, "asl-lsp internal error: the analysis panicked");
-            let diagnostic = json!({
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                "severity": 1,
-                "code": "internal-error",
-                "source": "asl-lsp",
-                "message": "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.",
-            });
+            let diagnostic = Diagnostic {
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String("internal-error".into())),
+                source: Some("asl-lsp".into()),
+                ..Diagnostic::new_simple(
+                    Range::default(),
+                    "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.".into(),
+                )
+            };
             let version = state.docs.version(path);
             state
                 .publish(path, number, version, vec![diagnostic], false)
@@ -215,7 +217,7 @@ fn per_file(
     let snapshot = host.snapshot_until(files, defaults, proceed)?;
     let analysis = snapshot.diagnostics_until(Some(&[focus]), proceed)?;
     let positions = Positions::new(files, encoding);
-    let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
+    let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Diagnostic>> =
         analysis.covered.iter().map(|&f| (f, Vec::new())).collect();
     for finding in &analysis.findings {
         grouped
@@ -241,17 +243,15 @@ pub fn uri_for(state: &State, path: &str) -> String {
 }
 
 /// Removes what the client did not announce support for.
-pub fn fit_to_client(mut diagnostic: Value, settings: &super::settings::Settings) -> Value {
-    if let Some(object) = diagnostic.as_object_mut() {
-        if !settings.related_information {
-            object.remove("relatedInformation");
-        }
-        if !settings.code_description {
-            object.remove("codeDescription");
-        }
-        if !settings.tags {
-            object.remove("tags");
-        }
+pub fn fit_to_client(mut diagnostic: Diagnostic, settings: &super::settings::Settings) -> Diagnostic {
+    if !settings.related_information {
+        diagnostic.related_information = None;
+    }
+    if !settings.code_description {
+        diagnostic.code_description = None;
+    }
+    if !settings.tags {
+        diagnostic.tags = None;
     }
     diagnostic
 }
