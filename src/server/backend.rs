@@ -103,6 +103,18 @@ impl State {
         }
     }
 
+    /// Asks a client that pulls diagnostics to pull them again (a file on
+    /// disk or the settings changed: its open documents do not say so).
+    pub fn refresh_pulled(&self) {
+        let settings = self.settings();
+        if settings.pull_diagnostics && settings.diagnostic_refresh {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+    }
+
     /// Waits until the workspace is indexed (the files on disk a document
     /// links to are known); a client that never sends `initialized` gets
     /// answers after a while all the same.
@@ -209,7 +221,7 @@ pub struct Backend {
     state: Arc<State>,
 }
 
-fn path_of(uri: &Uri) -> Option<String> {
+pub fn path_of(uri: &Uri) -> Option<String> {
     uri::to_path(uri.as_str()).map(|p| normalize(&p))
 }
 
@@ -353,7 +365,7 @@ impl Backend {
 
 /// Exactly the providers the handlers below implement.
 fn capabilities(settings: &Settings) -> Value {
-    json!({
+    let mut capabilities = json!({
         "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
         "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
         "hoverProvider": true,
@@ -365,7 +377,15 @@ fn capabilities(settings: &Settings) -> Value {
         // `"` opens a value; `:` continues one (a policy's `lambda:`, a YAML
         // `Next:`), where clients would otherwise end the completion.
         "completionProvider": {"triggerCharacters": ["\"", ":"]},
-    })
+    });
+    if settings.pull_diagnostics {
+        capabilities["diagnosticProvider"] = json!({
+            "identifier": "asl-lsp",
+            "interFileDependencies": true,
+            "workspaceDiagnostics": true,
+        });
+    }
+    capabilities
 }
 
 /// LSP's `RequestFailed` (-32803): the request was valid, its answer is no
@@ -538,6 +558,7 @@ impl LanguageServer for Backend {
         for path in self.state.docs.paths() {
             schedule(&self.state, path);
         }
+        self.state.refresh_pulled();
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -560,6 +581,7 @@ impl LanguageServer for Backend {
                 schedule(&self.state, path);
             }
         }
+        self.state.refresh_pulled();
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
@@ -693,6 +715,17 @@ impl LanguageServer for Backend {
             Ok(value) => typed(value).map(Some),
             Err(message) => Err(request_failed(message)),
         }
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        super::pull::document(&self.state, params).await
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        super::pull::workspace(&self.state).await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

@@ -29,6 +29,14 @@ fn requests_pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
+/// Runs `f` on the requests' pool (on this thread if it could not start).
+pub fn on_requests_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match requests_pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
 /// One request's view of one open document.
 pub struct Cursor {
     host: Arc<AnalysisHost>,
@@ -144,10 +152,7 @@ impl Cursor {
                     let positions = Positions::new(&self.files, self.encoding);
                     f(&self, &snapshot, &positions)
                 };
-                match requests_pool() {
-                    Some(pool) => pool.install(work),
-                    None => work(),
-                }
+                on_requests_pool(work)
             }))
         })
         .await;

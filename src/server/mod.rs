@@ -6,6 +6,7 @@ mod backend;
 mod documents;
 mod framing;
 mod ide;
+mod pull;
 mod scheduler;
 mod settings;
 mod workspace;

@@ -18,10 +18,10 @@ use crate::protocol::to_lsp::{diagnostic, Positions};
 use crate::protocol::{uri, Encoding};
 
 /// Diagnostics of one file from one run, with the version they were computed on.
-struct FileResult {
-    path: String,
-    version: Option<i32>,
-    diagnostics: Vec<Diagnostic>,
+pub struct FileResult {
+    pub path: String,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Text that makes analysis panic when `ASL_LSP_TEST_PANIC=1`: lets the
@@ -73,6 +73,10 @@ const SLOW_RUN: Duration = Duration::from_millis(40);
 const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
 
 pub fn schedule(state: &Arc<State>, path: String) {
+    if state.settings().pull_diagnostics {
+        // The client asks for diagnostics when it wants them.
+        return;
+    }
     let (generation, counter, last_run) = {
         let record = state.records.entry(path.clone()).or_default();
         let generation = record.generation.fetch_add(1, Ordering::SeqCst) + 1;
@@ -206,7 +210,7 @@ fn forget_if_gone(state: &State, path: &str, generation: u64) {
 
 /// One run: the snapshot's findings, per file covered; `None` when a
 /// newer change stopped it between stages.
-fn per_file(
+pub fn per_file(
     host: &AnalysisHost,
     files: &FileSet,
     focus: crate::core::files::FileId,

@@ -22,6 +22,11 @@ pub struct Settings {
     pub prepare_rename: bool,
     /// The client answers `workspace/configuration`.
     pub configuration: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): none are
+    /// pushed.
+    pub pull_diagnostics: bool,
+    /// The client takes `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
     /// Rule levels, region and account from the editor's settings.
     pub defaults: Defaults,
 }
@@ -39,6 +44,8 @@ impl Default for Settings {
             hierarchical_symbols: false,
             prepare_rename: false,
             configuration: false,
+            pull_diagnostics: false,
+            diagnostic_refresh: false,
             defaults: Defaults::default(),
         }
     }
@@ -81,6 +88,8 @@ impl Settings {
             ]),
             prepare_rename: flag(&["textDocument", "rename", "prepareSupport"]),
             configuration: flag(&["workspace", "configuration"]),
+            pull_diagnostics: capabilities["textDocument"]["diagnostic"].is_object(),
+            diagnostic_refresh: flag(&["workspace", "diagnostics", "refreshSupport"]),
             defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }
