@@ -398,11 +398,6 @@ fn request_failed(message: String) -> Error {
     }
 }
 
-/// A JSON value as the typed response, or an internal error.
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
-    serde_json::from_value(value).map_err(|_| Error::internal_error())
-}
-
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let capabilities_json = serde_json::to_value(&params.capabilities).unwrap_or(Value::Null);
@@ -479,20 +474,17 @@ impl LanguageServer for Backend {
         let Some(path) = path_of(&params.text_document.uri) else {
             return;
         };
-        let changes: Vec<Value> = params
-            .content_changes
-            .iter()
-            .filter_map(|c| serde_json::to_value(c).ok())
-            .collect();
         let encoding = self.state.settings().encoding;
-        let edits = self
-            .state
-            .docs
-            .apply(&path, params.text_document.version, &changes, encoding);
+        let edits = self.state.docs.apply(
+            &path,
+            params.text_document.version,
+            &params.content_changes,
+            encoding,
+        );
         tracing::debug!(
             path,
             version = params.text_document.version,
-            changes = changes.len(),
+            changes = params.content_changes.len(),
             "didChange"
         );
         if let Some(kept) = self
@@ -595,14 +587,17 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        let value = cursor
+        cursor
             .run(|c, snapshot, positions| {
-                snapshot.hover(c.file, c.offset).map(|(range, text)| {
-                    json!({"contents": {"kind": "markdown", "value": text}, "range": positions.range(c.file, range)})
+                snapshot.hover(c.file, c.offset).map(|(range, text)| Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: text,
+                    }),
+                    range: Some(positions.range(c.file, range)),
                 })
             })
-            .await?;
-        value.map(typed).transpose()
+            .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -610,14 +605,13 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let range = params.range;
-        let value = cursor
+        cursor
             .run(move |c, snapshot, positions| {
                 let range = TextRange::new(c.offset_of(range.start), c.offset_of(range.end));
                 let hints = snapshot.inlay_hints(c.file, range);
-                lsp_ide::inlay_hints(&hints, positions, c.file)
+                Some(lsp_ide::inlay_hints(&hints, positions, c.file))
             })
-            .await?;
-        typed(value).map(Some)
+            .await
     }
 
     async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
@@ -625,17 +619,19 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let hierarchical = self.state.settings().hierarchical_symbols;
-        let value = cursor
+        let uri = params.text_document.uri;
+        cursor
             .run(move |c, snapshot, positions| {
                 let symbols = ide::document_symbols(&snapshot.linked(), c.file);
-                if hierarchical {
-                    lsp_ide::document_symbols(&symbols, positions, c.file)
+                Some(if hierarchical {
+                    DocumentSymbolResponse::Nested(lsp_ide::document_symbols(&symbols, positions, c.file))
                 } else {
-                    lsp_ide::symbol_information(&symbols, positions, c.file, &c.uri)
-                }
+                    DocumentSymbolResponse::Flat(lsp_ide::symbol_information(
+                        &symbols, positions, c.file, &uri,
+                    ))
+                })
             })
-            .await?;
-        typed(value).map(Some)
+            .await
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
@@ -645,13 +641,16 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        let value = cursor
+        cursor
             .run(|c, snapshot, positions| {
                 let targets = ide::definition_targets(&snapshot.linked(), c.file, c.offset);
-                (!targets.is_empty()).then(|| lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f)))
+                (!targets.is_empty()).then(|| {
+                    GotoDefinitionResponse::Array(lsp_ide::locations_in(&targets, positions, |f| {
+                        c.uri_of(f).parse().ok()
+                    }))
+                })
             })
-            .await?;
-        value.map(typed).transpose()
+            .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -662,13 +661,14 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let declaration = params.context.include_declaration;
-        let value = cursor
+        cursor
             .run(move |c, snapshot, positions| {
                 let targets = ide::reference_targets(&snapshot.linked(), c.file, c.offset, declaration);
-                lsp_ide::locations_in(&targets, positions, |f| c.uri_of(f))
+                Some(lsp_ide::locations_in(&targets, positions, |f| {
+                    c.uri_of(f).parse().ok()
+                }))
             })
-            .await?;
-        typed(value).map(Some)
+            .await
     }
 
     async fn prepare_rename(
@@ -687,15 +687,15 @@ impl LanguageServer for Backend {
             .run(|c, snapshot, positions| {
                 ide::prepare_rename(&snapshot.linked(), c.file, c.offset).map(|found| {
                     found.map(
-                        |(range, name)| json!({"range": positions.range(c.file, range), "placeholder": name}),
+                        |(range, placeholder)| PrepareRenameResponse::RangeWithPlaceholder {
+                            range: positions.range(c.file, range),
+                            placeholder,
+                        },
                     )
                 })
             })
             .await?;
-        match answer {
-            Ok(value) => value.map(typed).transpose(),
-            Err(message) => Err(request_failed(message)),
-        }
+        answer.map_err(request_failed)
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -705,16 +705,14 @@ impl LanguageServer for Backend {
         };
         let document_changes = self.state.settings().document_changes;
         let new_name = params.new_name;
+        let uri = at.text_document.uri;
         let answer = cursor
             .run(move |c, snapshot, positions| {
                 ide::rename(&snapshot.linked(), c.file, c.offset, &new_name)
-                    .map(|edits| lsp_ide::document_edit(&edits, positions, c.file, &c.uri, document_changes))
+                    .map(|edits| lsp_ide::document_edit(&edits, positions, c.file, &uri, document_changes))
             })
             .await?;
-        match answer {
-            Ok(value) => typed(value).map(Some),
-            Err(message) => Err(request_failed(message)),
-        }
+        answer.map(Some).map_err(request_failed)
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
@@ -743,12 +741,13 @@ impl LanguageServer for Backend {
         let Some(cursor) = cursor else {
             return Ok(None);
         };
-        let value = cursor
+        cursor
             .run(|c, snapshot, positions| {
                 let items = snapshot.completion(c.file, c.offset);
-                lsp_ide::completion_list(&items, positions, c.file)
+                Some(CompletionResponse::List(lsp_ide::completion_list(
+                    &items, positions, c.file,
+                )))
             })
-            .await?;
-        typed(value).map(Some)
+            .await
     }
 }

@@ -45,8 +45,6 @@ pub struct Cursor {
     pub file: FileId,
     pub offset: usize,
     pub encoding: Encoding,
-    /// The document's URI as the client wrote it.
-    pub uri: String,
     /// Each file's URI (as the client wrote it for an open document), by
     /// `FileId`.
     uris: Vec<String>,
@@ -107,7 +105,6 @@ impl Cursor {
             file,
             offset: 0,
             encoding: settings.encoding,
-            uri: uri_text.to_string(),
             uris,
         };
         if let Some(position) = position {
