@@ -243,11 +243,8 @@ impl Backend {
     }
 
     /// Test-only request `asl-lsp/documentText`: the server's copy of a document.
-    pub async fn document_text(&self, params: Value) -> Result<Value> {
-        let uri = params["uri"]
-            .as_str()
-            .ok_or_else(|| Error::invalid_params("missing \"uri\""))?;
-        let path = uri::to_path(uri)
+    pub async fn document_text(&self, params: TextDocumentIdentifier) -> Result<Value> {
+        let path = uri::to_path(params.uri.as_str())
             .map(|p| normalize(&p))
             .ok_or_else(|| Error::invalid_params("not a file URI"))?;
         let snapshot = self
@@ -400,8 +397,8 @@ fn request_failed(message: String) -> Error {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let capabilities_json = serde_json::to_value(&params.capabilities).unwrap_or(Value::Null);
-        let settings = Settings::from_initialize(&capabilities_json, params.initialization_options.as_ref());
+        let settings =
+            Settings::from_initialize(&params.capabilities, params.initialization_options.as_ref());
         let mut roots: Vec<PathBuf> = params
             .workspace_folders
             .iter()

@@ -2,6 +2,7 @@
 //! sends or answers later.
 
 use serde_json::Value;
+use tower_lsp_server::ls_types::{ClientCapabilities, PositionEncodingKind};
 
 use crate::core::Defaults;
 use crate::protocol::Encoding;
@@ -52,20 +53,18 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// Reads the client capabilities and `initializationOptions` as JSON
-    /// (the typed structs would make every optional flag a nested match).
-    pub fn from_initialize(capabilities: &Value, options: Option<&Value>) -> Settings {
-        let flag = |path: &[&str]| {
-            let mut v = capabilities;
-            for p in path {
-                v = &v[p];
-            }
-            v.as_bool().unwrap_or(false)
-        };
-        let offers_utf8 = capabilities["general"]["positionEncodings"]
-            .as_array()
-            .is_some_and(|list| list.iter().any(|e| e == "utf-8"));
-        let publish = ["textDocument", "publishDiagnostics"];
+    /// Reads the client's capabilities and `initializationOptions` (the
+    /// options are ours, free-form JSON).
+    pub fn from_initialize(capabilities: &ClientCapabilities, options: Option<&Value>) -> Settings {
+        let text = capabilities.text_document.as_ref();
+        let workspace = capabilities.workspace.as_ref();
+        let publish = text.and_then(|t| t.publish_diagnostics.as_ref());
+        let yes = |flag: Option<bool>| flag.unwrap_or(false);
+        let offers_utf8 = capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|list| list.contains(&PositionEncodingKind::UTF8));
         Settings {
             encoding: if offers_utf8 {
                 Encoding::Utf8
@@ -76,20 +75,26 @@ impl Settings {
                 .and_then(|o| o.get("debounceMs"))
                 .and_then(Value::as_u64)
                 .map(|ms| ms.min(5_000)),
-            document_changes: flag(&["workspace", "workspaceEdit", "documentChanges"]),
-            related_information: flag(&[publish[0], publish[1], "relatedInformation"]),
-            code_description: flag(&[publish[0], publish[1], "codeDescriptionSupport"]),
-            tags: !capabilities[publish[0]][publish[1]]["tagSupport"].is_null(),
-            dynamic_watch: flag(&["workspace", "didChangeWatchedFiles", "dynamicRegistration"]),
-            hierarchical_symbols: flag(&[
-                "textDocument",
-                "documentSymbol",
-                "hierarchicalDocumentSymbolSupport",
-            ]),
-            prepare_rename: flag(&["textDocument", "rename", "prepareSupport"]),
-            configuration: flag(&["workspace", "configuration"]),
-            pull_diagnostics: capabilities["textDocument"]["diagnostic"].is_object(),
-            diagnostic_refresh: flag(&["workspace", "diagnostics", "refreshSupport"]),
+            document_changes: yes(workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)),
+            related_information: yes(publish.and_then(|p| p.related_information)),
+            code_description: yes(publish.and_then(|p| p.code_description_support)),
+            tags: publish.is_some_and(|p| p.tag_support.is_some()),
+            dynamic_watch: yes(workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)),
+            hierarchical_symbols: yes(text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)),
+            prepare_rename: yes(text
+                .and_then(|t| t.rename.as_ref())
+                .and_then(|r| r.prepare_support)),
+            configuration: yes(workspace.and_then(|w| w.configuration)),
+            pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: yes(workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)),
             defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }
@@ -138,8 +143,10 @@ mod tests {
         assert_eq!(pushed.region.as_deref(), Some("eu-west-1"));
         // An empty section is given: it clears what was set before.
         assert_eq!(given_defaults(&json!({"aslLsp": {}})), Some(Defaults::default()));
-        let settings = Settings::from_initialize(&json!({"workspace": {"configuration": true}}), None);
+        let capabilities = |value: Value| -> ClientCapabilities { serde_json::from_value(value).unwrap() };
+        let settings =
+            Settings::from_initialize(&capabilities(json!({"workspace": {"configuration": true}})), None);
         assert!(settings.configuration);
-        assert!(!Settings::from_initialize(&json!({}), None).configuration);
+        assert!(!Settings::from_initialize(&capabilities(json!({})), None).configuration);
     }
 }
