@@ -85,13 +85,20 @@ fn the_default_debounce_adds_no_wait_while_analyses_are_fast() {
     let def = ws.uri("flow.asl.json");
     server.open(&def, DEFINITION, 1);
     server.diagnostics(&def, Some(1));
-    let mut slowest = Duration::ZERO;
-    for version in 2..12 {
+    let mut took = Vec::new();
+    for version in 2..22 {
         let started = Instant::now();
         server.change(&def, version, json!([{"text": DEFINITION}]));
         server.diagnostics(&def, Some(version));
-        slowest = slowest.max(started.elapsed());
+        took.push(started.elapsed());
     }
-    // The old fixed debounce alone was 150 ms per edit.
-    assert!(slowest < Duration::from_millis(100), "slowest edit {slowest:?}");
+    took.sort();
+    // The old fixed debounce alone was 150 ms on every edit. (A run slowed
+    // by a busy machine may lengthen the next edit's debounce: the median,
+    // not the slowest.)
+    let median = took[took.len() / 2];
+    assert!(
+        median < Duration::from_millis(100),
+        "median edit {median:?} of {took:?}"
+    );
 }

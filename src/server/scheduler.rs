@@ -259,3 +259,27 @@ pub fn fit_to_client(mut diagnostic: Diagnostic, settings: &super::settings::Set
     }
     diagnostic
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::settings::Settings;
+    use super::*;
+
+    #[test]
+    fn the_default_debounce_follows_the_last_run() {
+        let ms = Duration::from_millis;
+        let settings = Settings::default();
+        assert_eq!(debounce(&settings, ms(0)), Duration::ZERO);
+        assert_eq!(debounce(&settings, ms(39)), Duration::ZERO);
+        assert_eq!(debounce(&settings, ms(40)), ms(40));
+        assert_eq!(debounce(&settings, ms(120)), ms(120));
+        assert_eq!(debounce(&settings, ms(7_000)), ms(300));
+        // The client's own debounce wins, fast or slow.
+        let fixed = Settings {
+            debounce_ms: Some(150),
+            ..Settings::default()
+        };
+        assert_eq!(debounce(&fixed, ms(0)), ms(150));
+        assert_eq!(debounce(&fixed, ms(7_000)), ms(150));
+    }
+}
