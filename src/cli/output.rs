@@ -246,7 +246,7 @@ pub fn json_values(files: &FileSet, findings: &[Finding]) -> Vec<Value> {
     findings
         .iter()
         .map(|finding| {
-            let mut value = diagnostic(finding, &positions);
+            let mut value = serde_json::to_value(diagnostic(finding, &positions)).unwrap_or_default();
             let fixes = value
                 .get("data")
                 .and_then(|d| d.get("fixes"))
@@ -327,10 +327,10 @@ pub fn sarif(
     let region = |file, range| {
         let r = positions.range(file, range);
         json!({
-            "startLine": r["start"]["line"].as_u64().unwrap_or(0) + 1,
-            "startColumn": r["start"]["character"].as_u64().unwrap_or(0) + 1,
-            "endLine": r["end"]["line"].as_u64().unwrap_or(0) + 1,
-            "endColumn": r["end"]["character"].as_u64().unwrap_or(0) + 1,
+            "startLine": u64::from(r.start.line) + 1,
+            "startColumn": u64::from(r.start.character) + 1,
+            "endLine": u64::from(r.end.line) + 1,
+            "endColumn": u64::from(r.end.character) + 1,
         })
     };
     let all_rules = rules::all();

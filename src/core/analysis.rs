@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::core::cancel::{self, Proceed, Stage};
 use crate::core::classify::{self, FileKind, Format};
 use crate::core::config::Config;
 use crate::core::diagnostic::{Finding, Location};
@@ -78,9 +79,40 @@ pub fn analyze_cached(
     let mut workspace = Workspace::cached(files, cache.map(|c| &c.parses));
     workspace.defaults = defaults.clone();
     let (units, template_findings) = units(&workspace);
+    check_linked(
+        &workspace,
+        &units,
+        template_findings,
+        focus,
+        cache,
+        &cancel::always,
+    )
+    .unwrap_or(Analysis {
+        findings: Vec::new(),
+        covered: BTreeSet::new(),
+    })
+}
+
+/// The rules on a parsed and linked workspace (`units` and the problems
+/// found reading templates are `link::units(workspace)`), for every state
+/// machine or only what `focus` touches, with the per-state findings and
+/// lowered roles kept in `cache`; `None` when `proceed` stops it at a
+/// stage boundary.
+pub fn check_linked(
+    workspace: &Workspace,
+    units: &[Unit],
+    template_findings: Vec<Finding>,
+    focus: Option<&[FileId]>,
+    cache: Option<&ParseCache>,
+    proceed: Proceed,
+) -> Option<Analysis> {
+    let files = workspace.files;
+    if !proceed(Stage::Syntax) {
+        return None;
+    }
     let selected: Vec<&Unit> = match focus {
         None => units.iter().collect(),
-        Some(focus) => connected_units(&units, focus),
+        Some(focus) => connected_units(units, focus),
     };
     let mut covered: BTreeSet<FileId> = match focus {
         None => files.ids().collect(),
@@ -135,18 +167,24 @@ pub fn analyze_cached(
             }
         }
     }
-    for unit in selected {
+    for (i, unit) in selected.into_iter().enumerate() {
+        if !proceed(Stage::Unit(i)) {
+            return None;
+        }
         rules::runner::check_unit(
-            &workspace,
+            workspace,
             cache.map(|c| &c.states),
             cache.map(|c| &c.roles),
             unit,
             &mut findings,
         );
     }
+    if !proceed(Stage::Finish) {
+        return None;
+    }
     findings.retain(|f| covered.contains(&f.location.file));
-    let findings = finish(&workspace, findings);
-    Analysis { findings, covered }
+    let findings = finish(workspace, findings);
+    Some(Analysis { findings, covered })
 }
 
 fn connected_units<'u>(units: &'u [Unit], focus: &[FileId]) -> Vec<&'u Unit> {

@@ -13,7 +13,7 @@ use crate::core::config::Config;
 use crate::core::diagnostic::Finding;
 use crate::core::files::{file_name, join, parent_dir, FileId, FileSet};
 use crate::core::fix::Dialect;
-use crate::core::permissions::context::Context;
+use crate::core::permissions::context::{Context, RoleCache};
 use crate::core::permissions::policy::policy_document;
 use crate::core::syntax::Node;
 use crate::core::template;
@@ -154,15 +154,52 @@ fn link_standalone(workspace: &Workspace, id: FileId, format: Format, root: Arc<
     }
 }
 
+/// The files parsed and their state machines linked to their roles: what
+/// the cursor features and the least-privilege policy read. The analysis
+/// host builds it once per snapshot and every request on that snapshot
+/// shares it (and, through `roles`, the lowered roles and each task's needs
+/// the diagnostics worked out).
+pub struct Linked<'a> {
+    pub workspace: &'a Workspace<'a>,
+    pub units: &'a [Unit],
+    /// Where lowered roles are kept between runs, if anywhere.
+    pub roles: Option<&'a RoleCache>,
+}
+
+impl<'a> Linked<'a> {
+    pub fn files(&self) -> &'a FileSet {
+        self.workspace.files
+    }
+
+    /// The permission context of `unit` on `machine`, its lowered role
+    /// from `roles` when they hold it.
+    pub fn context<'m, 's>(&self, unit: &'m Unit, machine: &'m StateMachine<'s>) -> Context<'m, 's>
+    where
+        'a: 'm,
+    {
+        Context::with_cache(self.workspace.files, unit, machine, self.roles)
+    }
+}
+
 /// The policy document the role of the state machine in `definition`
 /// needs, or `None` when the file holds no definition.
 pub fn least_privilege(files: &FileSet, definition: FileId) -> Option<Value> {
     let workspace = Workspace::new(files);
-    let unit = units(&workspace)
-        .0
-        .into_iter()
-        .find(|u| u.definition.file == definition)?;
+    let (units, _) = units(&workspace);
+    least_privilege_in(
+        &Linked {
+            workspace: &workspace,
+            units: &units,
+            roles: None,
+        },
+        definition,
+    )
+}
+
+/// [`least_privilege`] on files already parsed and linked.
+pub fn least_privilege_in(linked: &Linked, definition: FileId) -> Option<Value> {
+    let unit = linked.units.iter().find(|u| u.definition.file == definition)?;
     let machine = StateMachine::lower(&unit.definition.root);
-    let ctx = Context::new(files, &unit, &machine);
+    let ctx = linked.context(unit, &machine);
     Some(policy_document(&ctx))
 }

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod asl;
 pub mod autofix;
+pub mod cancel;
 pub mod catalog;
 pub mod classify;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod diagnostic;
 pub mod files;
 pub mod fix;
 pub mod hash;
+pub mod host;
 pub mod iam;
 pub mod ide;
 pub mod link;
@@ -25,3 +27,4 @@ pub mod unit;
 pub mod workspace;
 
 pub use analysis::{analyze, analyze_cached, analyze_with, Analysis, Defaults, ParseCache};
+pub use host::{AnalysisHost, Snapshot};

@@ -219,6 +219,14 @@ impl<'f> Workspace<'f> {
         }
     }
 
+    /// [`Workspace::cached`] with the editor's defaults.
+    pub fn cached_with(files: &'f FileSet, cache: Option<&'f Parses>, defaults: Defaults) -> Self {
+        Workspace {
+            defaults,
+            ..Workspace::cached(files, cache)
+        }
+    }
+
     pub fn with_defaults(files: &'f FileSet, defaults: Defaults) -> Self {
         Workspace {
             defaults,

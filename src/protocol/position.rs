@@ -2,7 +2,7 @@
 //! as LSP says; columns count UTF-16 code units or UTF-8 bytes as negotiated.
 //! Every conversion is total: out-of-range input is clamped, never a panic.
 
-use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{Position, Range, Uri};
 
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
@@ -196,16 +196,22 @@ impl<'a> Positions<'a> {
             .clone()
     }
 
-    pub fn range(&self, file: FileId, range: TextRange) -> Value {
+    pub fn range(&self, file: FileId, range: TextRange) -> Range {
         let text = self.files.text(file);
         let index = self.index(file);
         let (sl, sc) = index.position(text, range.start(), self.encoding);
         let (el, ec) = index.position(text, range.end(), self.encoding);
-        json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
+        Range::new(Position::new(sl, sc), Position::new(el, ec))
     }
 
     pub fn uri(&self, file: FileId) -> String {
         uri::from_path(self.files.path(file))
+    }
+
+    /// The file's URI as an LSP `Uri` (`None` only if it would not parse,
+    /// which `uri::from_path`'s percent-encoding rules out).
+    pub fn lsp_uri(&self, file: FileId) -> Option<Uri> {
+        self.uri(file).parse().ok()
     }
 }
 

@@ -1,60 +1,63 @@
-//! Findings → LSP diagnostics (as serde_json values in the exact LSP shape).
+//! Findings → typed LSP diagnostics (`ls_types`), which the server
+//! publishes and `check --format json` prints.
 
-use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Location,
+    NumberOrString,
+};
 
 use crate::core::diagnostic::{Finding, Severity, Tag};
 use crate::core::rules::docs_url;
-use crate::protocol::edits::fix_to_json;
+use crate::protocol::edits::{fix_to_lsp, DiagnosticData};
 pub use crate::protocol::position::Positions;
 
-pub fn severity_number(severity: Severity) -> u8 {
+pub fn severity(severity: Severity) -> DiagnosticSeverity {
     match severity {
-        Severity::Error => 1,
-        Severity::Warning => 2,
-        Severity::Info => 3,
-        Severity::Hint => 4,
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
     }
 }
 
 /// One LSP `Diagnostic`. Fixes travel in `data.fixes` so a code action can
 /// be answered from the diagnostic alone.
-pub fn diagnostic(finding: &Finding, positions: &Positions) -> Value {
-    let mut diagnostic = json!({
-        "range": positions.range(finding.location.file, finding.location.range),
-        "severity": severity_number(finding.severity),
-        "code": finding.rule,
-        "codeDescription": {"href": docs_url(finding.rule)},
-        "source": "asl-lsp",
-        "message": finding.message,
+pub fn diagnostic(finding: &Finding, positions: &Positions) -> Diagnostic {
+    let tags: Vec<DiagnosticTag> = finding
+        .tags
+        .iter()
+        .map(|t| match t {
+            Tag::Unnecessary => DiagnosticTag::UNNECESSARY,
+        })
+        .collect();
+    let related: Vec<DiagnosticRelatedInformation> = finding
+        .related
+        .iter()
+        .filter_map(|r| {
+            Some(DiagnosticRelatedInformation {
+                location: Location {
+                    uri: positions.lsp_uri(r.location.file)?,
+                    range: positions.range(r.location.file, r.location.range),
+                },
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    let data = (!finding.fixes.is_empty()).then(|| DiagnosticData {
+        fixes: finding.fixes.iter().map(|f| fix_to_lsp(f, positions)).collect(),
     });
-    if !finding.tags.is_empty() {
-        diagnostic["tags"] = finding
-            .tags
-            .iter()
-            .map(|t| match t {
-                Tag::Unnecessary => json!(1),
-            })
-            .collect();
+    Diagnostic {
+        range: positions.range(finding.location.file, finding.location.range),
+        severity: Some(severity(finding.severity)),
+        code: Some(NumberOrString::String(finding.rule.to_string())),
+        code_description: docs_url(finding.rule)
+            .parse()
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some("asl-lsp".to_string()),
+        message: finding.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: (!tags.is_empty()).then_some(tags),
+        data: data.and_then(|d| serde_json::to_value(d).ok()),
     }
-    if !finding.related.is_empty() {
-        diagnostic["relatedInformation"] = finding
-            .related
-            .iter()
-            .map(|r| {
-                json!({
-                    "location": {
-                        "uri": positions.uri(r.location.file),
-                        "range": positions.range(r.location.file, r.location.range),
-                    },
-                    "message": r.message,
-                })
-            })
-            .collect();
-    }
-    if !finding.fixes.is_empty() {
-        diagnostic["data"] = json!({
-            "fixes": finding.fixes.iter().map(|f| fix_to_json(f, positions)).collect::<Vec<_>>()
-        });
-    }
-    diagnostic
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use dashmap::DashMap;
 use ropey::Rope;
-use serde_json::Value;
+use tower_lsp_server::ls_types::{Position as LspPosition, Range, TextDocumentContentChangeEvent};
 
 use crate::protocol::Encoding;
 
@@ -35,7 +35,7 @@ pub struct Documents {
 
 struct EarlyChange {
     version: i32,
-    changes: Vec<Value>,
+    changes: Vec<TextDocumentContentChangeEvent>,
     encoding: Encoding,
 }
 
@@ -114,7 +114,13 @@ impl Documents {
     /// (start, old end, new end) positions, for shifting stored diagnostics.
     /// A change to a document that is not open is kept for its `didOpen`
     /// (see `early`), unless the client closed that document (`closed`).
-    pub fn apply(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
+    pub fn apply(
+        &self,
+        path: &str,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: Encoding,
+    ) -> Vec<Edit> {
         let Some(mut doc) = self.docs.get_mut(path) else {
             self.keep_early(path, version, changes, encoding);
             return Vec::new();
@@ -124,7 +130,13 @@ impl Documents {
         edits
     }
 
-    fn keep_early(&self, path: &str, version: i32, changes: &[Value], encoding: Encoding) {
+    fn keep_early(
+        &self,
+        path: &str,
+        version: i32,
+        changes: &[TextDocumentContentChangeEvent],
+        encoding: Encoding,
+    ) {
         if self.closed.contains_key(path) {
             return;
         }
@@ -143,19 +155,23 @@ impl Documents {
 }
 
 /// Applies `contentChanges` in order to one document.
-fn apply_changes(doc: &mut Document, changes: &[Value], encoding: Encoding) -> Vec<Edit> {
+fn apply_changes(
+    doc: &mut Document,
+    changes: &[TextDocumentContentChangeEvent],
+    encoding: Encoding,
+) -> Vec<Edit> {
     let mut edits = Vec::new();
     doc.text = std::sync::OnceLock::new();
     for change in changes {
-        let text = change["text"].as_str().unwrap_or("");
-        match change.get("range").filter(|r| !r.is_null()) {
+        let text = change.text.as_str();
+        match change.range {
             None => {
                 doc.rope = Rope::from_str(text);
                 edits.push(Edit::Whole);
             }
             Some(range) => {
-                let start = position(&range["start"]);
-                let end = position(&range["end"]);
+                let start = position(range.start);
+                let end = position(range.end);
                 let (start, end) = if end < start { (end, start) } else { (start, end) };
                 let a = char_index(&doc.rope, start, encoding);
                 let b = char_index(&doc.rope, end, encoding).max(a);
@@ -186,9 +202,8 @@ pub enum Edit {
     },
 }
 
-fn position(value: &Value) -> Position {
-    let get = |k: &str| value[k].as_u64().unwrap_or(0).min(u32::MAX as u64) as u32;
-    (get("line"), get("character"))
+fn position(position: LspPosition) -> Position {
+    (position.line, position.character)
 }
 
 /// The char index of a client position: a line past the end clamps to the
@@ -248,7 +263,7 @@ fn end_after_insert(start: Position, text: &str, encoding: Encoding) -> Position
 
 /// Moves a diagnostic's range through an edit; `None` when the edit
 /// touched it (the finding may no longer hold).
-pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
+pub fn shift_range(range: &Range, edit: &Edit) -> Option<Range> {
     let Edit::Range {
         start,
         old_end,
@@ -257,10 +272,10 @@ pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
     else {
         return None;
     };
-    let s = position(&range["start"]);
-    let e = position(&range["end"]);
+    let s = (range.start.line, range.start.character);
+    let e = (range.end.line, range.end.character);
     if e < start {
-        return Some(range.clone());
+        return Some(*range);
     }
     if s < old_end || (s == old_end && s == start) {
         return None;
@@ -274,15 +289,20 @@ pub fn shift_range(range: &Value, edit: &Edit) -> Option<Value> {
     };
     let ns = shift(s);
     let ne = shift(e);
-    Some(serde_json::json!({
-        "start": {"line": ns.0, "character": ns.1},
-        "end": {"line": ne.0, "character": ne.1},
-    }))
+    Some(Range::new(
+        LspPosition::new(ns.0, ns.1),
+        LspPosition::new(ne.0, ne.1),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `contentChanges` written as JSON.
+    fn changes(value: serde_json::Value) -> Vec<TextDocumentContentChangeEvent> {
+        serde_json::from_value(value).unwrap()
+    }
 
     #[test]
     fn positions_clamp_and_round_down() {
@@ -304,11 +324,11 @@ mod tests {
     fn incremental_edits_apply_in_order() {
         let docs = Documents::default();
         docs.open("/a", "file:///a", 1, "hello\nworld");
-        let changes = vec![
-            serde_json::json!({"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}}, "text": "there"}),
-            serde_json::json!({"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": ",\nout"}),
-        ];
-        docs.apply("/a", 2, &changes, Encoding::Utf16);
+        let edits = changes(serde_json::json!([
+            {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 5}}, "text": "there"},
+            {"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": ",\nout"},
+        ]));
+        docs.apply("/a", 2, &edits, Encoding::Utf16);
         let snap = docs.snapshot("/a").unwrap();
         assert_eq!(&*snap.text, "hello,\nout\nthere");
         assert_eq!(snap.version, 2);
@@ -318,9 +338,9 @@ mod tests {
     fn a_change_sent_before_its_open_is_applied_on_open() {
         let docs = Documents::default();
         let change = |text: &str| {
-            vec![
-                serde_json::json!({"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": text}),
-            ]
+            changes(serde_json::json!([
+                {"range": {"start": {"line": 0, "character": 5}, "end": {"line": 0, "character": 5}}, "text": text},
+            ]))
         };
         docs.apply("/a", 1, &change(" there"), Encoding::Utf16);
         docs.apply("/a", 2, &change(","), Encoding::Utf16);
@@ -342,7 +362,7 @@ mod tests {
     #[test]
     fn a_change_after_close_is_not_applied_to_the_reopened_document() {
         let docs = Documents::default();
-        let change = vec![serde_json::json!({"text": "stale"})];
+        let change = changes(serde_json::json!([{"text": "stale"}]));
         docs.open("/a", "file:///a", 3, "one");
         docs.close("/a");
         docs.apply("/a", 7, &change, Encoding::Utf16);
@@ -363,7 +383,7 @@ mod tests {
     #[test]
     fn early_changes_are_bounded() {
         let docs = Documents::default();
-        let change = vec![serde_json::json!({"text": "x"})];
+        let change = changes(serde_json::json!([{"text": "x"}]));
         for i in 0..100 {
             docs.apply(&format!("/p{i}"), 1, &change, Encoding::Utf16);
             docs.apply("/p0", i + 2, &change, Encoding::Utf16);
@@ -374,20 +394,19 @@ mod tests {
 
     #[test]
     fn diagnostics_shift_past_edits() {
-        let range =
-            serde_json::json!({"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 6}});
+        let range = Range::new(LspPosition::new(3, 2), LspPosition::new(3, 6));
         let insert_line = Edit::Range {
             start: (1, 0),
             old_end: (1, 0),
             new_end: (2, 0),
         };
-        assert_eq!(shift_range(&range, &insert_line).unwrap()["start"]["line"], 4);
+        assert_eq!(shift_range(&range, &insert_line).unwrap().start.line, 4);
         let same_line = Edit::Range {
             start: (3, 0),
             old_end: (3, 1),
             new_end: (3, 3),
         };
-        assert_eq!(shift_range(&range, &same_line).unwrap()["start"]["character"], 4);
+        assert_eq!(shift_range(&range, &same_line).unwrap().start.character, 4);
         let touching = Edit::Range {
             start: (3, 3),
             old_end: (3, 4),

@@ -5,20 +5,45 @@
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::Position;
 
-use super::backend::State;
-use super::scheduler::uri_for;
+use super::state::{uri_for, State};
+use std::sync::Arc;
+
 use crate::core::files::{normalize, FileId, FileSet};
+use crate::core::{AnalysisHost, Defaults, Snapshot};
 use crate::protocol::to_lsp::Positions;
 use crate::protocol::{uri, Encoding, LineIndex};
 
+/// The threads cursor requests run the core's parallel work on (two: the
+/// analysis pool's size on the machines we measure), apart from the
+/// analysis pool.
+fn requests_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|i| format!("asl-lsp-request-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
+
+/// Runs `f` on the requests' pool (on this thread if it could not start).
+pub fn on_requests_pool<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    match requests_pool() {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
 /// One request's view of one open document.
 pub struct Cursor {
+    host: Arc<AnalysisHost>,
+    defaults: Defaults,
     pub files: FileSet,
     pub file: FileId,
     pub offset: usize,
     pub encoding: Encoding,
-    /// The document's URI as the client wrote it.
-    pub uri: String,
     /// Each file's URI (as the client wrote it for an open document), by
     /// `FileId`.
     uris: Vec<String>,
@@ -71,12 +96,14 @@ impl Cursor {
                 }
             })
             .collect();
+        let settings = state.settings();
         let mut cursor = Cursor {
+            host: state.host.clone(),
+            defaults: settings.defaults,
             files,
             file,
             offset: 0,
-            encoding: state.settings().encoding,
-            uri: uri_text.to_string(),
+            encoding: settings.encoding,
             uris,
         };
         if let Some(position) = position {
@@ -104,16 +131,24 @@ impl Cursor {
             .unwrap_or_else(|| uri::from_path(self.files.path(file)))
     }
 
-    /// Runs `f` on a blocking thread with the document's positions; a panic
-    /// becomes an internal error, never a crash.
+    /// Runs `f` on a blocking thread with the document's positions and
+    /// the host's snapshot of the files (parsed and linked once for the
+    /// diagnostics and every request on the same text); a panic becomes an
+    /// internal error, never a crash. The core's parallel work runs on the
+    /// requests' own thread pool: analyses holding the analysis pool's
+    /// threads do not make a request wait.
     pub async fn run<T: Send + 'static>(
         self,
-        f: impl FnOnce(&Cursor, &Positions) -> T + Send + 'static,
+        f: impl FnOnce(&Cursor, &Snapshot, &Positions) -> T + Send + 'static,
     ) -> Result<T> {
         let result = tokio::task::spawn_blocking(move || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let positions = Positions::new(&self.files, self.encoding);
-                f(&self, &positions)
+                let work = || {
+                    let snapshot = self.host.snapshot(&self.files, &self.defaults);
+                    let positions = Positions::new(&self.files, self.encoding);
+                    f(&self, &snapshot, &positions)
+                };
+                on_requests_pool(work)
             }))
         })
         .await;

@@ -6,8 +6,10 @@ mod backend;
 mod documents;
 mod framing;
 mod ide;
+mod pull;
 mod scheduler;
 mod settings;
+mod state;
 mod workspace;
 
 use tower_lsp_server::{LspService, Server};

@@ -4,22 +4,24 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{Diagnostic, DiagnosticSeverity, NumberOrString, Range};
 
-use super::backend::State;
+use super::state::State;
+use crate::core::cancel::{Proceed, Stage};
 use crate::core::files::FileSet;
-use crate::core::{analyze_cached, Defaults, ParseCache};
+use crate::core::{AnalysisHost, Defaults};
 use crate::protocol::to_lsp::{diagnostic, Positions};
-use crate::protocol::{uri, Encoding};
+use crate::protocol::Encoding;
 
 /// Diagnostics of one file from one run, with the version they were computed on.
-struct FileResult {
-    path: String,
-    version: Option<i32>,
-    diagnostics: Vec<Value>,
+pub struct FileResult {
+    pub path: String,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Text that makes analysis panic when `ASL_LSP_TEST_PANIC=1`: lets the
@@ -28,6 +30,11 @@ const PANIC_MARKER: &str = "ASL_LSP_TEST_PANIC_MARKER";
 /// Text that makes analysis take `ASL_LSP_TEST_DELAY_MS` longer: lets the
 /// end-to-end tests finish a run on old text after a newer one.
 const SLOW_MARKER: &str = "ASL_LSP_TEST_SLOW_MARKER";
+
+/// Sleeps `ASL_LSP_TEST_STAGE_DELAY_MS` at every stage boundary of a run
+/// on text holding the slow marker: a slow document whose every stage
+/// takes that long, for the tests of cancellation.
+const STAGE_DELAY: &str = "ASL_LSP_TEST_STAGE_DELAY_MS";
 
 fn test_hooks(text: &str) {
     if std::env::var_os("ASL_LSP_TEST_PANIC").is_some() && text.contains(PANIC_MARKER) {
@@ -43,31 +50,57 @@ fn test_hooks(text: &str) {
     }
 }
 
+fn stage_delay(text: &str) -> Option<Duration> {
+    let ms: u64 = std::env::var(STAGE_DELAY).ok()?.parse().ok()?;
+    text.contains(SLOW_MARKER).then(|| Duration::from_millis(ms))
+}
+
+/// The debounce before a run of a file whose last run took `last`: the
+/// client's `debounceMs` when it set one; otherwise none while runs are
+/// fast, and the last run's time (at most `MAX_DEBOUNCE`) once it passes
+/// `SLOW_RUN`, so typing into a slow document does not queue a run per
+/// keystroke.
+pub fn debounce(settings: &super::settings::Settings, last: Duration) -> Duration {
+    match settings.debounce_ms {
+        Some(ms) => Duration::from_millis(ms),
+        None if last < SLOW_RUN => Duration::ZERO,
+        None => last.min(MAX_DEBOUNCE),
+    }
+}
+
+/// A run that takes less than this is fast: the next one starts at once.
+const SLOW_RUN: Duration = Duration::from_millis(40);
+const MAX_DEBOUNCE: Duration = Duration::from_millis(300);
+
 pub fn schedule(state: &Arc<State>, path: String) {
-    let generation = {
-        let mut g = state.generations.entry(path.clone()).or_insert(0);
-        *g += 1;
-        *g
+    if state.settings().pull_diagnostics {
+        // The client asks for diagnostics when it wants them.
+        return;
+    }
+    let (generation, counter, last_run) = {
+        let record = state.records.entry(path.clone()).or_default();
+        let generation = record.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        (generation, record.generation.clone(), record.last_run)
     };
     let state = state.clone();
     tokio::spawn(async move {
-        let debounce = state.settings().debounce_ms;
-        if debounce > 0 {
-            tokio::time::sleep(Duration::from_millis(debounce)).await;
+        let wait = debounce(&state.settings(), last_run);
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
-        if state.generation(&path) != generation {
+        if counter.load(Ordering::SeqCst) != generation {
             return;
         }
-        let lock = state.locks.entry(path.clone()).or_default().clone();
+        let lock = state.records.entry(path.clone()).or_default().lock.clone();
         let _running = lock.lock().await;
-        if state.generation(&path) != generation {
+        if counter.load(Ordering::SeqCst) != generation {
             return;
         }
-        run(&state, &path, generation).await;
+        run(&state, &path, generation, counter).await;
     });
 }
 
-async fn run(state: &Arc<State>, path: &str, generation: u64) {
+async fn run(state: &Arc<State>, path: &str, generation: u64, counter: Arc<AtomicU64>) {
     state.wait_indexed().await;
     let (number, files) = state.numbered_snapshot(path);
     tracing::debug!(path, generation, number, "run");
@@ -78,34 +111,55 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
     };
     let settings = state.settings();
     let (encoding, defaults) = (settings.encoding, settings.defaults);
-    let parses = state.parses.clone();
+    let host = state.host.clone();
+    let started = Instant::now();
     // Straight onto the analysis' own thread pool (its rayon workers), not
     // a blocking thread that would hand the work to them and wait: one
     // thread switch less on each edit.
     let (done, outcome) = tokio::sync::oneshot::channel();
+    let current = counter.clone();
     rayon::spawn(move || {
         let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            test_hooks(files.text(focus));
-            per_file(&files, focus, encoding, &defaults, &parses)
+            let text = files.text(focus);
+            test_hooks(text);
+            let delay = stage_delay(text);
+            // Between stages: go on only while no newer change of this
+            // file has been scheduled.
+            let proceed = |_stage: Stage| {
+                if let Some(delay) = delay {
+                    std::thread::sleep(delay);
+                }
+                current.load(Ordering::SeqCst) == generation
+            };
+            per_file(&host, &files, focus, encoding, &defaults, &proceed)
         }));
         let _ = done.send(result);
     });
     let outcome = outcome.await;
-    if state.generation(path) != generation {
+    if let Some(mut record) = state.records.get_mut(path) {
+        record.last_run = started.elapsed();
+    }
+    if counter.load(Ordering::SeqCst) != generation {
         tracing::debug!(path, generation, "dropped: a newer run will publish");
+        if matches!(outcome, Ok(Ok(None))) {
+            state.cancelled.fetch_add(1, Ordering::SeqCst);
+        }
         return;
     }
     let results = match outcome {
-        Ok(Ok(results)) => results,
+        Ok(Ok(Some(results))) => results,
+        Ok(Ok(None)) => return,
         _ => {
             tracing::error!(path, "asl-lsp internal error: the analysis panicked");
-            let diagnostic = json!({
-                "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-                "severity": 1,
-                "code": "internal-error",
-                "source": "asl-lsp",
-                "message": "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.",
-            });
+            let diagnostic = Diagnostic {
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String("internal-error".into())),
+                source: Some("asl-lsp".into()),
+                ..Diagnostic::new_simple(
+                    Range::default(),
+                    "asl-lsp could not analyse this file (internal error); other files are unaffected. The server log has details.".into(),
+                )
+            };
             let version = state.docs.version(path);
             state
                 .publish(path, number, version, vec![diagnostic], false)
@@ -124,10 +178,10 @@ async fn run(state: &Arc<State>, path: &str, generation: u64) {
             .publish(&result.path, number, result.version, result.diagnostics, true)
             .await;
     }
-    let previous = state
-        .covered_by
-        .insert(path.to_string(), covered.clone())
-        .unwrap_or_default();
+    let previous = {
+        let mut record = state.records.entry(path.to_string()).or_default();
+        std::mem::replace(&mut record.covered, covered.clone())
+    };
     for dropped in previous.into_iter().filter(|p| !covered.contains(p)) {
         if state.docs.is_open(&dropped) {
             schedule(state, dropped);
@@ -146,27 +200,28 @@ fn forget_if_gone(state: &State, path: &str, generation: u64) {
         return;
     }
     if state
-        .generations
-        .remove_if(path, |_, g| *g == generation)
+        .records
+        .remove_if(path, |_, r| r.generation.load(Ordering::SeqCst) == generation)
         .is_some()
     {
-        state.covered_by.remove(path);
-        state.published.remove(path);
-        state.locks.remove(path);
-        state.parses.forget(path);
+        state.host.forget(path);
     }
 }
 
-fn per_file(
+/// One run: the snapshot's findings, per file covered; `None` when a
+/// newer change stopped it between stages.
+pub fn per_file(
+    host: &AnalysisHost,
     files: &FileSet,
     focus: crate::core::files::FileId,
     encoding: Encoding,
     defaults: &Defaults,
-    parses: &ParseCache,
-) -> Vec<FileResult> {
-    let analysis = analyze_cached(files, Some(&[focus]), defaults, Some(parses));
+    proceed: Proceed,
+) -> Option<Vec<FileResult>> {
+    let snapshot = host.snapshot_until(files, defaults, proceed)?;
+    let analysis = snapshot.diagnostics_until(Some(&[focus]), proceed)?;
     let positions = Positions::new(files, encoding);
-    let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Value>> =
+    let mut grouped: BTreeMap<crate::core::files::FileId, Vec<Diagnostic>> =
         analysis.covered.iter().map(|&f| (f, Vec::new())).collect();
     for finding in &analysis.findings {
         grouped
@@ -174,33 +229,38 @@ fn per_file(
             .or_default()
             .push(diagnostic(finding, &positions));
     }
-    grouped
-        .into_iter()
-        .map(|(file, diagnostics)| FileResult {
-            path: files.path(file).to_string(),
-            version: files.get(file).version,
-            diagnostics,
-        })
-        .collect()
+    Some(
+        grouped
+            .into_iter()
+            .map(|(file, diagnostics)| FileResult {
+                path: files.path(file).to_string(),
+                version: files.get(file).version,
+                diagnostics,
+            })
+            .collect(),
+    )
 }
 
-/// The URI to publish under: the client's own for open documents.
-pub fn uri_for(state: &State, path: &str) -> String {
-    state.docs.uri(path).unwrap_or_else(|| uri::from_path(path))
-}
+#[cfg(test)]
+mod tests {
+    use super::super::settings::Settings;
+    use super::*;
 
-/// Removes what the client did not announce support for.
-pub fn fit_to_client(mut diagnostic: Value, settings: &super::settings::Settings) -> Value {
-    if let Some(object) = diagnostic.as_object_mut() {
-        if !settings.related_information {
-            object.remove("relatedInformation");
-        }
-        if !settings.code_description {
-            object.remove("codeDescription");
-        }
-        if !settings.tags {
-            object.remove("tags");
-        }
+    #[test]
+    fn the_default_debounce_follows_the_last_run() {
+        let ms = Duration::from_millis;
+        let settings = Settings::default();
+        assert_eq!(debounce(&settings, ms(0)), Duration::ZERO);
+        assert_eq!(debounce(&settings, ms(39)), Duration::ZERO);
+        assert_eq!(debounce(&settings, ms(40)), ms(40));
+        assert_eq!(debounce(&settings, ms(120)), ms(120));
+        assert_eq!(debounce(&settings, ms(7_000)), ms(300));
+        // The client's own debounce wins, fast or slow.
+        let fixed = Settings {
+            debounce_ms: Some(150),
+            ..Settings::default()
+        };
+        assert_eq!(debounce(&fixed, ms(0)), ms(150));
+        assert_eq!(debounce(&fixed, ms(7_000)), ms(150));
     }
-    diagnostic
 }

@@ -2,6 +2,7 @@
 //! sends or answers later.
 
 use serde_json::Value;
+use tower_lsp_server::ls_types::{ClientCapabilities, PositionEncodingKind};
 
 use crate::core::Defaults;
 use crate::protocol::Encoding;
@@ -9,7 +10,8 @@ use crate::protocol::Encoding;
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub encoding: Encoding,
-    pub debounce_ms: u64,
+    /// The client's `debounceMs`; `None`: adapt to how long runs take.
+    pub debounce_ms: Option<u64>,
     pub document_changes: bool,
     pub related_information: bool,
     pub code_description: bool,
@@ -21,6 +23,11 @@ pub struct Settings {
     pub prepare_rename: bool,
     /// The client answers `workspace/configuration`.
     pub configuration: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): none are
+    /// pushed.
+    pub pull_diagnostics: bool,
+    /// The client takes `workspace/diagnostic/refresh`.
+    pub diagnostic_refresh: bool,
     /// Rule levels, region and account from the editor's settings.
     pub defaults: Defaults,
 }
@@ -29,7 +36,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             encoding: Encoding::Utf16,
-            debounce_ms: 150,
+            debounce_ms: None,
             document_changes: false,
             related_information: false,
             code_description: false,
@@ -38,26 +45,26 @@ impl Default for Settings {
             hierarchical_symbols: false,
             prepare_rename: false,
             configuration: false,
+            pull_diagnostics: false,
+            diagnostic_refresh: false,
             defaults: Defaults::default(),
         }
     }
 }
 
 impl Settings {
-    /// Reads the client capabilities and `initializationOptions` as JSON
-    /// (the typed structs would make every optional flag a nested match).
-    pub fn from_initialize(capabilities: &Value, options: Option<&Value>) -> Settings {
-        let flag = |path: &[&str]| {
-            let mut v = capabilities;
-            for p in path {
-                v = &v[p];
-            }
-            v.as_bool().unwrap_or(false)
-        };
-        let offers_utf8 = capabilities["general"]["positionEncodings"]
-            .as_array()
-            .is_some_and(|list| list.iter().any(|e| e == "utf-8"));
-        let publish = ["textDocument", "publishDiagnostics"];
+    /// Reads the client's capabilities and `initializationOptions` (the
+    /// options are ours, free-form JSON).
+    pub fn from_initialize(capabilities: &ClientCapabilities, options: Option<&Value>) -> Settings {
+        let text = capabilities.text_document.as_ref();
+        let workspace = capabilities.workspace.as_ref();
+        let publish = text.and_then(|t| t.publish_diagnostics.as_ref());
+        let yes = |flag: Option<bool>| flag.unwrap_or(false);
+        let offers_utf8 = capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.as_ref())
+            .is_some_and(|list| list.contains(&PositionEncodingKind::UTF8));
         Settings {
             encoding: if offers_utf8 {
                 Encoding::Utf8
@@ -67,20 +74,27 @@ impl Settings {
             debounce_ms: options
                 .and_then(|o| o.get("debounceMs"))
                 .and_then(Value::as_u64)
-                .unwrap_or(150)
-                .min(5_000),
-            document_changes: flag(&["workspace", "workspaceEdit", "documentChanges"]),
-            related_information: flag(&[publish[0], publish[1], "relatedInformation"]),
-            code_description: flag(&[publish[0], publish[1], "codeDescriptionSupport"]),
-            tags: !capabilities[publish[0]][publish[1]]["tagSupport"].is_null(),
-            dynamic_watch: flag(&["workspace", "didChangeWatchedFiles", "dynamicRegistration"]),
-            hierarchical_symbols: flag(&[
-                "textDocument",
-                "documentSymbol",
-                "hierarchicalDocumentSymbolSupport",
-            ]),
-            prepare_rename: flag(&["textDocument", "rename", "prepareSupport"]),
-            configuration: flag(&["workspace", "configuration"]),
+                .map(|ms| ms.min(5_000)),
+            document_changes: yes(workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)),
+            related_information: yes(publish.and_then(|p| p.related_information)),
+            code_description: yes(publish.and_then(|p| p.code_description_support)),
+            tags: publish.is_some_and(|p| p.tag_support.is_some()),
+            dynamic_watch: yes(workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)),
+            hierarchical_symbols: yes(text
+                .and_then(|t| t.document_symbol.as_ref())
+                .and_then(|s| s.hierarchical_document_symbol_support)),
+            prepare_rename: yes(text
+                .and_then(|t| t.rename.as_ref())
+                .and_then(|r| r.prepare_support)),
+            configuration: yes(workspace.and_then(|w| w.configuration)),
+            pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: yes(workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)),
             defaults: options.map(editor_defaults).unwrap_or_default(),
         }
     }
@@ -172,8 +186,10 @@ mod tests {
         }
         assert_eq!(toolkit.rules.get("unscoped-lambda-invoke"), None);
         assert_eq!(toolkit.rules.len(), asl_rules.len());
-        let settings = Settings::from_initialize(&json!({"workspace": {"configuration": true}}), None);
+        let capabilities = |value: Value| -> ClientCapabilities { serde_json::from_value(value).unwrap() };
+        let settings =
+            Settings::from_initialize(&capabilities(json!({"workspace": {"configuration": true}})), None);
         assert!(settings.configuration);
-        assert!(!Settings::from_initialize(&json!({}), None).configuration);
+        assert!(!Settings::from_initialize(&capabilities(json!({})), None).configuration);
     }
 }

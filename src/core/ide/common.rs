@@ -1,5 +1,6 @@
-//! What the cursor features share: the definitions written in a file, the
-//! state names under the cursor, and the completion item.
+//! What the cursor features share: where their input comes from
+//! ([`Input`]), the definitions written in a file, the state names under
+//! the cursor, and the completion item.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use crate::core::asl::model::{ScopeId, StateId, StateType};
 use crate::core::asl::StateMachine;
 use crate::core::classify::{FileKind, Format};
 use crate::core::files::{FileId, FileSet};
+use crate::core::link::{self, Linked};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
 use crate::core::workspace::Workspace;
@@ -44,12 +46,36 @@ pub(crate) struct Definition {
     pub resource: Option<(String, TextRange, TextRange)>,
 }
 
+/// Where a feature's input comes from: a [`Linked`] snapshot as it is, or a
+/// bare [`FileSet`], parsed and linked for this one call.
+pub trait Input {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T;
+}
+
+impl Input for Linked<'_> {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T {
+        f(self)
+    }
+}
+
+impl Input for FileSet {
+    fn with_linked<T>(&self, f: impl FnOnce(&Linked) -> T) -> T {
+        let workspace = Workspace::new(self);
+        let (units, _) = link::units(&workspace);
+        f(&Linked {
+            workspace: &workspace,
+            units: &units,
+            roles: None,
+        })
+    }
+}
+
 /// The definitions written in `file` whose tree spans are offsets into it.
-pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
-    if file.0 as usize >= files.len() {
+pub(crate) fn definitions(linked: &Linked, file: FileId) -> Vec<Definition> {
+    if file.0 as usize >= linked.files().len() {
         return Vec::new();
     }
-    let workspace = Workspace::new(files);
+    let workspace = linked.workspace;
     match workspace.kind(file) {
         // The file's own tree, as written (no template substitutions).
         FileKind::Definition(format) => workspace
@@ -61,9 +87,9 @@ pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
             })
             .into_iter()
             .collect(),
-        FileKind::Template(_) => crate::core::link::units(&workspace)
-            .0
-            .into_iter()
+        FileKind::Template(_) => linked
+            .units
+            .iter()
             .filter(|u| u.definition.file == file && u.definition.map.is_none())
             .map(|u| {
                 let resource = u.machine.as_ref().and_then(|m| {
@@ -79,6 +105,14 @@ pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A `$0` cursor fixture: the text without the marker, and the marker's
+/// byte offset (rust-analyzer's convention).
+#[cfg(test)]
+pub(crate) fn cursor(fixture: &str) -> (String, usize) {
+    let offset = fixture.find("$0").expect("a $0 cursor in the fixture");
+    (fixture.replacen("$0", "", 1), offset)
 }
 
 /// Whether `offset` is within `range`, its end included (a cursor just

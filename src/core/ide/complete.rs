@@ -9,12 +9,12 @@ use crate::core::asl::model::{ScopeId, StateType};
 use crate::core::asl::StateMachine;
 use crate::core::catalog;
 use crate::core::classify::{self, Format};
-use crate::core::files::{FileId, FileSet};
+use crate::core::files::FileId;
 use crate::core::syntax;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
 
-use super::common::{definitions, CompletionItem, CompletionKind};
+use super::common::{definitions, CompletionItem, CompletionKind, Input};
 use super::names::{self, slice, style, Style};
 
 const TYPES: [(&str, &str); 8] = [
@@ -136,54 +136,57 @@ fn write(format: Format, slot: Slot, value: &str) -> String {
 
 /// The completions at `offset` in `file`. For a policy document, `files`
 /// must hold the definitions it is linked to (and their configuration).
-pub fn completion(files: &FileSet, file: FileId, offset: usize) -> Vec<CompletionItem> {
-    if let Some(items) = super::complete_policy::completion(files, file, offset) {
-        return items;
-    }
-    let text = files.get(file).text.clone();
-    let found = definitions(files, file);
-    if found.is_empty() && classify::format_of(files.path(file)) == Some(Format::Json) {
-        return while_typing(&text, offset);
-    }
-    for definition in found {
-        let machine = StateMachine::lower(&definition.root);
-        let Some((want, range, slot)) = slot(&machine, &text, offset) else {
-            continue;
-        };
-        let format = definition.format;
-        let item = |label: &str, kind, detail: Option<String>| CompletionItem {
-            label: label.to_string(),
-            kind,
-            detail,
-            range,
-            new_text: write(format, slot, label),
-        };
-        return match want {
-            Want::Names(scope) => {
-                let mut seen: Vec<&str> = Vec::new();
-                let mut out = Vec::new();
-                for &id in &machine.scope(scope).states {
-                    let state = machine.state(id);
-                    if seen.contains(&state.name) {
-                        continue;
+pub fn completion(input: &impl Input, file: FileId, offset: usize) -> Vec<CompletionItem> {
+    input.with_linked(|linked| {
+        let files = linked.files();
+        if let Some(items) = super::complete_policy::completion(linked, file, offset) {
+            return items;
+        }
+        let text = files.get(file).text.clone();
+        let found = definitions(linked, file);
+        if found.is_empty() && classify::format_of(files.path(file)) == Some(Format::Json) {
+            return while_typing(&text, offset);
+        }
+        for definition in found {
+            let machine = StateMachine::lower(&definition.root);
+            let Some((want, range, slot)) = slot(&machine, &text, offset) else {
+                continue;
+            };
+            let format = definition.format;
+            let item = |label: &str, kind, detail: Option<String>| CompletionItem {
+                label: label.to_string(),
+                kind,
+                detail,
+                range,
+                new_text: write(format, slot, label),
+            };
+            return match want {
+                Want::Names(scope) => {
+                    let mut seen: Vec<&str> = Vec::new();
+                    let mut out = Vec::new();
+                    for &id in &machine.scope(scope).states {
+                        let state = machine.state(id);
+                        if seen.contains(&state.name) {
+                            continue;
+                        }
+                        seen.push(state.name);
+                        let detail = state.field("Type").and_then(Node::as_str).map(str::to_string);
+                        out.push(item(state.name, CompletionKind::State(state.kind), detail));
                     }
-                    seen.push(state.name);
-                    let detail = state.field("Type").and_then(Node::as_str).map(str::to_string);
-                    out.push(item(state.name, CompletionKind::State(state.kind), detail));
+                    out
                 }
-                out
-            }
-            Want::Types => TYPES
-                .iter()
-                .map(|(name, about)| item(name, CompletionKind::StateType, Some(about.to_string())))
-                .collect(),
-            Want::Resources => catalog::integration_resources()
-                .into_iter()
-                .map(|(arn, about)| item(&arn, CompletionKind::Resource, Some(about)))
-                .collect(),
-        };
-    }
-    Vec::new()
+                Want::Types => TYPES
+                    .iter()
+                    .map(|(name, about)| item(name, CompletionKind::StateType, Some(about.to_string())))
+                    .collect(),
+                Want::Resources => catalog::integration_resources()
+                    .into_iter()
+                    .map(|(arn, about)| item(&arn, CompletionKind::Resource, Some(about)))
+                    .collect(),
+            };
+        }
+        Vec::new()
+    })
 }
 
 /// JSON that does not parse, as while a value is typed: the field is read
@@ -312,10 +315,10 @@ fn repaired(text: &str, start: usize, end: usize) -> Option<Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
     fn complete(path: &str, fixture: &str) -> Vec<String> {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::core::ide::cursor(fixture);
         let mut files = FileSet::new();
         let id = files.insert(path, text, None);
         completion(&files, id, offset)

@@ -18,7 +18,6 @@ use crate::core::diagnostic::FileEdit;
 use crate::core::files::{FileId, FileSet};
 use crate::core::fix::{self, Dialect};
 use crate::core::iam::Decision;
-use crate::core::permissions::context::Context;
 use crate::core::syntax::{self, Node, NodeKind};
 use crate::core::text::TextRange;
 use crate::core::unit::{PolicyDoc, PolicyKey};
@@ -26,6 +25,7 @@ use crate::core::workspace::Workspace;
 
 use super::common::{CompletionItem, CompletionKind};
 use super::names::{self, Style};
+use crate::core::link::{self, Linked};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Field {
@@ -59,7 +59,8 @@ struct Slot {
 /// `None` when `file` is not a policy document nor a template with a
 /// policy statement at `offset` (the caller goes on to the definitions);
 /// otherwise the items at `offset`, possibly none.
-pub(super) fn completion(files: &FileSet, file: FileId, offset: usize) -> Option<Vec<CompletionItem>> {
+pub(super) fn completion(linked: &Linked, file: FileId, offset: usize) -> Option<Vec<CompletionItem>> {
+    let files = linked.files();
     if file.0 as usize >= files.len() {
         return None;
     }
@@ -75,7 +76,7 @@ pub(super) fn completion(files: &FileSet, file: FileId, offset: usize) -> Option
     if offset > text.len() || !text.is_char_boundary(offset) {
         return None;
     }
-    let workspace = Workspace::new(files);
+    let workspace = linked.workspace;
     if workspace.root(file).is_some() {
         return match workspace.kind(file) {
             FileKind::Policy if format == Format::Json => {
@@ -83,11 +84,11 @@ pub(super) fn completion(files: &FileSet, file: FileId, offset: usize) -> Option
                 let Some(slot) = tree_slot(root, text, offset) else {
                     return Some(Vec::new());
                 };
-                Some(items(&workspace, file, slot))
+                Some(items(linked, file, slot))
             }
             FileKind::Template(format) => {
-                let slot = template_slot(&workspace, file, format, text, offset)?;
-                Some(items(&workspace, file, slot))
+                let slot = template_slot(linked, file, format, text, offset)?;
+                Some(items(linked, file, slot))
             }
             _ => None,
         };
@@ -96,22 +97,33 @@ pub(super) fn completion(files: &FileSet, file: FileId, offset: usize) -> Option
         return None;
     }
     // Does not parse: the value being typed.
-    let (copy, slot) = while_typing(files, file, text, offset)?;
-    let workspace = Workspace::new(&copy);
-    Some(items(&workspace, file, slot))
+    let (copy, slot) = while_typing(linked, file, text, offset)?;
+    Some(relinked(linked, &copy, |linked| items(linked, file, slot)))
+}
+
+/// `f` on `copy` (the files with the line being typed blanked), parsed and
+/// linked again; its other files come from the cache as they were.
+fn relinked<T>(linked: &Linked, copy: &FileSet, f: impl FnOnce(&Linked) -> T) -> T {
+    let workspace = Workspace::cached_with(copy, linked.workspace.parses, linked.workspace.defaults.clone());
+    let (units, _) = link::units(&workspace);
+    f(&Linked {
+        workspace: &workspace,
+        units: &units,
+        roles: linked.roles,
+    })
 }
 
 /// The policies written in template `file` (not those SAM generates), each
 /// once.
-fn template_policies(workspace: &Workspace, file: FileId) -> Vec<PolicyDoc> {
+fn template_policies(linked: &Linked, file: FileId) -> Vec<PolicyDoc> {
     let mut out: Vec<PolicyDoc> = Vec::new();
-    for unit in crate::core::link::units(workspace).0 {
-        for policy in unit.policies {
+    for unit in linked.units {
+        for policy in &unit.policies {
             if policy.file == file
                 && policy.dialect != Dialect::Generated
                 && !out.iter().any(|p| p.key() == policy.key())
             {
-                out.push(policy);
+                out.push(policy.clone());
             }
         }
     }
@@ -121,14 +133,8 @@ fn template_policies(workspace: &Workspace, file: FileId) -> Vec<PolicyDoc> {
 /// The slot at `offset` in a parsed template: a scalar (or an empty value)
 /// of a statement's `Action`, `NotAction`, `Resource` or `NotResource` in
 /// one of the policies its state machines' roles have.
-fn template_slot(
-    workspace: &Workspace,
-    file: FileId,
-    format: Format,
-    text: &str,
-    offset: usize,
-) -> Option<Slot> {
-    for policy in template_policies(workspace, file) {
+fn template_slot(linked: &Linked, file: FileId, format: Format, text: &str, offset: usize) -> Option<Slot> {
+    for policy in template_policies(linked, file) {
         for statement in statements(&policy.root) {
             if !(statement.span.start() <= offset && offset <= statement.span.end()) {
                 continue;
@@ -267,7 +273,8 @@ fn tree_slot(root: &Node, text: &str, offset: usize) -> Option<Slot> {
 /// files with the cursor's line blanked (and the comma before it dropped,
 /// if need be) when that parses as a policy whose statement holds the
 /// cursor, or as a template with such a policy.
-fn while_typing(files: &FileSet, file: FileId, text: &str, offset: usize) -> Option<(FileSet, Slot)> {
+fn while_typing(linked: &Linked, file: FileId, text: &str, offset: usize) -> Option<(FileSet, Slot)> {
+    let files = linked.files();
     let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let line_end = text[offset..]
         .find(['\n', '\r'])
@@ -311,11 +318,12 @@ fn while_typing(files: &FileSet, file: FileId, text: &str, offset: usize) -> Opt
         if !classify::is_state_machine_template(&root) {
             return None;
         }
-        let workspace = Workspace::new(&copy);
-        let key = template_policies(&workspace, file)
-            .into_iter()
-            .find(|p| statements(&p.root).iter().any(|s| holds(s)))?
-            .key();
+        let key = relinked(linked, &copy, |linked| {
+            template_policies(linked, file)
+                .into_iter()
+                .find(|p| statements(&p.root).iter().any(|s| holds(s)))
+                .map(|p| p.key())
+        })?;
         // The string typed so far, its quotes included: what a reference
         // replaces.
         let quoted = TextRange::new(open, end + usize::from(close.is_empty()));
@@ -393,18 +401,18 @@ struct Needed {
 
 /// What the state machines whose role has the policy `file` (in a
 /// template: the policy `key`) need.
-fn needed(workspace: &Workspace, file: FileId, key: Option<PolicyKey>) -> Vec<Needed> {
+fn needed(linked: &Linked, file: FileId, key: Option<PolicyKey>) -> Vec<Needed> {
     let mut out = Vec::new();
-    for unit in crate::core::link::units(workspace).0 {
-        let linked = unit.policies.iter().any(|p| match key {
+    for unit in linked.units {
+        let has_policy = unit.policies.iter().any(|p| match key {
             Some(key) => p.key() == key,
             None => p.file == file,
         });
-        if !linked {
+        if !has_policy {
             continue;
         }
         let machine = StateMachine::lower(&unit.definition.root);
-        let ctx = Context::new(workspace.files, &unit, &machine);
+        let ctx = linked.context(unit, &machine);
         for (task, _, pair) in ctx.all_pairs() {
             let rank = match (pair.optional, &pair.decision) {
                 (true, _) => 2,
@@ -422,9 +430,10 @@ fn needed(workspace: &Workspace, file: FileId, key: Option<PolicyKey>) -> Vec<Ne
     out
 }
 
-fn items(workspace: &Workspace, file: FileId, slot: Slot) -> Vec<CompletionItem> {
+fn items(linked: &Linked, file: FileId, slot: Slot) -> Vec<CompletionItem> {
+    let workspace = linked.workspace;
     let key = slot.template.as_ref().map(|(key, _)| *key);
-    let needed = needed(workspace, file, key);
+    let needed = needed(linked, file, key);
     let value = |n: &Needed| match slot.field {
         Field::Action => n.action.clone(),
         Field::Resource => n.resource.clone(),
@@ -462,7 +471,7 @@ fn items(workspace: &Workspace, file: FileId, slot: Slot) -> Vec<CompletionItem>
     // A resource a template names by reference, written as the template's
     // intrinsic in place of the whole scalar.
     let policy = match &slot.template {
-        Some((key, Some(node))) if slot.field == Field::Resource => template_policies(workspace, file)
+        Some((key, Some(node))) if slot.field == Field::Resource => template_policies(linked, file)
             .into_iter()
             .find(|p| p.key() == *key)
             .map(|p| (p, node)),
@@ -547,6 +556,7 @@ fn slot_node_span(node: &Node, range: TextRange) -> TextRange {
 mod tests {
     use super::super::completion as complete_at;
     use super::*;
+    use crate::core::ide::Input;
 
     const DEFINITION: &str = r#"{"StartAt":"Work","States":{
 "Work":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:Worker"},"Next":"Tell"},
@@ -555,8 +565,7 @@ mod tests {
     /// The items at `$0` in the policy `fixture` linked to `DEFINITION`:
     /// label, kind, detail, range and text.
     fn complete(fixture: &str) -> Vec<String> {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::core::ide::cursor(fixture);
         let mut files = FileSet::new();
         files.insert("/w/flow.asl.json", DEFINITION, None);
         let id = files.insert("/w/flow.policy.json", text, Some(1));
@@ -766,8 +775,7 @@ Resources:
     /// The items at `$0` in the template `fixture` (named by `path`), as in
     /// `complete`, with the text that ends up there.
     fn complete_template(path: &str, fixture: &str) -> Vec<String> {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::core::ide::cursor(fixture);
         let mut files = FileSet::new();
         let id = files.insert(path, text, Some(1));
         rendered(&files, id, offset)
@@ -903,10 +911,11 @@ Resources:
             ),
         ] {
             let fixture = TEMPLATE.replacen(marked, with, 1);
-            let offset = fixture.find("$0").unwrap();
+            let (text, offset) = crate::core::ide::cursor(&fixture);
             let mut files = FileSet::new();
-            let id = files.insert("/w/template.yaml", fixture.replacen("$0", "", 1), None);
-            assert_eq!(super::completion(&files, id, offset), None, "{with}");
+            let id = files.insert("/w/template.yaml", text, None);
+            let found = files.with_linked(|linked| super::completion(linked, id, offset));
+            assert_eq!(found, None, "{with}");
         }
         // The inline definition's completion is the definition's.
         assert_eq!(

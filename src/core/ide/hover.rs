@@ -1,20 +1,22 @@
 //! Cursor features over the same analysis: hover on a Task shows what its
 //! role needs and which statements grant it.
 
-use crate::core::files::{FileId, FileSet};
+use crate::core::files::FileId;
 use crate::core::text::TextRange;
 
+use super::common::Input;
 use super::permissions::task_hover;
 
 /// Markdown for the Task under `offset` in `file` (its name or its
 /// `Resource`), with the range it applies to.
-pub fn hover(files: &FileSet, file: FileId, offset: usize) -> Option<(TextRange, String)> {
-    task_hover(files, file, offset)
+pub fn hover(input: &impl Input, file: FileId, offset: usize) -> Option<(TextRange, String)> {
+    input.with_linked(|linked| task_hover(linked, file, offset))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
     #[test]
     fn hover_lists_needs_and_grants() {

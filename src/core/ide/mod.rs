@@ -9,6 +9,7 @@
 mod common;
 mod complete;
 mod complete_policy;
+mod generate_policy;
 mod hover;
 mod names;
 mod navigate;
@@ -16,13 +17,19 @@ mod permissions;
 mod rename;
 mod symbols;
 
-pub use common::{CompletionItem, CompletionKind};
+pub use common::{CompletionItem, CompletionKind, Input};
 pub use complete::completion;
+pub use generate_policy::generate_policy;
 pub use hover::hover;
 pub use navigate::{definition_targets, goto_definition, reference_targets, references};
 pub use permissions::{granted_tasks, granting_statements, permission_hints, PermissionHint};
 pub use rename::{prepare_rename, rename, MAX_NAME_CHARS};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
+
+pub use crate::core::link::Linked;
+
+#[cfg(test)]
+pub(crate) use common::cursor;
 
 use crate::core::classify::Format;
 

@@ -6,85 +6,95 @@
 
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::Location;
-use crate::core::files::{FileId, FileSet};
+use crate::core::files::FileId;
 use crate::core::text::TextRange;
 
-use super::common::{definitions, name_at, references_in};
+use super::common::{definitions, name_at, references_in, Input};
 use super::names::inner;
 use super::permissions::{granted_tasks, granting_statements};
 
 /// The key of the state named at `offset` (on a key: that key).
-pub fn goto_definition(files: &FileSet, file: FileId, offset: usize) -> Option<TextRange> {
-    let text = files.get(file).text.clone();
-    for definition in definitions(files, file) {
-        let machine = StateMachine::lower(&definition.root);
-        if let Some(at) = name_at(&machine, offset) {
-            let state = machine.state(at.state?);
-            return Some(inner(&text, state.name_span()));
+pub fn goto_definition(input: &impl Input, file: FileId, offset: usize) -> Option<TextRange> {
+    input.with_linked(|linked| {
+        let files = linked.files();
+        let text = files.get(file).text.clone();
+        for definition in definitions(linked, file) {
+            let machine = StateMachine::lower(&definition.root);
+            if let Some(at) = name_at(&machine, offset) {
+                let state = machine.state(at.state?);
+                return Some(inner(&text, state.name_span()));
+            }
         }
-    }
-    None
+        None
+    })
 }
 
 /// Every value that names the state at `offset` in its scope, in document
 /// order, after its key when `include_declaration`. A name no state has
 /// gets the other values naming it.
-pub fn references(files: &FileSet, file: FileId, offset: usize, include_declaration: bool) -> Vec<TextRange> {
-    let text = files.get(file).text.clone();
-    for definition in definitions(files, file) {
-        let machine = StateMachine::lower(&definition.root);
-        let Some(at) = name_at(&machine, offset) else {
-            continue;
-        };
-        let mut out = Vec::new();
-        if include_declaration {
-            if let Some(state) = at.state {
-                out.push(inner(&text, machine.state(state).name_span()));
+pub fn references(
+    input: &impl Input,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<TextRange> {
+    input.with_linked(|linked| {
+        let files = linked.files();
+        let text = files.get(file).text.clone();
+        for definition in definitions(linked, file) {
+            let machine = StateMachine::lower(&definition.root);
+            let Some(at) = name_at(&machine, offset) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            if include_declaration {
+                if let Some(state) = at.state {
+                    out.push(inner(&text, machine.state(state).name_span()));
+                }
             }
-        }
-        for (name, node) in references_in(&machine, at.scope) {
-            if name == at.name {
-                out.push(inner(&text, node.span));
+            for (name, node) in references_in(&machine, at.scope) {
+                if name == at.name {
+                    out.push(inner(&text, node.span));
+                }
             }
+            return out;
         }
-        return out;
-    }
-    Vec::new()
+        Vec::new()
+    })
 }
 
 /// Go to definition in any file: the state a name refers to (in `file`),
 /// else the statements granting the Task whose `Resource` is at `offset`.
-pub fn definition_targets(files: &FileSet, file: FileId, offset: usize) -> Vec<Location> {
-    match goto_definition(files, file, offset) {
+pub fn definition_targets(input: &impl Input, file: FileId, offset: usize) -> Vec<Location> {
+    input.with_linked(|linked| match goto_definition(linked, file, offset) {
         Some(range) => vec![Location { file, range }],
-        None => granting_statements(files, file, offset),
-    }
+        None => granting_statements(linked, file, offset),
+    })
 }
 
 /// References in any file: those of the state name at `offset` (in
 /// `file`), else, from a policy statement, the Tasks it grants.
 pub fn reference_targets(
-    files: &FileSet,
+    input: &impl Input,
     file: FileId,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Location> {
-    let names = references(files, file, offset, include_declaration);
-    if !names.is_empty() {
-        return names.into_iter().map(|range| Location { file, range }).collect();
-    }
-    granted_tasks(files, file, offset, include_declaration)
+    input.with_linked(|linked| {
+        let names = references(linked, file, offset, include_declaration);
+        if !names.is_empty() {
+            return names.into_iter().map(|range| Location { file, range }).collect();
+        }
+        granted_tasks(linked, file, offset, include_declaration)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
-    /// The text with `$0` removed and the cursor's offset.
-    pub(crate) fn cursor(fixture: &str) -> (String, usize) {
-        let offset = fixture.find("$0").expect("a $0 cursor");
-        (fixture.replacen("$0", "", 1), offset)
-    }
+    use crate::core::ide::cursor;
 
     fn slices(text: &str, ranges: &[TextRange]) -> Vec<String> {
         ranges

@@ -8,30 +8,31 @@ use std::fmt::Write;
 use crate::core::asl::StateMachine;
 use crate::core::catalog::MapSite;
 use crate::core::diagnostic::Location;
-use crate::core::files::{file_name, FileId, FileSet};
+use crate::core::files::{file_name, FileId};
 use crate::core::iam::{Decision, Effect, StatementRef};
+use crate::core::link::Linked;
 use crate::core::permissions::context::{Context, PairCheck, Task};
 use crate::core::text::TextRange;
 use crate::core::unit::Unit;
-use crate::core::workspace::Workspace;
 
-use super::common::touches;
+use super::common::{touches, Input};
 
 /// Runs `f` on the permission context of every state machine `select`
 /// picks, skipping definitions held in a string (their spans are not the
 /// file's); stops at the first `Some`.
 pub(crate) fn find_in_contexts<T>(
-    files: &FileSet,
+    linked: &Linked,
     select: impl Fn(&Unit) -> bool,
     mut f: impl FnMut(&Context) -> Option<T>,
 ) -> Option<T> {
-    let workspace = Workspace::new(files);
-    for unit in crate::core::link::units(&workspace).0 {
-        if unit.definition.map.is_some() || !select(&unit) {
+    for unit in linked.units {
+        if unit.definition.map.is_some() || !select(unit) {
             continue;
         }
         let machine = StateMachine::lower(&unit.definition.root);
-        let ctx = Context::new(files, &unit, &machine);
+        // The lowered role and each task's needs come from the kept roles
+        // when there are any: what the diagnostics already worked out.
+        let ctx = linked.context(unit, &machine);
         if let Some(found) = f(&ctx) {
             return Some(found);
         }
@@ -40,11 +41,11 @@ pub(crate) fn find_in_contexts<T>(
 }
 
 /// `f` on the context of every state machine written in `file`.
-fn in_definitions<T>(files: &FileSet, file: FileId, f: impl FnMut(&Context) -> Option<T>) -> Option<T> {
-    if file.0 as usize >= files.len() {
+fn in_definitions<T>(linked: &Linked, file: FileId, f: impl FnMut(&Context) -> Option<T>) -> Option<T> {
+    if file.0 as usize >= linked.files().len() {
         return None;
     }
-    find_in_contexts(files, |u| u.definition.file == file, f)
+    find_in_contexts(linked, |u| u.definition.file == file, f)
 }
 
 /// The markdown hover shows for a Task: each (action, resource) it needs
@@ -124,14 +125,15 @@ fn statement_name(ctx: &Context, r: StatementRef) -> String {
 
 /// The Task whose name or `Resource` is at `offset`, its range (name to
 /// value) and its hover text.
-pub(crate) fn task_hover(files: &FileSet, file: FileId, offset: usize) -> Option<(TextRange, String)> {
-    in_definitions(files, file, |ctx| {
-        let task = ctx
-            .tasks
-            .iter()
-            .find(|t| touches(t.resource_location.range, offset) || touches(t.state.name_span(), offset))?;
-        let range = task.state.member.key_span.cover(task.resource_location.range);
-        Some((range, task_markdown(ctx, task)))
+pub(crate) fn task_hover(input: &impl Input, file: FileId, offset: usize) -> Option<(TextRange, String)> {
+    input.with_linked(|linked| {
+        in_definitions(linked, file, |ctx| {
+            let task = ctx.tasks.iter().find(|t| {
+                touches(t.resource_location.range, offset) || touches(t.state.name_span(), offset)
+            })?;
+            let range = task.state.member.key_span.cover(task.resource_location.range);
+            Some((range, task_markdown(ctx, task)))
+        })
     })
 }
 
@@ -155,29 +157,31 @@ const HINT_ACTIONS: usize = 3;
 /// action is allowed only under a condition the analysis cannot decide.
 /// Nothing for a definition without a role, nor for a Task the role
 /// allows.
-pub fn permission_hints(files: &FileSet, file: FileId, range: TextRange) -> Vec<PermissionHint> {
-    let mut hints = Vec::new();
-    in_definitions(files, file, |ctx| {
-        if !ctx.has_role() {
-            return None::<()>;
-        }
-        for task in &ctx.tasks {
-            let offset = task.resource_location.range.end();
-            if !touches(range, offset) {
-                continue;
+pub fn permission_hints(input: &impl Input, file: FileId, range: TextRange) -> Vec<PermissionHint> {
+    input.with_linked(|linked| {
+        let mut hints = Vec::new();
+        in_definitions(linked, file, |ctx| {
+            if !ctx.has_role() {
+                return None::<()>;
             }
-            if let Some(label) = hint_label(ctx, task) {
-                hints.push(PermissionHint {
-                    offset,
-                    label,
-                    tooltip: task_markdown(ctx, task),
-                });
+            for task in &ctx.tasks {
+                let offset = task.resource_location.range.end();
+                if !touches(range, offset) {
+                    continue;
+                }
+                if let Some(label) = hint_label(ctx, task) {
+                    hints.push(PermissionHint {
+                        offset,
+                        label,
+                        tooltip: task_markdown(ctx, task),
+                    });
+                }
             }
-        }
-        None
-    });
-    hints.sort_by_key(|h| h.offset);
-    hints
+            None
+        });
+        hints.sort_by_key(|h| h.offset);
+        hints
+    })
 }
 
 fn hint_label(ctx: &Context, task: &Task) -> Option<String> {
@@ -244,23 +248,25 @@ fn statement_location(ctx: &Context, r: StatementRef) -> Location {
 
 /// From a Task's `Resource` value at `offset`: every policy statement that
 /// grants one of its needs (the statement object), in policy order.
-pub fn granting_statements(files: &FileSet, file: FileId, offset: usize) -> Vec<Location> {
-    in_definitions(files, file, |ctx| {
-        let task = ctx
-            .tasks
-            .iter()
-            .find(|t| touches(t.resource_location.range, offset))?;
-        let mut refs: Vec<StatementRef> = task
-            .needs
-            .iter()
-            .flat_map(|n| n.pairs.iter())
-            .flat_map(|p| granting(ctx, p))
-            .collect();
-        refs.sort();
-        refs.dedup();
-        Some(refs.into_iter().map(|r| statement_location(ctx, r)).collect())
+pub fn granting_statements(input: &impl Input, file: FileId, offset: usize) -> Vec<Location> {
+    input.with_linked(|linked| {
+        in_definitions(linked, file, |ctx| {
+            let task = ctx
+                .tasks
+                .iter()
+                .find(|t| touches(t.resource_location.range, offset))?;
+            let mut refs: Vec<StatementRef> = task
+                .needs
+                .iter()
+                .flat_map(|n| n.pairs.iter())
+                .flat_map(|p| granting(ctx, p))
+                .collect();
+            refs.sort();
+            refs.dedup();
+            Some(refs.into_iter().map(|r| statement_location(ctx, r)).collect())
+        })
+        .unwrap_or_default()
     })
-    .unwrap_or_default()
 }
 
 /// From a policy statement at `offset` in `file`: the `Resource` value of
@@ -268,55 +274,59 @@ pub fn granting_statements(files: &FileSet, file: FileId, offset: usize) -> Vec<
 /// need the statement grants; after the statement itself when
 /// `include_declaration`. Sorted by file and position.
 pub fn granted_tasks(
-    files: &FileSet,
+    input: &impl Input,
     file: FileId,
     offset: usize,
     include_declaration: bool,
 ) -> Vec<Location> {
-    if file.0 as usize >= files.len() {
-        return Vec::new();
-    }
-    let mut statement: Option<Location> = None;
-    let mut tasks: Vec<Location> = Vec::new();
-    find_in_contexts(
-        files,
-        |u| u.policies.iter().any(|p| p.file == file),
-        |ctx| {
-            let at = ctx.policies.iter().enumerate().find_map(|(p, policy)| {
-                if policy.file != file {
-                    return None;
+    input.with_linked(|linked| {
+        let files = linked.files();
+        if file.0 as usize >= files.len() {
+            return Vec::new();
+        }
+        let mut statement: Option<Location> = None;
+        let mut tasks: Vec<Location> = Vec::new();
+        find_in_contexts(
+            linked,
+            |u| u.policies.iter().any(|p| p.file == file),
+            |ctx| {
+                let at = ctx.policies.iter().enumerate().find_map(|(p, policy)| {
+                    if policy.file != file {
+                        return None;
+                    }
+                    let s = policy.statements.iter().position(|s| touches(s.span, offset))?;
+                    Some(StatementRef {
+                        policy: p,
+                        statement: s,
+                    })
+                })?;
+                statement = Some(statement_location(ctx, at));
+                for task in &ctx.tasks {
+                    let grants = task
+                        .needs
+                        .iter()
+                        .flat_map(|n| n.pairs.iter())
+                        .any(|p| granting(ctx, p).contains(&at));
+                    if grants {
+                        tasks.push(task.resource_location);
+                    }
                 }
-                let s = policy.statements.iter().position(|s| touches(s.span, offset))?;
-                Some(StatementRef {
-                    policy: p,
-                    statement: s,
-                })
-            })?;
-            statement = Some(statement_location(ctx, at));
-            for task in &ctx.tasks {
-                let grants = task
-                    .needs
-                    .iter()
-                    .flat_map(|n| n.pairs.iter())
-                    .any(|p| granting(ctx, p).contains(&at));
-                if grants {
-                    tasks.push(task.resource_location);
-                }
-            }
-            None::<()>
-        },
-    );
-    tasks.sort_by_key(|l| (l.file, l.range.start, l.range.end));
-    tasks.dedup();
-    match statement {
-        Some(declaration) if include_declaration => std::iter::once(declaration).chain(tasks).collect(),
-        _ => tasks,
-    }
+                None::<()>
+            },
+        );
+        tasks.sort_by_key(|l| (l.file, l.range.start, l.range.end));
+        tasks.dedup();
+        match statement {
+            Some(declaration) if include_declaration => std::iter::once(declaration).chain(tasks).collect(),
+            _ => tasks,
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
     const DEFINITION: &str = r#"{"StartAt":"Invoke","States":{
 "Invoke":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"arn:aws:lambda:us-east-1:123456789012:function:Worker"},"Next":"Pack"},

@@ -2,10 +2,11 @@
 //! Catch `Next` naming it in its scope, written in the file's syntax.
 
 use crate::core::asl::StateMachine;
-use crate::core::files::{FileId, FileSet};
+use crate::core::files::FileId;
+use crate::core::link::Linked;
 use crate::core::text::TextRange;
 
-use super::common::{definitions, name_at, references_in};
+use super::common::{definitions, name_at, references_in, Input};
 use super::names::{self, inner, reads_as, slice};
 
 /// AWS limits state names to 80 characters.
@@ -22,9 +23,9 @@ struct Plan {
     taken: Vec<String>,
 }
 
-fn plan(files: &FileSet, file: FileId, offset: usize) -> Result<Option<Plan>, String> {
-    let text = files.get(file).text.clone();
-    for definition in definitions(files, file) {
+fn plan(linked: &Linked, file: FileId, offset: usize) -> Result<Option<Plan>, String> {
+    let text = linked.files().get(file).text.clone();
+    for definition in definitions(linked, file) {
         let machine = StateMachine::lower(&definition.root);
         let Some(at) = name_at(&machine, offset) else {
             continue;
@@ -69,54 +70,58 @@ fn plan(files: &FileSet, file: FileId, offset: usize) -> Result<Option<Plan>, St
 /// The name under the cursor and its range, when a state can be renamed
 /// from there; an error says why not on a name that cannot be.
 pub fn prepare_rename(
-    files: &FileSet,
+    input: &impl Input,
     file: FileId,
     offset: usize,
 ) -> Result<Option<(TextRange, String)>, String> {
-    Ok(plan(files, file, offset)?.map(|p| (p.range, p.old)))
+    input.with_linked(|linked| Ok(plan(linked, file, offset)?.map(|p| (p.range, p.old))))
 }
 
 /// The edits renaming the state at `offset` to `new_name`, or why not.
 pub fn rename(
-    files: &FileSet,
+    input: &impl Input,
     file: FileId,
     offset: usize,
     new_name: &str,
 ) -> Result<Vec<(TextRange, String)>, String> {
-    let Some(plan) = plan(files, file, offset)? else {
-        return Err("There is no state name here to rename".to_string());
-    };
-    if new_name.is_empty() {
-        return Err("A state name cannot be empty".to_string());
-    }
-    let chars = new_name.chars().count();
-    if chars > MAX_NAME_CHARS {
-        return Err(format!(
-            "A state name has at most {MAX_NAME_CHARS} characters; \"{new_name}\" has {chars}"
-        ));
-    }
-    if new_name.chars().any(char::is_control) {
-        return Err("A state name cannot hold control characters or line breaks".to_string());
-    }
-    if new_name == plan.old {
-        return Ok(Vec::new());
-    }
-    if plan.taken.iter().any(|n| n == new_name) {
-        return Err(format!(
-            "A state named \"{new_name}\" already exists in this scope"
-        ));
-    }
-    let text = files.get(file).text.clone();
-    Ok(plan
-        .sites
-        .iter()
-        .map(|&site| (site, names::write(plan.format, slice(&text, site), new_name)))
-        .collect())
+    input.with_linked(|linked| {
+        let files = linked.files();
+        let Some(plan) = plan(linked, file, offset)? else {
+            return Err("There is no state name here to rename".to_string());
+        };
+        if new_name.is_empty() {
+            return Err("A state name cannot be empty".to_string());
+        }
+        let chars = new_name.chars().count();
+        if chars > MAX_NAME_CHARS {
+            return Err(format!(
+                "A state name has at most {MAX_NAME_CHARS} characters; \"{new_name}\" has {chars}"
+            ));
+        }
+        if new_name.chars().any(char::is_control) {
+            return Err("A state name cannot hold control characters or line breaks".to_string());
+        }
+        if new_name == plan.old {
+            return Ok(Vec::new());
+        }
+        if plan.taken.iter().any(|n| n == new_name) {
+            return Err(format!(
+                "A state named \"{new_name}\" already exists in this scope"
+            ));
+        }
+        let text = files.get(file).text.clone();
+        Ok(plan
+            .sites
+            .iter()
+            .map(|&site| (site, names::write(plan.format, slice(&text, site), new_name)))
+            .collect())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
     fn apply(text: &str, mut edits: Vec<(TextRange, String)>) -> String {
         edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
@@ -128,8 +133,7 @@ mod tests {
     }
 
     fn renamed(path: &str, fixture: &str, new_name: &str) -> Result<String, String> {
-        let offset = fixture.find("$0").unwrap();
-        let text = fixture.replacen("$0", "", 1);
+        let (text, offset) = crate::core::ide::cursor(fixture);
         let mut files = FileSet::new();
         let id = files.insert(path, text.clone(), None);
         rename(&files, id, offset, new_name).map(|edits| apply(&text, edits))

@@ -3,10 +3,10 @@
 
 use crate::core::asl::model::{ScopeId, StateType};
 use crate::core::asl::StateMachine;
-use crate::core::files::{FileId, FileSet};
+use crate::core::files::FileId;
 use crate::core::text::TextRange;
 
-use super::common::definitions;
+use super::common::{definitions, Input};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {
@@ -31,27 +31,29 @@ pub struct Symbol {
 }
 
 /// The symbols of every definition in `file`.
-pub fn document_symbols(files: &FileSet, file: FileId) -> Vec<Symbol> {
-    let mut out = Vec::new();
-    for definition in definitions(files, file) {
-        let machine = StateMachine::lower(&definition.root);
-        if machine.scopes.is_empty() {
-            continue;
+pub fn document_symbols(input: &impl Input, file: FileId) -> Vec<Symbol> {
+    input.with_linked(|linked| {
+        let mut out = Vec::new();
+        for definition in definitions(linked, file) {
+            let machine = StateMachine::lower(&definition.root);
+            if machine.scopes.is_empty() {
+                continue;
+            }
+            let states = scope_symbols(&machine, ScopeId(0));
+            match definition.resource {
+                Some((logical_id, range, selection)) => out.push(Symbol {
+                    name: logical_id,
+                    detail: Some("State machine".to_string()),
+                    kind: SymbolKind::Machine,
+                    range,
+                    selection,
+                    children: states,
+                }),
+                None => out.extend(states),
+            }
         }
-        let states = scope_symbols(&machine, ScopeId(0));
-        match definition.resource {
-            Some((logical_id, range, selection)) => out.push(Symbol {
-                name: logical_id,
-                detail: Some("State machine".to_string()),
-                kind: SymbolKind::Machine,
-                range,
-                selection,
-                children: states,
-            }),
-            None => out.extend(states),
-        }
-    }
-    out
+        out
+    })
 }
 
 /// The symbols of one scope's states, children included. Scopes nest at
@@ -101,6 +103,7 @@ fn scope_symbols(machine: &StateMachine, scope: ScopeId) -> Vec<Symbol> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::files::FileSet;
 
     fn render(symbols: &[Symbol], text: &str, depth: usize, out: &mut String) {
         for s in symbols {
