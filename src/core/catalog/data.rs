@@ -82,6 +82,89 @@ pub struct AwsSdk {
     /// The page behind an action exception, where it is not `source`.
     #[serde(rename = "actionSources", default)]
     pub action_sources: HashMap<String, String>,
+    /// Where the Service Authorization Reference's ARN variables are not
+    /// named by the argument of the same name.
+    #[serde(rename = "resourceArguments", default)]
+    pub resource_arguments: Vec<ResourceArgument>,
+    /// The arguments that pass a role to the service.
+    #[serde(rename = "roleArguments")]
+    pub role_arguments: RoleArguments,
+    /// The service principal a passed role goes to, where AWS documents an
+    /// `iam:PassedToService` condition for it.
+    #[serde(rename = "passedToService", default)]
+    pub passed_to_service: Vec<PassedToService>,
+    /// S3 objects a service reads with the caller's credentials.
+    #[serde(rename = "callerReads", default)]
+    pub caller_reads: Vec<CallerRead>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ResourceArgument {
+    /// The IAM prefix whose resource types this applies to...
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// ...or one IAM action.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// The ARN format's variable, e.g. `ObjectName`.
+    pub variable: String,
+    /// Argument paths that name it, best first (`Key`, `Entries[].EventBusName`).
+    pub arguments: Vec<String>,
+    #[serde(default)]
+    pub form: SdkValueForm,
+    /// Appended to a name by `name-suffix`.
+    #[serde(default)]
+    pub suffix: Option<String>,
+    /// The value AWS uses when the argument is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The values name the resources only roughly (a transaction's tables
+    /// for all its item kinds): the need is met by any overlapping grant.
+    #[serde(default)]
+    pub dynamic: bool,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SdkValueForm {
+    /// The value as written.
+    #[default]
+    Value,
+    /// An SSM parameter name without its leading `/`.
+    TrimLeadingSlash,
+    /// A name followed by `suffix` (a secret's random suffix).
+    NameSuffix,
+    /// `https://sqs.<region>.amazonaws.com/<account>/<name>`.
+    SqsQueueUrl,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct RoleArguments {
+    pub source: String,
+    pub arguments: Vec<String>,
+    /// SDK services whose role arguments name a role the call assumes or
+    /// manages, not one it passes (`sts:assumeRole`).
+    #[serde(rename = "excludeServices", default)]
+    pub exclude_services: Vec<String>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct PassedToService {
+    /// SDK service ids (as Step Functions names them).
+    pub services: Vec<String>,
+    pub principal: String,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct CallerRead {
+    pub services: Vec<String>,
+    /// Argument paths of `S3Object`s (`Image.S3Object`), each with `Bucket`
+    /// and `Name`.
+    pub objects: Vec<String>,
+    pub actions: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]

@@ -6,6 +6,7 @@
 
 mod data;
 mod resource;
+mod sdk;
 
 use std::sync::OnceLock;
 
@@ -126,24 +127,13 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
                 Some(found) => found,
                 None => (aws_sdk_actions(service, action), false),
             };
-            vec![Need {
-                actions,
-                resources: vec![catalog().aws_sdk.resource.clone()],
-                kind: NeedKind::Call,
-                target_argument: None,
-                // The catalog does not know which resource an SDK call names:
-                // any grant of the action on some resource counts.
-                dynamic: true,
-                condition: None,
-                any_of,
-                optional: false,
-                source: catalog()
-                    .aws_sdk
-                    .action_sources
-                    .get(&format!("{service}:{action}"))
-                    .unwrap_or(&catalog().aws_sdk.source)
-                    .as_str(),
-            }]
+            let source = catalog()
+                .aws_sdk
+                .action_sources
+                .get(&format!("{service}:{action}"))
+                .unwrap_or(&catalog().aws_sdk.source)
+                .as_str();
+            sdk::call_needs(service, &actions, any_of, args, &ctx, source)
         }
         TaskKind::LambdaArn { function_arn } => {
             let unqualified = resource::unqualified_function_arn(function_arn);
@@ -210,18 +200,26 @@ pub fn target_arguments(task: &TaskResource) -> Vec<&'static str> {
             .entry(service, api)
             .map(|e| e.targets.iter().map(String::as_str).collect())
             .unwrap_or_default(),
-        TaskKind::AwsSdk { .. } => vec![
-            "Bucket",
-            "FunctionName",
-            "TableName",
-            "TopicArn",
-            "QueueUrl",
-            "StateMachineArn",
-            "RoleArn",
-            "SecretId",
-            "ClusterName",
-            "ProjectName",
-        ],
+        TaskKind::AwsSdk { service, action } => {
+            let mut out = vec![
+                "Bucket",
+                "FunctionName",
+                "TableName",
+                "TopicArn",
+                "QueueUrl",
+                "StateMachineArn",
+                "RoleArn",
+                "SecretId",
+                "ClusterName",
+                "ProjectName",
+            ];
+            for name in sdk::target_arguments(service, action) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            out
+        }
         _ => Vec::new(),
     }
 }
