@@ -246,6 +246,9 @@ pub enum Form {
     /// A state machine ARN or name → its executions.
     StateMachineExecutions,
     EventBus,
+    /// A Bedrock model id: a foundation model, or an inference profile (and
+    /// the foundation models it routes to).
+    BedrockModel,
     /// `<api-id>.execute-api.<region>.amazonaws.com`.
     ApiEndpoint,
 }

@@ -648,6 +648,9 @@ fn target_resources(
             Some(v) => v,
             None => return dynamic(),
         };
+        if target.form == data::Form::BedrockModel && resource::bedrock_model_resources(&value, ctx).1 {
+            some_dynamic = true;
+        }
         match resource::render(target, &value, ctx) {
             Some(rendered) => {
                 for r in rendered {

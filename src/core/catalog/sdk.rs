@@ -147,6 +147,9 @@ fn action_resources(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
     if sar().action(action).is_none() {
         return vec![star()];
     }
+    if let Some(resolved) = bedrock_model(action, args, ctx) {
+        return vec![resolved];
+    }
     let present = |name: &str| args(name) != ArgValue::Absent;
     let types = chosen_types(action, &present);
     if types.is_empty() {
@@ -168,6 +171,52 @@ fn action_resources(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         resolved.retain(|r| r.named);
     }
     resolved
+}
+
+/// Bedrock's model invocation on its `ModelId`: a foundation model, or an
+/// inference profile and the models it routes to (see
+/// [`super::resource::bedrock_model_resources`]).
+fn bedrock_model(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnContext) -> Option<Resolved> {
+    if !["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(action))
+    {
+        return None;
+    }
+    let value = match argument_values("ModelId", args, ctx.symbolic).as_deref() {
+        Some([Some(v)]) if v != DYNAMIC_ELEMENT => v.clone(),
+        Some([None]) => return None,
+        _ => return dynamic_model(ctx),
+    };
+    let (resources, dynamic) = super::resource::bedrock_model_resources(&value, ctx);
+    Some(Resolved {
+        resources,
+        dynamic,
+        target: Some("ModelId".into()),
+        source: Some(BEDROCK_PROFILES),
+        named: true,
+    })
+}
+
+const BEDROCK_PROFILES: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html";
+
+fn dynamic_model(ctx: &ArnContext) -> Option<Resolved> {
+    let partition = ctx.partition.as_deref().unwrap_or("aws");
+    Some(Resolved {
+        resources: vec![
+            format!("arn:{partition}:bedrock:*::foundation-model/*"),
+            format!(
+                "arn:{partition}:bedrock:{}:{}:inference-profile/*",
+                ctx.region.as_deref().unwrap_or("*"),
+                ctx.account.as_deref().unwrap_or("*")
+            ),
+        ],
+        dynamic: true,
+        target: Some("ModelId".into()),
+        source: Some(BEDROCK_PROFILES),
+        named: true,
+    })
 }
 
 /// The non-context variables of an ARN format, in order.

@@ -662,3 +662,42 @@ fn dynamodb_transactions_need_the_actions_of_their_items() {
     assert!(unknown[0].any_of);
     assert!(unknown[0].actions.contains(&"dynamodb:PutItem".to_string()));
 }
+
+/// An inference profile id needs the profile and the foundation model in
+/// the profile's Regions (not known: `*`); a foundation model its ARN.
+#[test]
+fn bedrock_inference_profiles() {
+    let profile = needs_for(
+        "arn:aws:states:::bedrock:invokeModel",
+        json!({"ModelId": "us.anthropic.claude-3-haiku-20240307-v1:0"}),
+    );
+    assert_eq!(
+        profile[0].resources,
+        strings(&[
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
+            "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+        ])
+    );
+    assert!(profile[0].dynamic);
+    let model = needs_for(
+        "arn:aws:states:::bedrock:invokeModel",
+        json!({"ModelId": "anthropic.claude-v2"}),
+    );
+    assert_eq!(
+        model[0].resources,
+        strings(&["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2"])
+    );
+    assert!(!model[0].dynamic);
+    let by_arn = needs_for(
+        "arn:aws:states:::aws-sdk:bedrockruntime:converse",
+        json!({"ModelId": "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-pro-v1:0"}),
+    );
+    assert_eq!(by_arn[0].actions, strings(&["bedrock:InvokeModel"]));
+    assert_eq!(
+        by_arn[0].resources,
+        strings(&[
+            "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-pro-v1:0",
+            "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0"
+        ])
+    );
+}
