@@ -205,6 +205,32 @@ pub struct NeedSpec {
     /// written into generated policies, never reported missing.
     #[serde(default)]
     pub optional: bool,
+    /// Needed only when an argument has one of these values (API Gateway's
+    /// `AuthType` `IAM_ROLE`).
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    /// Other actions where an argument holds a text (a WebSocket
+    /// `@connections` path).
+    #[serde(rename = "actionsWhen", default)]
+    pub actions_when: Vec<ActionsWhen>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct WhenSpec {
+    pub argument: String,
+    pub equals: Vec<String>,
+    /// The value AWS uses when the argument is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ActionsWhen {
+    pub argument: String,
+    pub contains: String,
+    pub actions: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]

@@ -119,7 +119,23 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             };
             specs
                 .iter()
-                .map(|spec| instantiate(spec, entry.source.as_str(), args, &ctx))
+                .filter_map(|spec| {
+                    let (applies, optional, source) = applies(spec, args);
+                    if !applies {
+                        return None;
+                    }
+                    let mut need = instantiate(spec, source.unwrap_or(entry.source.as_str()), args, &ctx);
+                    need.optional |= optional;
+                    for alt in &spec.actions_when {
+                        if let ArgValue::Static(serde_json::Value::String(v)) = args(&alt.argument) {
+                            if v.contains(alt.contains.as_str()) {
+                                need.actions = alt.actions.clone();
+                                need.source = alt.source.as_str();
+                            }
+                        }
+                    }
+                    Some(need)
+                })
                 .collect()
         }
         TaskKind::AwsSdk { service, action } => {
@@ -151,6 +167,25 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             }]
         }
         TaskKind::Activity | TaskKind::Unknown => Vec::new(),
+    }
+}
+
+/// Whether a need applies to the task's arguments (its `when`), whether it
+/// is only possibly needed (the argument is known only at run time), and
+/// the page that says so.
+fn applies(spec: &'static NeedSpec, args: &dyn Fn(&str) -> ArgValue) -> (bool, bool, Option<&'static str>) {
+    let Some(when) = &spec.when else {
+        return (true, false, None);
+    };
+    let source = Some(when.source.as_str());
+    let value = match args(&when.argument) {
+        ArgValue::Static(serde_json::Value::String(v)) => Some(v),
+        ArgValue::Absent => when.default.clone(),
+        ArgValue::Static(_) | ArgValue::Dynamic => return (true, true, source),
+    };
+    match value {
+        Some(v) => (when.equals.iter().any(|e| *e == v), false, source),
+        None => (true, true, source),
     }
 }
 
@@ -348,7 +383,12 @@ pub fn known_actions() -> Vec<String> {
         .integrations
         .iter()
         .flat_map(|e| e.patterns.values().flatten())
-        .flat_map(|need| need.actions.iter().cloned())
+        .flat_map(|need| {
+            need.actions
+                .iter()
+                .chain(need.actions_when.iter().flat_map(|a| a.actions.iter()))
+                .cloned()
+        })
         .chain(catalog.aws_sdk.actions.values().flatten().cloned())
         .collect();
     out.sort();

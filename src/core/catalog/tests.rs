@@ -701,3 +701,44 @@ fn bedrock_inference_profiles() {
         ])
     );
 }
+
+/// API Gateway signs the call with the role only for `AuthType: IAM_ROLE`
+/// (the default is `NO_AUTH`); a WebSocket `@connections` path is the
+/// management API.
+#[test]
+fn api_gateway_auth_types() {
+    let endpoint = "abc123.execute-api.us-east-1.amazonaws.com";
+    let no_auth = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET"}),
+    );
+    assert!(no_auth.is_empty());
+    let policy = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "RESOURCE_POLICY"}),
+    );
+    assert!(policy.is_empty());
+    let iam = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "IAM_ROLE"}),
+    );
+    assert_eq!(iam[0].actions, strings(&["execute-api:Invoke"]));
+    assert_eq!(
+        iam[0].resources,
+        strings(&["arn:aws:execute-api:us-east-1:123456789012:abc123/*"])
+    );
+    assert!(!iam[0].optional);
+    let chosen_later = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "$dynamic"}),
+    );
+    assert!(chosen_later[0].optional);
+    let connections = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "POST", "AuthType": "IAM_ROLE", "Stage": "prod", "Path": "@connections/abc="}),
+    );
+    assert_eq!(
+        connections[0].actions,
+        strings(&["execute-api:ManageConnections"])
+    );
+}
