@@ -184,7 +184,7 @@ fn applies(spec: &'static NeedSpec, args: &dyn Fn(&str) -> ArgValue) -> (bool, b
         ArgValue::Static(_) | ArgValue::Dynamic => return (true, true, source),
     };
     match value {
-        Some(v) => (when.equals.iter().any(|e| *e == v), false, source),
+        Some(v) => (when.equals.contains(&v), false, source),
         None => (true, true, source),
     }
 }
