@@ -277,6 +277,9 @@ pub enum Form {
     BedrockModel,
     /// `<api-id>.execute-api.<region>.amazonaws.com`.
     ApiEndpoint,
+    /// A value the catalog does not turn into the resource (a CodeBuild
+    /// build id): the documented wildcard form stands for it.
+    Opaque,
 }
 
 pub fn pattern_key(pattern: Pattern) -> &'static str {

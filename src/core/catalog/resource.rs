@@ -315,6 +315,7 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
             vec![fill(&target.arn, ctx, None, Some(name))]
         }
         Form::BedrockModel => bedrock_model_resources(value, ctx).0,
+        Form::Opaque => return None,
         Form::EventBus => vec![if is_arn {
             value.to_string()
         } else {

@@ -742,3 +742,36 @@ fn api_gateway_auth_types() {
         strings(&["execute-api:ManageConnections"])
     );
 }
+
+/// CodeBuild's other optimized APIs: builds by id (their project's wildcard
+/// form) and reports in report groups; `.sync` polls the build, not reports.
+#[test]
+fn codebuild_apis() {
+    let reports = needs_for(
+        "arn:aws:states:::codebuild:batchGetReports",
+        json!({"ReportArns": ["arn:aws:codebuild:us-east-1:123456789012:report/tests:1"]}),
+    );
+    assert_eq!(reports[0].actions, strings(&["codebuild:BatchGetReports"]));
+    assert_eq!(
+        reports[0].resources,
+        strings(&["arn:aws:codebuild:us-east-1:123456789012:report-group/*"])
+    );
+    assert!(reports[0].dynamic);
+    let stop = needs_for("arn:aws:states:::codebuild:stopBuild", json!({"Id": "app:1234"}));
+    assert_eq!(
+        stop[0].resources,
+        strings(&["arn:aws:codebuild:us-east-1:123456789012:project/*"])
+    );
+    let delete = needs_for(
+        "arn:aws:states:::codebuild:batchDeleteBuilds",
+        json!({"Ids": ["app:1"]}),
+    );
+    assert_eq!(delete[0].actions, strings(&["codebuild:BatchDeleteBuilds"]));
+    let sync = needs_for(
+        "arn:aws:states:::codebuild:startBuild.sync",
+        json!({"ProjectName": "app"}),
+    );
+    assert!(sync
+        .iter()
+        .all(|n| !n.actions.contains(&"codebuild:BatchGetReports".to_string())));
+}
