@@ -775,3 +775,36 @@ fn codebuild_apis() {
         .iter()
         .all(|n| !n.actions.contains(&"codebuild:BatchGetReports".to_string())));
 }
+
+/// Athena's Glue grants as the Step Functions page scopes them (the catalog,
+/// databases, tables and functions of the account), and its data catalogs.
+#[test]
+fn athena_glue_and_data_catalog_scopes() {
+    let needs = needs_for(
+        "arn:aws:states:::athena:startQueryExecution",
+        json!({"QueryString": "SELECT 1", "WorkGroup": "reports"}),
+    );
+    let glue: Vec<&str> = needs
+        .iter()
+        .filter(|n| n.actions.iter().any(|a| a.starts_with("glue:")))
+        .flat_map(|n| n.resources.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        glue,
+        [
+            "arn:aws:glue:us-east-1:123456789012:catalog",
+            "arn:aws:glue:us-east-1:123456789012:database/*",
+            "arn:aws:glue:us-east-1:123456789012:table/*",
+            "arn:aws:glue:us-east-1:123456789012:userDefinedFunction/*"
+        ]
+    );
+    let catalogs = needs
+        .iter()
+        .find(|n| n.actions == strings(&["athena:getDataCatalog"]))
+        .unwrap();
+    assert_eq!(
+        catalogs.resources,
+        strings(&["arn:aws:athena:us-east-1:123456789012:datacatalog/*"])
+    );
+    assert!(catalogs.optional);
+}
