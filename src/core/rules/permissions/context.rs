@@ -52,6 +52,11 @@ pub struct PairCheck {
     /// need names, as (statement, pattern): worked out by
     /// `wildcard-resource` on first use, and kept with the pair.
     pub wider: std::sync::OnceLock<Vec<(StatementRef, String)>>,
+    /// Allowed only if values the analysis could not resolve (a template
+    /// parameter, a Terraform variable, an unfollowed substitution) turn
+    /// out to match: their names, as written (`var.job_name`). Empty when
+    /// the decision holds whatever they are.
+    pub unresolved: Vec<String>,
 }
 
 impl NeedCheck {
@@ -558,12 +563,19 @@ fn check_need(
             let optional = resource
                 .strip_suffix(":*")
                 .is_some_and(|base| base.contains(":function:") && need.resources.iter().any(|r| r == base));
+            let unresolved = match &decision {
+                Decision::Allowed { by, .. } if !need.dynamic => {
+                    unresolved_dependence(policies, by, resource)
+                }
+                _ => Vec::new(),
+            };
             pairs.push(PairCheck {
                 action: action.clone(),
                 resource: resource.clone(),
                 decision,
                 optional,
                 wider: Default::default(),
+                unresolved,
             });
         }
     }
@@ -663,6 +675,110 @@ pub fn patterns_intersect(a: &str, b: &str) -> bool {
         }
     }
     false
+}
+
+/// The unresolved values an Allow of `resource` rests on. Placeholders
+/// other than pseudo parameters may stand for any value, so a grant on
+/// `${var.job_arn}` (or a need on `job/${JobName}` against a literal grant)
+/// matches only perhaps: when no allowing statement covers the resource
+/// with each such placeholder matching only itself, the names of the
+/// placeholders involved are returned. The same placeholder on both sides
+/// is the same value, and a `*` covers any.
+fn unresolved_dependence(policies: &[Policy], by: &[StatementRef], resource: &str) -> Vec<String> {
+    if !resource.contains("${") && by.iter().all(|r| !statement_has_placeholder(policies, r)) {
+        return Vec::new();
+    }
+    let strict_resource = opaque_placeholders(resource);
+    let mut names = placeholder_names(resource);
+    for r in by {
+        let Some(spec) = policies[r.policy].statements[r.statement].resources.as_ref() else {
+            return Vec::new();
+        };
+        if spec.negated {
+            return Vec::new();
+        }
+        for item in &spec.items {
+            let wild = placeholders_as_wildcards(&item.value);
+            let need = placeholders_as_wildcards(resource);
+            if !iam::resource_matches(&item.value, resource)
+                && !iam::pattern_covers(&wild, &need, false)
+                && !iam::pattern_covers(&need, &wild, false)
+            {
+                continue;
+            }
+            if strictly_covers(&opaque_placeholders(&item.value), &strict_resource) {
+                return Vec::new();
+            }
+            for name in placeholder_names(&item.value) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+/// `pattern` covers `resource` with the unresolved placeholders of both
+/// made literal (see [`opaque_placeholders`]); pseudo parameters still
+/// stand for their region or account, as in the first evaluation.
+fn strictly_covers(pattern: &str, resource: &str) -> bool {
+    if iam::resource_matches(pattern, resource) {
+        return true;
+    }
+    let (pattern, resource) = (
+        placeholders_as_wildcards(pattern),
+        placeholders_as_wildcards(resource),
+    );
+    iam::pattern_covers(&pattern, &resource, false) || iam::pattern_covers(&resource, &pattern, false)
+}
+
+fn statement_has_placeholder(policies: &[Policy], r: &StatementRef) -> bool {
+    policies[r.policy].statements[r.statement]
+        .resources
+        .as_ref()
+        .is_some_and(|spec| spec.items.iter().any(|i| i.value.contains("${")))
+}
+
+/// A placeholder that is not a pseudo parameter, as literal text: it then
+/// matches only itself.
+fn opaque_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 2..close];
+        if name.starts_with("AWS::") {
+            out.push_str(&rest[open..=close]);
+        } else {
+            out.push_str("$<");
+            out.push_str(name);
+            out.push('>');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders of `text` that are not pseudo parameters.
+fn placeholder_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${") {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        let name = &rest[open + 2..close];
+        if !name.starts_with("AWS::") && !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        rest = &rest[close + 1..];
+    }
+    names
 }
 
 /// `arn:aws:states:${AWS::Region}:…:stateMachine:${Worker.Name}` →
