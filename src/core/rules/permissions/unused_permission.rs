@@ -3,6 +3,7 @@
 
 use super::context::Context;
 use super::policy_fix::statement_node;
+use crate::core::catalog::TaskKind;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
 use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
@@ -86,8 +87,69 @@ fn indirect_prefixes(ctx: &Context) -> Vec<&'static str> {
     out
 }
 
+/// Services whose calls pass a role to the service (a task definition's
+/// task and execution roles, a job's or schedule's role), so the caller
+/// needs `iam:PassRole` for it.
+const PASSES_ROLES: &[&str] = &[
+    "ecs",
+    "batch",
+    "sagemaker",
+    "elasticmapreduce",
+    "emr",
+    "emr-containers",
+    "emrcontainers",
+    "emr-serverless",
+    "emrserverless",
+    "eks",
+    "codebuild",
+    "scheduler",
+    "events",
+    "glue",
+    "bedrock",
+    "cloudformation",
+    "lambda",
+    "iam",
+    "datasync",
+    "stepfunctions",
+    "sfn",
+    "states",
+];
+
+/// Whether a call of the workflow may pass a role: an integration of a
+/// service that takes one, or any argument whose name says it is a role.
+fn may_pass_role(ctx: &Context) -> bool {
+    ctx.tasks.iter().any(|task| {
+        let service = match &task.resource.kind {
+            TaskKind::Optimized { service, .. } | TaskKind::AwsSdk { service, .. } => service.as_str(),
+            _ => "",
+        };
+        PASSES_ROLES.contains(&service)
+            || task
+                .arguments
+                .iter()
+                .any(|a| a.name.trim_end_matches(".$").contains("Role"))
+    })
+}
+
+/// A task whose calls the catalog does not model (an unknown integration,
+/// an activity, a `Resource` it cannot read): what it uses is not known,
+/// so no action is safe to remove.
+fn has_unmodelled_task(ctx: &Context) -> bool {
+    ctx.tasks.iter().any(|t| {
+        t.map_site.is_none()
+            && match t.resource.kind {
+                TaskKind::Unknown => true,
+                TaskKind::Optimized { .. } | TaskKind::AwsSdk { .. } => t.needs.is_empty(),
+                TaskKind::Activity | TaskKind::LambdaArn { .. } => false,
+            }
+    })
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let indirect = indirect_prefixes(ctx);
+    let passes_role = may_pass_role(ctx);
+    // In doubt, the finding stays but offers no removal.
+    let removable = !has_unmodelled_task(ctx);
     let needed: std::collections::BTreeSet<String> = ctx
         .tasks
         .iter()
@@ -119,7 +181,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let used = needed.contains(&written)
                         || (written.contains(['*', '?'])
                             && needed.iter().any(|n| iam::glob_match(&written, n, true)));
+                    // `iam:PassRole` for a role a call passes, when the
+                    // analysis does not see which role: kept.
+                    let pass_role = passes_role && iam::glob_match(&written, "iam:passrole", true);
                     !used
+                        && !pass_role
                         && !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
                         && !indirect.iter().any(|p| written.starts_with(p))
                 })
@@ -131,12 +197,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for &i in &unused {
                 let item = &actions.items[i];
-                let fix = removal(ctx, r, i, unused.len() == actions.items.len()).map(|edits| Fix {
-                    title: format!("Remove {}", item.value),
-                    preferred: true,
-                    safe: true,
-                    edits,
-                });
+                let fix = removable
+                    .then(|| removal(ctx, r, i, unused.len() == actions.items.len()))
+                    .flatten()
+                    .map(|edits| Fix {
+                        title: format!("Remove {}", item.value),
+                        preferred: true,
+                        safe: true,
+                        edits,
+                    });
                 let mut finding = Finding::new(
                     RULE.id,
                     RULE.default_severity,
