@@ -24,13 +24,13 @@ pub use permissions::{granted_tasks, granting_statements, permission_hints, Perm
 pub use rename::{prepare_rename, rename, MAX_NAME_CHARS};
 pub use symbols::{document_symbols, Symbol, SymbolKind};
 
-use crate::core::analysis::Workspace;
 use crate::core::asl::model::{ScopeId, StateId};
 use crate::core::asl::StateMachine;
 use crate::core::classify::{FileKind, Format};
 use crate::core::files::{FileId, FileSet};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
+use crate::core::workspace::Workspace;
 
 /// Whether a document may hold a role's policy, whose completion reads
 /// the definitions linked to it: JSON not named as a definition or a
@@ -73,8 +73,7 @@ pub(crate) fn definitions(files: &FileSet, file: FileId) -> Vec<Definition> {
             })
             .into_iter()
             .collect(),
-        FileKind::Template(_) => workspace
-            .units()
+        FileKind::Template(_) => crate::core::link::units(&workspace)
             .0
             .into_iter()
             .filter(|u| u.definition.file == file && u.definition.map.is_none())

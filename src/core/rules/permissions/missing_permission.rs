@@ -3,17 +3,28 @@
 //! Also the needs of the state machine resource itself: log delivery when it
 //! logs, X-Ray when it traces.
 
-use super::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
-use super::{list, policy_anchor, policy_fix};
 use crate::core::catalog::{MachineFeature, NeedKind};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::Decision;
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::{list, policy_anchor};
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "missing-permission",
     default_severity: Severity::Error,
     summary: "The role does not allow an action a task, or the state machine's logging or tracing, needs",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

@@ -1,19 +1,29 @@
 //! `unused-permission`: a policy attached only to this role allows actions
 //! no state needs. Shown faded; the fix removes them.
 
-use super::context::Context;
-use super::policy_fix::statement_node;
 use crate::core::catalog::TaskKind;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
 use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix::statement_node;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::NodeKind;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unused-permission",
     default_severity: Severity::Hint,
     summary: "The role allows actions no state needs",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 /// Needed by Step Functions itself for logging, tracing and encryption,

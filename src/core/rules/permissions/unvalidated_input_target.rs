@@ -5,21 +5,32 @@
 
 use serde_json::{json, Value};
 
-use super::context::{Context, Task};
 use super::unscoped_lambda_invoke::unknown_segments;
-use super::{policy_fix, statement_location};
 use crate::core::asl::dataflow::{Argument, Leaf};
 use crate::core::catalog::{self, NeedKind};
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
 use crate::core::fix;
 use crate::core::iam::{self, Decision, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::{Context, Task};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unvalidated-input-target",
     default_severity: Severity::Warning,
     summary: "A task's target comes from execution input without a validating Choice",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
