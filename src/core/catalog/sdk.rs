@@ -698,11 +698,15 @@ pub fn target_arguments(service: &str, operation: &str) -> Vec<&'static str> {
             add(&format!("{}Arn", pascal(type_name)));
             // The first variable names the resource (the bucket, the
             // table, the application); later ones name a part of it (an
-            // object key, an index).
+            // object key, an index). A plain `Name` or `Id` is taken for
+            // the resource's name, but not called its identifying
+            // argument: it is the least certain match.
             let vars = variables(format);
             if let Some(first) = vars.first() {
                 for c in candidates(&prefix, &action, type_name, first, vars.len()) {
-                    add(top(&c));
+                    if c != "Name" && c != "Id" {
+                        add(top(&c));
+                    }
                 }
             }
         }

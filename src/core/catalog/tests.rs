@@ -807,4 +807,10 @@ fn athena_glue_and_data_catalog_scopes() {
         strings(&["arn:aws:athena:us-east-1:123456789012:datacatalog/*"])
     );
     assert!(catalogs.optional);
+    let optional: Vec<bool> = needs
+        .iter()
+        .filter(|n| n.actions.iter().any(|a| a.starts_with("glue:")))
+        .map(|n| n.optional)
+        .collect();
+    assert_eq!(optional, [false, true, true, true]);
 }
