@@ -24,7 +24,7 @@ use crate::core::text::TextRange;
 use crate::core::unit::{PolicyDoc, PolicyKey};
 use crate::core::workspace::Workspace;
 
-use super::complete::{CompletionItem, CompletionKind};
+use super::common::{CompletionItem, CompletionKind};
 use super::names::{self, Style};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use crate::core::text::TextRange;
 use crate::core::unit::Unit;
 use crate::core::workspace::Workspace;
 
-use super::touches;
+use super::common::touches;
 
 /// Runs `f` on the permission context of every state machine `select`
 /// picks, skipping definitions held in a string (their spans are not the
