@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 
 /// How a task waits for its service (Step Functions integration patterns).
@@ -323,4 +325,13 @@ impl Catalog {
             .map(|e| e.source.as_str())
             .unwrap_or("")
     }
+}
+
+/// The catalog, read on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../schemas/catalog.json"))
+            .expect("schemas/catalog.json is checked by a unit test")
+    })
 }

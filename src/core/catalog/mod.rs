@@ -6,73 +6,21 @@
 
 mod args;
 mod data;
+mod need;
 mod resource;
 mod sdk;
 
-use std::sync::OnceLock;
-
 pub use args::{ArgValue, ArnContext};
+pub use need::{Condition, Need, NeedKind};
+pub use sdk::aws_sdk_actions;
+
+use data::catalog;
 pub use data::Pattern;
 pub use resource::{parse_task_resource, TaskKind, TaskResource, DYNAMIC_ELEMENT};
 
 use args::fill;
 
-use data::{Catalog, NeedSpec, ResourceSpec, TargetSpec};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NeedKind {
-    /// The integration's own call (what the task does).
-    Call,
-    /// What a `.sync` task polls or stops its job with.
-    SyncPoll,
-    /// The EventBridge managed rule of a `.sync` task.
-    EventsRule,
-    /// `iam:PassRole` for a role the task hands to the service.
-    PassRole,
-    Other,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Need {
-    /// Exact IAM action names, e.g. `lambda:InvokeFunction`.
-    pub actions: Vec<String>,
-    /// Concrete ARN patterns; `*` only where AWS documents it.
-    pub resources: Vec<String>,
-    pub kind: NeedKind,
-    /// The argument whose value identified the resource.
-    pub target_argument: Option<String>,
-    /// The target argument is not known statically, so `resources` is the
-    /// documented wildcard form.
-    pub dynamic: bool,
-    /// An IAM condition AWS's policy attaches, e.g. `iam:PassedToService`.
-    pub condition: Option<Condition>,
-    /// Met when any one of `actions` is granted (which the call uses
-    /// depends on its data).
-    pub any_of: bool,
-    /// Written into generated policies but never reported missing.
-    pub optional: bool,
-    /// The AWS documentation page.
-    pub source: &'static str,
-}
-
-/// An IAM condition a need carries: the request has `key` = `value`, and a
-/// statement written for the need tests it with `operator`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Condition {
-    pub operator: String,
-    pub key: String,
-    pub value: String,
-}
-
-impl Condition {
-    pub fn equals(key: &str, value: &str) -> Condition {
-        Condition {
-            operator: "StringEquals".into(),
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
+use data::{NeedSpec, ResourceSpec, TargetSpec};
 
 /// What a Map state in `DISTRIBUTED` mode does as the execution role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,14 +32,6 @@ pub enum MapSite {
     ItemReader,
     /// Writes its results (`ResultWriter`).
     ResultWriter,
-}
-
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../schemas/catalog.json"))
-            .expect("schemas/catalog.json is checked by a unit test")
-    })
 }
 
 /// Everything the execution role needs for one task.
@@ -388,36 +328,6 @@ pub fn is_known(task: &TaskResource) -> bool {
         TaskKind::AwsSdk { .. } | TaskKind::LambdaArn { .. } | TaskKind::Activity => true,
         TaskKind::Unknown => false,
     }
-}
-
-/// IAM actions for an `aws-sdk` integration, from the snapshot's map of
-/// SDK operations (`s3:listObjectsV2` → `s3:ListBucket`; see
-/// `scripts/sar/sdk-exceptions.json`). An operation the SDK does not have
-/// (reported by `asl-unknown-integration`) gets the naming rule.
-pub fn aws_sdk_actions(service: &str, action: &str) -> Vec<String> {
-    crate::core::sar::sar()
-        .sdk_actions(service, action)
-        .unwrap_or_else(|| aws_sdk_naming_rule(service, action))
-}
-
-/// The IAM prefix of the service and the API name with a capital first
-/// letter, except where the catalog names another action.
-fn aws_sdk_naming_rule(service: &str, action: &str) -> Vec<String> {
-    let sdk = &catalog().aws_sdk;
-    if let Some(mapped) = sdk.actions.get(&format!("{service}:{action}")) {
-        return mapped.clone();
-    }
-    let prefix = sdk
-        .service_prefixes
-        .get(service)
-        .map(String::as_str)
-        .unwrap_or(service);
-    let mut chars = action.chars();
-    let capitalised: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
-    vec![format!("{prefix}:{capitalised}")]
 }
 
 /// The context with the task resource's own region/account as fallback.

@@ -9,9 +9,11 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 
+use super::args::{ArgValue, ArnContext};
+use super::data::catalog;
 use super::data::{ResourceArgument, SdkValueForm};
+use super::need::{Condition, Need, NeedKind};
 use super::resource::{argument_values, DYNAMIC_ELEMENT};
-use super::{catalog, ArgValue, ArnContext, Condition, Need, NeedKind};
 use crate::core::sar::{self, sar};
 
 /// At most this many resources from one resource type (the product of the
@@ -692,7 +694,7 @@ pub fn target_arguments(service: &str, operation: &str) -> Vec<&'static str> {
             out.push(name);
         }
     };
-    for action in super::aws_sdk_actions(service, operation) {
+    for action in aws_sdk_actions(service, operation) {
         let prefix = action.split(':').next().unwrap_or("").to_string();
         for (type_name, format) in chosen_types(&action, &|_| true) {
             add(&format!("{}Arn", pascal(type_name)));
@@ -731,4 +733,34 @@ fn intern(name: &str) -> &'static str {
     let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
     names.insert(leaked);
     leaked
+}
+
+/// IAM actions for an `aws-sdk` integration, from the snapshot's map of
+/// SDK operations (`s3:listObjectsV2` → `s3:ListBucket`; see
+/// `scripts/sar/sdk-exceptions.json`). An operation the SDK does not have
+/// (reported by `asl-unknown-integration`) gets the naming rule.
+pub fn aws_sdk_actions(service: &str, action: &str) -> Vec<String> {
+    crate::core::sar::sar()
+        .sdk_actions(service, action)
+        .unwrap_or_else(|| aws_sdk_naming_rule(service, action))
+}
+
+/// The IAM prefix of the service and the API name with a capital first
+/// letter, except where the catalog names another action.
+pub(super) fn aws_sdk_naming_rule(service: &str, action: &str) -> Vec<String> {
+    let sdk = &catalog().aws_sdk;
+    if let Some(mapped) = sdk.actions.get(&format!("{service}:{action}")) {
+        return mapped.clone();
+    }
+    let prefix = sdk
+        .service_prefixes
+        .get(service)
+        .map(String::as_str)
+        .unwrap_or(service);
+    let mut chars = action.chars();
+    let capitalised: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    vec![format!("{prefix}:{capitalised}")]
 }

@@ -617,7 +617,7 @@ fn aws_sdk_mapping_share() {
     for service in sar.sdk_services() {
         for op in &service.operations {
             total += 1;
-            let rule = super::aws_sdk_naming_rule(service.id, op.name);
+            let rule = super::sdk::aws_sdk_naming_rule(service.id, op.name);
             before += usize::from(!rule.is_empty() && exists(&rule));
             let mapped = aws_sdk_actions(service.id, op.name);
             after += usize::from((!mapped.is_empty() || op.source.is_some()) && exists(&mapped));
