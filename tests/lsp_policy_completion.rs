@@ -63,7 +63,7 @@ fn policy_completion_offers_what_the_linked_tasks_need() {
             "events:DescribeRule | needed by Task `Pack`, not allowed yet | 0004 | 12:17-12:28 | events:DescribeRule",
             "lambda:InvokeFunction | needed by Task `Validate` | 0005 | 12:17-12:28 | lambda:InvokeFunction",
             "ecs:RunTask | needed by Task `Pack` | 0006 | 12:17-12:28 | ecs:RunTask",
-            "athena:getQueryExecution | in the permission catalog | 0007 | 12:17-12:28 | athena:getQueryExecution",
+            "athena:getDataCatalog | in the permission catalog | 0007 | 12:17-12:28 | athena:getDataCatalog",
         ]
     );
     assert!(found[7..]
@@ -273,7 +273,7 @@ fn completion_in_a_policy_written_in_a_yaml_template() {
             "events:PutTargets | needed by Task `Pack`, not allowed yet | 0004 | 11:20-11:30 | events:PutTargets",
             "events:PutRule | needed by Task `Pack`, not allowed yet | 0005 | 11:20-11:30 | events:PutRule",
             "events:DescribeRule | needed by Task `Pack`, not allowed yet | 0006 | 11:20-11:30 | events:DescribeRule",
-            "athena:getQueryExecution | in the permission catalog | 0007 | 11:20-11:30 | athena:getQueryExecution",
+            "athena:getDataCatalog | in the permission catalog | 0007 | 11:20-11:30 | athena:getDataCatalog",
         ]
     );
     // After the empty item's `- `: the resources, inserted there, quoted

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 
 /// How a task waits for its service (Step Functions integration patterns).
@@ -89,6 +91,89 @@ pub struct AwsSdk {
     /// The page behind an action exception, where it is not `source`.
     #[serde(rename = "actionSources", default)]
     pub action_sources: HashMap<String, String>,
+    /// Where the Service Authorization Reference's ARN variables are not
+    /// named by the argument of the same name.
+    #[serde(rename = "resourceArguments", default)]
+    pub resource_arguments: Vec<ResourceArgument>,
+    /// The arguments that pass a role to the service.
+    #[serde(rename = "roleArguments")]
+    pub role_arguments: RoleArguments,
+    /// The service principal a passed role goes to, where AWS documents an
+    /// `iam:PassedToService` condition for it.
+    #[serde(rename = "passedToService", default)]
+    pub passed_to_service: Vec<PassedToService>,
+    /// S3 objects a service reads with the caller's credentials.
+    #[serde(rename = "callerReads", default)]
+    pub caller_reads: Vec<CallerRead>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ResourceArgument {
+    /// The IAM prefix whose resource types this applies to...
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// ...or one IAM action.
+    #[serde(default)]
+    pub action: Option<String>,
+    /// The ARN format's variable, e.g. `ObjectName`.
+    pub variable: String,
+    /// Argument paths that name it, best first (`Key`, `Entries[].EventBusName`).
+    pub arguments: Vec<String>,
+    #[serde(default)]
+    pub form: SdkValueForm,
+    /// Appended to a name by `name-suffix`.
+    #[serde(default)]
+    pub suffix: Option<String>,
+    /// The value AWS uses when the argument is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The values name the resources only roughly (a transaction's tables
+    /// for all its item kinds): the need is met by any overlapping grant.
+    #[serde(default)]
+    pub dynamic: bool,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SdkValueForm {
+    /// The value as written.
+    #[default]
+    Value,
+    /// An SSM parameter name without its leading `/`.
+    TrimLeadingSlash,
+    /// A name followed by `suffix` (a secret's random suffix).
+    NameSuffix,
+    /// `https://sqs.<region>.amazonaws.com/<account>/<name>`.
+    SqsQueueUrl,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct RoleArguments {
+    pub source: String,
+    pub arguments: Vec<String>,
+    /// SDK services whose role arguments name a role the call assumes or
+    /// manages, not one it passes (`sts:assumeRole`).
+    #[serde(rename = "excludeServices", default)]
+    pub exclude_services: Vec<String>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct PassedToService {
+    /// SDK service ids (as Step Functions names them).
+    pub services: Vec<String>,
+    pub principal: String,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct CallerRead {
+    pub services: Vec<String>,
+    /// Argument paths of `S3Object`s (`Image.S3Object`), each with `Bucket`
+    /// and `Name`.
+    pub objects: Vec<String>,
+    pub actions: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]
@@ -129,6 +214,32 @@ pub struct NeedSpec {
     /// written into generated policies, never reported missing.
     #[serde(default)]
     pub optional: bool,
+    /// Needed only when an argument has one of these values (API Gateway's
+    /// `AuthType` `IAM_ROLE`).
+    #[serde(default)]
+    pub when: Option<WhenSpec>,
+    /// Other actions where an argument holds a text (a WebSocket
+    /// `@connections` path).
+    #[serde(rename = "actionsWhen", default)]
+    pub actions_when: Vec<ActionsWhen>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct WhenSpec {
+    pub argument: String,
+    pub equals: Vec<String>,
+    /// The value AWS uses when the argument is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    pub source: String,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct ActionsWhen {
+    pub argument: String,
+    pub contains: String,
+    pub actions: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]
@@ -170,8 +281,14 @@ pub enum Form {
     /// A state machine ARN or name → its executions.
     StateMachineExecutions,
     EventBus,
+    /// A Bedrock model id: a foundation model, or an inference profile (and
+    /// the foundation models it routes to).
+    BedrockModel,
     /// `<api-id>.execute-api.<region>.amazonaws.com`.
     ApiEndpoint,
+    /// A value the catalog does not turn into the resource (a CodeBuild
+    /// build id): the documented wildcard form stands for it.
+    Opaque,
 }
 
 pub fn pattern_key(pattern: Pattern) -> &'static str {
@@ -208,4 +325,13 @@ impl Catalog {
             .map(|e| e.source.as_str())
             .unwrap_or("")
     }
+}
+
+/// The catalog, read on first use.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        serde_json::from_str(include_str!("../../../schemas/catalog.json"))
+            .expect("schemas/catalog.json is checked by a unit test")
+    })
 }

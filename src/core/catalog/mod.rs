@@ -6,72 +6,21 @@
 
 mod args;
 mod data;
+mod need;
 mod resource;
-
-use std::sync::OnceLock;
+mod sdk;
 
 pub use args::{ArgValue, ArnContext};
+pub use need::{Condition, Need, NeedKind};
+pub use sdk::aws_sdk_actions;
+
+use data::catalog;
 pub use data::Pattern;
 pub use resource::{parse_task_resource, TaskKind, TaskResource, DYNAMIC_ELEMENT};
 
 use args::fill;
 
-use data::{Catalog, NeedSpec, ResourceSpec, TargetSpec};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NeedKind {
-    /// The integration's own call (what the task does).
-    Call,
-    /// What a `.sync` task polls or stops its job with.
-    SyncPoll,
-    /// The EventBridge managed rule of a `.sync` task.
-    EventsRule,
-    /// `iam:PassRole` for a role the task hands to the service.
-    PassRole,
-    Other,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Need {
-    /// Exact IAM action names, e.g. `lambda:InvokeFunction`.
-    pub actions: Vec<String>,
-    /// Concrete ARN patterns; `*` only where AWS documents it.
-    pub resources: Vec<String>,
-    pub kind: NeedKind,
-    /// The argument whose value identified the resource.
-    pub target_argument: Option<String>,
-    /// The target argument is not known statically, so `resources` is the
-    /// documented wildcard form.
-    pub dynamic: bool,
-    /// An IAM condition AWS's policy attaches, e.g. `iam:PassedToService`.
-    pub condition: Option<Condition>,
-    /// Met when any one of `actions` is granted (which the call uses
-    /// depends on its data).
-    pub any_of: bool,
-    /// Written into generated policies but never reported missing.
-    pub optional: bool,
-    /// The AWS documentation page.
-    pub source: &'static str,
-}
-
-/// An IAM condition a need carries: the request has `key` = `value`, and a
-/// statement written for the need tests it with `operator`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Condition {
-    pub operator: String,
-    pub key: String,
-    pub value: String,
-}
-
-impl Condition {
-    pub fn equals(key: &str, value: &str) -> Condition {
-        Condition {
-            operator: "StringEquals".into(),
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
+use data::{NeedSpec, ResourceSpec, TargetSpec};
 
 /// What a Map state in `DISTRIBUTED` mode does as the execution role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,14 +34,6 @@ pub enum MapSite {
     ResultWriter,
 }
 
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../schemas/catalog.json"))
-            .expect("schemas/catalog.json is checked by a unit test")
-    })
-}
-
 /// Everything the execution role needs for one task.
 pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnContext) -> Vec<Need> {
     let ctx = effective_context(task, ctx);
@@ -103,7 +44,23 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             };
             specs
                 .iter()
-                .map(|spec| instantiate(spec, entry.source.as_str(), args, &ctx))
+                .filter_map(|spec| {
+                    let (applies, optional, source) = applies(spec, args);
+                    if !applies {
+                        return None;
+                    }
+                    let mut need = instantiate(spec, source.unwrap_or(entry.source.as_str()), args, &ctx);
+                    need.optional |= optional;
+                    for alt in &spec.actions_when {
+                        if let ArgValue::Static(serde_json::Value::String(v)) = args(&alt.argument) {
+                            if v.contains(alt.contains.as_str()) {
+                                need.actions = alt.actions.clone();
+                                need.source = alt.source.as_str();
+                            }
+                        }
+                    }
+                    Some(need)
+                })
                 .collect()
         }
         TaskKind::AwsSdk { service, action } => {
@@ -111,24 +68,13 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
                 Some(found) => found,
                 None => (aws_sdk_actions(service, action), false),
             };
-            vec![Need {
-                actions,
-                resources: vec![catalog().aws_sdk.resource.clone()],
-                kind: NeedKind::Call,
-                target_argument: None,
-                // The catalog does not know which resource an SDK call names:
-                // any grant of the action on some resource counts.
-                dynamic: true,
-                condition: None,
-                any_of,
-                optional: false,
-                source: catalog()
-                    .aws_sdk
-                    .action_sources
-                    .get(&format!("{service}:{action}"))
-                    .unwrap_or(&catalog().aws_sdk.source)
-                    .as_str(),
-            }]
+            let source = catalog()
+                .aws_sdk
+                .action_sources
+                .get(&format!("{service}:{action}"))
+                .unwrap_or(&catalog().aws_sdk.source)
+                .as_str();
+            sdk::call_needs(service, &actions, any_of, args, &ctx, source)
         }
         TaskKind::LambdaArn { function_arn } => {
             let unqualified = resource::unqualified_function_arn(function_arn);
@@ -146,6 +92,25 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             }]
         }
         TaskKind::Activity | TaskKind::Unknown => Vec::new(),
+    }
+}
+
+/// Whether a need applies to the task's arguments (its `when`), whether it
+/// is only possibly needed (the argument is known only at run time), and
+/// the page that says so.
+fn applies(spec: &'static NeedSpec, args: &dyn Fn(&str) -> ArgValue) -> (bool, bool, Option<&'static str>) {
+    let Some(when) = &spec.when else {
+        return (true, false, None);
+    };
+    let source = Some(when.source.as_str());
+    let value = match args(&when.argument) {
+        ArgValue::Static(serde_json::Value::String(v)) => Some(v),
+        ArgValue::Absent => when.default.clone(),
+        ArgValue::Static(_) | ArgValue::Dynamic => return (true, true, source),
+    };
+    match value {
+        Some(v) => (when.equals.contains(&v), false, source),
+        None => (true, true, source),
     }
 }
 
@@ -195,18 +160,26 @@ pub fn target_arguments(task: &TaskResource) -> Vec<&'static str> {
             .entry(service, api)
             .map(|e| e.targets.iter().map(String::as_str).collect())
             .unwrap_or_default(),
-        TaskKind::AwsSdk { .. } => vec![
-            "Bucket",
-            "FunctionName",
-            "TableName",
-            "TopicArn",
-            "QueueUrl",
-            "StateMachineArn",
-            "RoleArn",
-            "SecretId",
-            "ClusterName",
-            "ProjectName",
-        ],
+        TaskKind::AwsSdk { service, action } => {
+            let mut out = vec![
+                "Bucket",
+                "FunctionName",
+                "TableName",
+                "TopicArn",
+                "QueueUrl",
+                "StateMachineArn",
+                "RoleArn",
+                "SecretId",
+                "ClusterName",
+                "ProjectName",
+            ];
+            for name in sdk::target_arguments(service, action) {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            out
+        }
         _ => Vec::new(),
     }
 }
@@ -335,7 +308,12 @@ pub fn known_actions() -> Vec<String> {
         .integrations
         .iter()
         .flat_map(|e| e.patterns.values().flatten())
-        .flat_map(|need| need.actions.iter().cloned())
+        .flat_map(|need| {
+            need.actions
+                .iter()
+                .chain(need.actions_when.iter().flat_map(|a| a.actions.iter()))
+                .cloned()
+        })
         .chain(catalog.aws_sdk.actions.values().flatten().cloned())
         .collect();
     out.sort();
@@ -350,36 +328,6 @@ pub fn is_known(task: &TaskResource) -> bool {
         TaskKind::AwsSdk { .. } | TaskKind::LambdaArn { .. } | TaskKind::Activity => true,
         TaskKind::Unknown => false,
     }
-}
-
-/// IAM actions for an `aws-sdk` integration, from the snapshot's map of
-/// SDK operations (`s3:listObjectsV2` → `s3:ListBucket`; see
-/// `scripts/sar/sdk-exceptions.json`). An operation the SDK does not have
-/// (reported by `asl-unknown-integration`) gets the naming rule.
-pub fn aws_sdk_actions(service: &str, action: &str) -> Vec<String> {
-    crate::core::sar::sar()
-        .sdk_actions(service, action)
-        .unwrap_or_else(|| aws_sdk_naming_rule(service, action))
-}
-
-/// The IAM prefix of the service and the API name with a capital first
-/// letter, except where the catalog names another action.
-fn aws_sdk_naming_rule(service: &str, action: &str) -> Vec<String> {
-    let sdk = &catalog().aws_sdk;
-    if let Some(mapped) = sdk.actions.get(&format!("{service}:{action}")) {
-        return mapped.clone();
-    }
-    let prefix = sdk
-        .service_prefixes
-        .get(service)
-        .map(String::as_str)
-        .unwrap_or(service);
-    let mut chars = action.chars();
-    let capitalised: String = chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default();
-    vec![format!("{prefix}:{capitalised}")]
 }
 
 /// The context with the task resource's own region/account as fallback.
@@ -610,6 +558,9 @@ fn target_resources(
             Some(v) => v,
             None => return dynamic(),
         };
+        if target.form == data::Form::BedrockModel && resource::bedrock_model_resources(&value, ctx).1 {
+            some_dynamic = true;
+        }
         match resource::render(target, &value, ctx) {
             Some(rendered) => {
                 for r in rendered {

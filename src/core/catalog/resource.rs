@@ -306,6 +306,8 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
             };
             vec![fill(&target.arn, ctx, None, Some(name))]
         }
+        Form::BedrockModel => bedrock_model_resources(value, ctx).0,
+        Form::Opaque => return None,
         Form::EventBus => vec![if is_arn {
             value.to_string()
         } else {
@@ -326,4 +328,55 @@ pub fn render(target: &TargetSpec, value: &str, ctx: &ArnContext) -> Option<Vec<
             }
         }
     })
+}
+
+/// The geographic prefixes of Bedrock's system-defined (cross-Region)
+/// inference profile ids (`us.anthropic.claude-3-haiku-20240307-v1:0`).
+const INFERENCE_PROFILE_PREFIXES: &[&str] = &["us.", "eu.", "apac.", "global."];
+
+/// What a Bedrock `ModelId` is invoked on, and whether it is known only
+/// roughly. A foundation model: its ARN. An inference profile (an id with
+/// a geographic prefix, or a profile ARN): the profile, and the foundation
+/// model in each Region the profile routes to
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html>);
+/// those Regions are not known here, so the model's ARN has `*` for its
+/// Region and the need is met by any grant that overlaps it.
+pub fn bedrock_model_resources(value: &str, ctx: &ArnContext) -> (Vec<String>, bool) {
+    let partition = ctx.partition.as_deref().unwrap_or("aws");
+    let region = ctx.region.as_deref().unwrap_or("*");
+    let account = ctx.account.as_deref().unwrap_or("*");
+    let model_anywhere = |id: &str| format!("arn:{partition}:bedrock:*::foundation-model/{id}");
+    let strip_geo = |id: &str| -> String {
+        INFERENCE_PROFILE_PREFIXES
+            .iter()
+            .find_map(|p| id.strip_prefix(p))
+            .unwrap_or(id)
+            .to_string()
+    };
+    if value.starts_with("arn:") {
+        let resource = split_arn(value).get(5..).map(|r| r.join(":")).unwrap_or_default();
+        if let Some(id) = resource.strip_prefix("inference-profile/") {
+            return (vec![value.to_string(), model_anywhere(&strip_geo(id))], true);
+        }
+        if resource.starts_with("application-inference-profile/") {
+            // The models it routes to are the profile's own configuration.
+            return (vec![value.to_string(), model_anywhere("*")], true);
+        }
+        return (vec![value.to_string()], false);
+    }
+    if INFERENCE_PROFILE_PREFIXES.iter().any(|p| value.starts_with(p)) {
+        return (
+            vec![
+                format!("arn:{partition}:bedrock:{region}:{account}:inference-profile/{value}"),
+                model_anywhere(&strip_geo(value)),
+            ],
+            true,
+        );
+    }
+    (
+        vec![format!(
+            "arn:{partition}:bedrock:{region}::foundation-model/{value}"
+        )],
+        false,
+    )
 }

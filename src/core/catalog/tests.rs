@@ -251,7 +251,157 @@ fn aws_sdk_names_and_exceptions() {
         json!({"Bucket": "b", "Key": "k"}),
     );
     assert_eq!(needs[0].actions, strings(&["s3:GetObject"]));
-    assert_eq!(needs[0].resources, strings(&["*"]));
+    assert_eq!(needs[0].resources, strings(&["arn:aws:s3:::b/k"]));
+    assert!(!needs[0].dynamic);
+}
+
+/// The call's resource from its arguments: a static target exactly, a
+/// dynamic one as the ARN format with `*` in the dynamic parts, and `*`
+/// for an action without resource-level permissions.
+#[test]
+fn aws_sdk_resources_from_arguments() {
+    type Summary = (Vec<String>, Vec<String>, bool, Option<String>);
+    let one = |resource: &str, args: serde_json::Value| -> Vec<Summary> {
+        needs_for(resource, args)
+            .into_iter()
+            .map(|n| (n.actions, n.resources, n.dynamic, n.target_argument))
+            .collect()
+    };
+    let table = one(
+        "arn:aws:states:::aws-sdk:dynamodb:getItem",
+        json!({"TableName": "Orders", "Key": {}}),
+    );
+    assert_eq!(
+        table,
+        vec![(
+            strings(&["dynamodb:GetItem"]),
+            strings(&["arn:aws:dynamodb:us-east-1:123456789012:table/Orders"]),
+            false,
+            Some("TableName".to_string())
+        )]
+    );
+    let dynamic_table = one(
+        "arn:aws:states:::aws-sdk:dynamodb:getItem",
+        json!({"TableName": "$dynamic"}),
+    );
+    assert_eq!(
+        dynamic_table[0].1,
+        strings(&["arn:aws:dynamodb:us-east-1:123456789012:table/*"])
+    );
+    assert!(dynamic_table[0].2);
+    // An ARN given whole, and a name given as an ARN.
+    let by_arn = one(
+        "arn:aws:states:::aws-sdk:sfn:startExecution",
+        json!({"StateMachineArn": "arn:aws:states:eu-west-1:210987654321:stateMachine:Child"}),
+    );
+    assert_eq!(
+        by_arn[0].1,
+        strings(&["arn:aws:states:eu-west-1:210987654321:stateMachine:Child"])
+    );
+    let dynamic_arn = one(
+        "arn:aws:states:::aws-sdk:sfn:startExecution",
+        json!({"StateMachineArn": "$dynamic"}),
+    );
+    assert_eq!(
+        dynamic_arn[0],
+        (
+            strings(&["states:StartExecution"]),
+            strings(&["arn:aws:states:us-east-1:123456789012:stateMachine:*"]),
+            true,
+            Some("StateMachineArn".to_string())
+        )
+    );
+    // A queue URL carries its region and account.
+    let queue = one(
+        "arn:aws:states:::aws-sdk:sqs:sendMessage",
+        json!({"QueueUrl": "https://sqs.eu-west-1.amazonaws.com/210987654321/jobs", "MessageBody": "x"}),
+    );
+    assert_eq!(queue[0].1, strings(&["arn:aws:sqs:eu-west-1:210987654321:jobs"]));
+    // A key from the data: every object of the bucket, dynamic.
+    let objects = one(
+        "arn:aws:states:::aws-sdk:s3:putObject",
+        json!({"Bucket": "b", "Key": "$dynamic"}),
+    );
+    assert_eq!(objects[0].1, strings(&["arn:aws:s3:::b/*"]));
+    assert!(objects[0].2);
+    // No resource-level permissions.
+    let translate = one(
+        "arn:aws:states:::aws-sdk:translate:translateText",
+        json!({"Text": "x", "SourceLanguageCode": "en", "TargetLanguageCode": "fr"}),
+    );
+    assert_eq!(translate[0].1, strings(&["*"]));
+    // The events PutEvents default bus, per entry.
+    let bus = one(
+        "arn:aws:states:::aws-sdk:eventbridge:putEvents",
+        json!({"Entries": [{"EventBusName": "orders"}, {"Source": "s"}]}),
+    );
+    assert_eq!(
+        bus[0].1,
+        strings(&[
+            "arn:aws:events:us-east-1:123456789012:event-bus/orders",
+            "arn:aws:events:us-east-1:123456789012:event-bus/default"
+        ])
+    );
+    // An SSM parameter name without its leading slash.
+    let parameter = one(
+        "arn:aws:states:::aws-sdk:ssm:getParameter",
+        json!({"Name": "/app/key"}),
+    );
+    assert_eq!(
+        parameter[0].1,
+        strings(&["arn:aws:ssm:us-east-1:123456789012:parameter/app/key"])
+    );
+}
+
+/// Roles a call passes, with the service principal where AWS documents
+/// it; and the S3 object Rekognition reads with the caller's credentials.
+#[test]
+fn aws_sdk_side_permissions() {
+    let emr = needs_for(
+        "arn:aws:states:::aws-sdk:emrserverless:startJobRun",
+        json!({"ApplicationId": "app1", "ExecutionRoleArn": "arn:aws:iam::123456789012:role/Job"}),
+    );
+    assert_eq!(emr.len(), 2);
+    assert_eq!(emr[0].actions, strings(&["emr-serverless:StartJobRun"]));
+    assert_eq!(
+        emr[0].resources,
+        strings(&["arn:aws:emr-serverless:us-east-1:123456789012:/applications/app1"])
+    );
+    assert_eq!(emr[1].kind, NeedKind::PassRole);
+    assert_eq!(emr[1].resources, strings(&["arn:aws:iam::123456789012:role/Job"]));
+    assert_eq!(
+        emr[1].condition,
+        Some(Condition::equals(
+            "iam:PassedToService",
+            "emr-serverless.amazonaws.com"
+        ))
+    );
+    let nested = needs_for(
+        "arn:aws:states:::aws-sdk:scheduler:createSchedule",
+        json!({"Name": "s", "Target": {"Arn": "arn:aws:sqs:us-east-1:123456789012:q", "RoleArn": "${?}"}}),
+    );
+    let pass = nested.iter().find(|n| n.kind == NeedKind::PassRole).unwrap();
+    assert_eq!(pass.resources, strings(&["arn:aws:iam::123456789012:role/*"]));
+    assert!(pass.dynamic);
+    assert_eq!(pass.condition, None);
+    // `sts:assumeRole` assumes the role it names; it passes none.
+    let assume = needs_for(
+        "arn:aws:states:::aws-sdk:sts:assumeRole",
+        json!({"RoleArn": "arn:aws:iam::123456789012:role/Other", "RoleSessionName": "x"}),
+    );
+    assert!(assume.iter().all(|n| n.kind != NeedKind::PassRole));
+    let labels = needs_for(
+        "arn:aws:states:::aws-sdk:rekognition:detectLabels",
+        json!({"Image": {"S3Object": {"Bucket": "pics", "Name": "a.jpg"}}}),
+    );
+    assert_eq!(labels[1].actions, strings(&["s3:GetObject"]));
+    assert_eq!(labels[1].resources, strings(&["arn:aws:s3:::pics/a.jpg"]));
+    // Image bytes: nothing read from S3.
+    let bytes = needs_for(
+        "arn:aws:states:::aws-sdk:rekognition:detectLabels",
+        json!({"Image": {"Bytes": "AAAA"}}),
+    );
+    assert_eq!(bytes.len(), 1);
 }
 
 #[test]
@@ -467,7 +617,7 @@ fn aws_sdk_mapping_share() {
     for service in sar.sdk_services() {
         for op in &service.operations {
             total += 1;
-            let rule = super::aws_sdk_naming_rule(service.id, op.name);
+            let rule = super::sdk::aws_sdk_naming_rule(service.id, op.name);
             before += usize::from(!rule.is_empty() && exists(&rule));
             let mapped = aws_sdk_actions(service.id, op.name);
             after += usize::from((!mapped.is_empty() || op.source.is_some()) && exists(&mapped));
@@ -489,13 +639,178 @@ fn dynamodb_transactions_need_the_actions_of_their_items() {
         "arn:aws:states:::aws-sdk:dynamodb:transactWriteItems",
         json!({"TransactItems": [{"Put": {"TableName": "Orders"}}, {"ConditionCheck": {"TableName": "Stock"}}]}),
     );
+    let scoped: Vec<(Vec<String>, Vec<String>)> = put_and_check
+        .iter()
+        .map(|n| (n.actions.clone(), n.resources.clone()))
+        .collect();
     assert_eq!(
-        put_and_check[0].actions,
-        strings(&["dynamodb:PutItem", "dynamodb:ConditionCheckItem"])
+        scoped,
+        vec![
+            (
+                strings(&["dynamodb:PutItem"]),
+                strings(&["arn:aws:dynamodb:us-east-1:123456789012:table/Orders"])
+            ),
+            (
+                strings(&["dynamodb:ConditionCheckItem"]),
+                strings(&["arn:aws:dynamodb:us-east-1:123456789012:table/Stock"])
+            ),
+        ]
     );
     assert!(!put_and_check[0].any_of);
     // Items from the data: any one of the write actions may be what it uses.
     let unknown = needs_for("arn:aws:states:::aws-sdk:dynamodb:transactWriteItems", json!({}));
     assert!(unknown[0].any_of);
     assert!(unknown[0].actions.contains(&"dynamodb:PutItem".to_string()));
+}
+
+/// An inference profile id needs the profile and the foundation model in
+/// the profile's Regions (not known: `*`); a foundation model its ARN.
+#[test]
+fn bedrock_inference_profiles() {
+    let profile = needs_for(
+        "arn:aws:states:::bedrock:invokeModel",
+        json!({"ModelId": "us.anthropic.claude-3-haiku-20240307-v1:0"}),
+    );
+    assert_eq!(
+        profile[0].resources,
+        strings(&[
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0",
+            "arn:aws:bedrock:*::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
+        ])
+    );
+    assert!(profile[0].dynamic);
+    let model = needs_for(
+        "arn:aws:states:::bedrock:invokeModel",
+        json!({"ModelId": "anthropic.claude-v2"}),
+    );
+    assert_eq!(
+        model[0].resources,
+        strings(&["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2"])
+    );
+    assert!(!model[0].dynamic);
+    let by_arn = needs_for(
+        "arn:aws:states:::aws-sdk:bedrockruntime:converse",
+        json!({"ModelId": "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-pro-v1:0"}),
+    );
+    assert_eq!(by_arn[0].actions, strings(&["bedrock:InvokeModel"]));
+    assert_eq!(
+        by_arn[0].resources,
+        strings(&[
+            "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.amazon.nova-pro-v1:0",
+            "arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0"
+        ])
+    );
+}
+
+/// API Gateway signs the call with the role only for `AuthType: IAM_ROLE`
+/// (the default is `NO_AUTH`); a WebSocket `@connections` path is the
+/// management API.
+#[test]
+fn api_gateway_auth_types() {
+    let endpoint = "abc123.execute-api.us-east-1.amazonaws.com";
+    let no_auth = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET"}),
+    );
+    assert!(no_auth.is_empty());
+    let policy = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "RESOURCE_POLICY"}),
+    );
+    assert!(policy.is_empty());
+    let iam = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "IAM_ROLE"}),
+    );
+    assert_eq!(iam[0].actions, strings(&["execute-api:Invoke"]));
+    assert_eq!(
+        iam[0].resources,
+        strings(&["arn:aws:execute-api:us-east-1:123456789012:abc123/*"])
+    );
+    assert!(!iam[0].optional);
+    let chosen_later = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "GET", "AuthType": "$dynamic"}),
+    );
+    assert!(chosen_later[0].optional);
+    let connections = needs_for(
+        "arn:aws:states:::apigateway:invoke",
+        json!({"ApiEndpoint": endpoint, "Method": "POST", "AuthType": "IAM_ROLE", "Stage": "prod", "Path": "@connections/abc="}),
+    );
+    assert_eq!(
+        connections[0].actions,
+        strings(&["execute-api:ManageConnections"])
+    );
+}
+
+/// CodeBuild's other optimized APIs: builds by id (their project's wildcard
+/// form) and reports in report groups; `.sync` polls the build, not reports.
+#[test]
+fn codebuild_apis() {
+    let reports = needs_for(
+        "arn:aws:states:::codebuild:batchGetReports",
+        json!({"ReportArns": ["arn:aws:codebuild:us-east-1:123456789012:report/tests:1"]}),
+    );
+    assert_eq!(reports[0].actions, strings(&["codebuild:BatchGetReports"]));
+    assert_eq!(
+        reports[0].resources,
+        strings(&["arn:aws:codebuild:us-east-1:123456789012:report-group/*"])
+    );
+    assert!(reports[0].dynamic);
+    let stop = needs_for("arn:aws:states:::codebuild:stopBuild", json!({"Id": "app:1234"}));
+    assert_eq!(
+        stop[0].resources,
+        strings(&["arn:aws:codebuild:us-east-1:123456789012:project/*"])
+    );
+    let delete = needs_for(
+        "arn:aws:states:::codebuild:batchDeleteBuilds",
+        json!({"Ids": ["app:1"]}),
+    );
+    assert_eq!(delete[0].actions, strings(&["codebuild:BatchDeleteBuilds"]));
+    let sync = needs_for(
+        "arn:aws:states:::codebuild:startBuild.sync",
+        json!({"ProjectName": "app"}),
+    );
+    assert!(sync
+        .iter()
+        .all(|n| !n.actions.contains(&"codebuild:BatchGetReports".to_string())));
+}
+
+/// Athena's Glue grants as the Step Functions page scopes them (the catalog,
+/// databases, tables and functions of the account), and its data catalogs.
+#[test]
+fn athena_glue_and_data_catalog_scopes() {
+    let needs = needs_for(
+        "arn:aws:states:::athena:startQueryExecution",
+        json!({"QueryString": "SELECT 1", "WorkGroup": "reports"}),
+    );
+    let glue: Vec<&str> = needs
+        .iter()
+        .filter(|n| n.actions.iter().any(|a| a.starts_with("glue:")))
+        .flat_map(|n| n.resources.iter().map(String::as_str))
+        .collect();
+    assert_eq!(
+        glue,
+        [
+            "arn:aws:glue:us-east-1:123456789012:catalog",
+            "arn:aws:glue:us-east-1:123456789012:database/*",
+            "arn:aws:glue:us-east-1:123456789012:table/*",
+            "arn:aws:glue:us-east-1:123456789012:userDefinedFunction/*"
+        ]
+    );
+    let catalogs = needs
+        .iter()
+        .find(|n| n.actions == strings(&["athena:getDataCatalog"]))
+        .unwrap();
+    assert_eq!(
+        catalogs.resources,
+        strings(&["arn:aws:athena:us-east-1:123456789012:datacatalog/*"])
+    );
+    assert!(catalogs.optional);
+    let optional: Vec<bool> = needs
+        .iter()
+        .filter(|n| n.actions.iter().any(|a| a.starts_with("glue:")))
+        .map(|n| n.optional)
+        .collect();
+    assert_eq!(optional, [false, true, true, true]);
 }

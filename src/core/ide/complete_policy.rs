@@ -581,7 +581,7 @@ mod tests {
             [
                 "lambda:InvokeFunction Action { needed: true } needed by Task `Work`, not allowed yet 57..59 \"lambda:InvokeFunction\"",
                 "sns:Publish Action { needed: true } needed by Task `Tell` 57..59 \"sns:Publish\"",
-                "athena:getQueryExecution Action { needed: false } in the permission catalog 57..59 \"athena:getQueryExecution\"",
+                "athena:getDataCatalog Action { needed: false } in the permission catalog 57..59 \"athena:getDataCatalog\"",
             ]
         );
         // Every catalog action once: the two needed ones are not repeated.
@@ -837,7 +837,7 @@ Resources:
                 })
                 .collect();
             out.push(format!(
-                "athena:getQueryExecution Action {{ needed: false }} in the permission catalog {range} \"athena:getQueryExecution\""
+                "athena:getDataCatalog Action {{ needed: false }} in the permission catalog {range} \"athena:getDataCatalog\""
             ));
             out
         };
@@ -945,7 +945,7 @@ Resources:
             items[..2],
             [
                 "lambda:InvokeFunction Action { needed: true } needed by Task `Work`, not allowed yet 321..331 \"lambda:InvokeFunction\"",
-                "athena:getQueryExecution Action { needed: false } in the permission catalog 321..331 \"athena:getQueryExecution\"",
+                "athena:getDataCatalog Action { needed: false } in the permission catalog 321..331 \"athena:getDataCatalog\"",
             ]
         );
         assert_eq!(items.len(), catalog::known_actions().len());
@@ -975,7 +975,7 @@ Resources:
             items[..2],
             [
                 "lambda:InvokeFunction Action { needed: true } needed by Task `Work`, not allowed yet 320..327 \"lambda:InvokeFunction\\\"\"",
-                "athena:getQueryExecution Action { needed: false } in the permission catalog 320..327 \"athena:getQueryExecution\\\"\"",
+                "athena:getDataCatalog Action { needed: false } in the permission catalog 320..327 \"athena:getDataCatalog\\\"\"",
             ]
         );
         // A reference replaces the open string, its quote included.

@@ -11,6 +11,7 @@ use crate::core::text::TextRange;
 use self::context::Context;
 
 pub mod context;
+mod overlap;
 pub mod policy;
 pub mod policy_fix;
 pub mod trust;

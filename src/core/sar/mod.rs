@@ -465,3 +465,55 @@ fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     }
     Some(prev[b.len()]).filter(|d| *d <= limit)
 }
+
+/// A resource type's ARN format as a template writes it, for the template
+/// front ends' reference tables: `${Partition}` as `aws`, `${Region}` and
+/// `${Account}` as `${AWS::Region}` and `${AWS::AccountId}`, and the
+/// type's one variable as `{name}` (`lambda`, `function` →
+/// `arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:{name}`).
+/// `None` when the snapshot has no such type or its format has another
+/// variable. Built once per type.
+pub fn template_arn(prefix: &str, resource_type: &str) -> Option<&'static str> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    type Cache = Mutex<HashMap<(String, String), Option<&'static str>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (prefix.to_string(), resource_type.to_string());
+    if let Some(found) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return *found;
+    }
+    let rendered = sar()
+        .service(prefix)
+        .and_then(|s| s.resource_type(resource_type))
+        .and_then(|t| render_template_arn(t.arn))
+        .map(|s| &*Box::leak(s.into_boxed_str()));
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, rendered);
+    rendered
+}
+
+fn render_template_arn(format: &str) -> Option<String> {
+    let mut out = String::with_capacity(format.len() + 16);
+    let mut rest = format;
+    let mut variables = 0;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after.find('}')?;
+        out.push_str(match &after[..close] {
+            "Partition" => "aws",
+            "Region" => "${AWS::Region}",
+            "Account" => "${AWS::AccountId}",
+            _ => {
+                variables += 1;
+                "{name}"
+            }
+        });
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    (variables == 1).then_some(out)
+}

@@ -1,4 +1,4 @@
-use super::{access, sar, ActionResource};
+use super::{access, sar, template_arn, ActionResource};
 
 #[test]
 fn snapshot_is_versioned_and_complete() {
@@ -161,4 +161,21 @@ fn sdk_operations_map_to_actions() {
     );
     assert_eq!(v("dynamodb", "noSuchOperation"), None);
     assert_eq!(v("nosuchservice", "getItem"), None);
+}
+
+/// The template front ends' ARN forms come from the snapshot.
+#[test]
+fn template_arns_from_the_reference() {
+    assert_eq!(
+        template_arn("lambda", "function"),
+        Some("arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:{name}")
+    );
+    assert_eq!(template_arn("s3", "bucket"), Some("arn:aws:s3:::{name}"));
+    assert_eq!(
+        template_arn("iam", "role"),
+        Some("arn:aws:iam::${AWS::AccountId}:role/{name}")
+    );
+    // Two variables: not a one-name form.
+    assert_eq!(template_arn("ecs", "task-definition"), None);
+    assert_eq!(template_arn("nope", "thing"), None);
 }

@@ -232,8 +232,8 @@ impl<'t> Template<'t> {
             return Some(format!("${{{name}}}"));
         }
         let resource = self.resource(name)?;
-        Some(match shape(resource.kind) {
-            Some(shape) => self.expand(resource, shape.reference),
+        Some(match shape(resource.kind).and_then(|s| s.reference.text()) {
+            Some(reference) => self.expand(resource, reference),
             None => format!("${{{name}}}"),
         })
     }
@@ -284,7 +284,9 @@ impl<'t> Template<'t> {
                     format!("{}.{attribute}", resource.id),
                 ));
             }
-            out.push((self.expand(resource, shape.reference), resource.id.to_string()));
+            if let Some(reference) = shape.reference.text() {
+                out.push((self.expand(resource, reference), resource.id.to_string()));
+            }
         }
         out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         out.dedup_by(|a, b| a.0 == b.0);
@@ -398,27 +400,43 @@ struct Shape {
     /// (empty: `Ref` yields it).
     name_token: &'static str,
     /// What `Ref` returns.
-    reference: &'static str,
+    reference: Form,
     /// The `Arn` attribute.
-    arn: Option<&'static str>,
+    arn: Option<Form>,
     /// Other attributes.
-    attributes: &'static [(&'static str, &'static str)],
+    attributes: &'static [(&'static str, Form)],
 }
 
-macro_rules! arn {
-    ($service:literal, $rest:literal) => {
-        concat!("arn:aws:", $service, ":${AWS::Region}:${AWS::AccountId}:", $rest)
-    };
+/// One form a reference takes: written here, or the ARN format of a
+/// resource type of the Service Authorization Reference snapshot
+/// (`crate::core::sar::template_arn`).
+#[derive(Clone, Copy)]
+enum Form {
+    Text(&'static str),
+    /// IAM prefix and resource type.
+    Arn(&'static str, &'static str),
+}
+
+impl Form {
+    /// The form's text; `None` if the snapshot lost the resource type
+    /// (a unit test checks every shape's).
+    fn text(self) -> Option<&'static str> {
+        match self {
+            Form::Text(text) => Some(text),
+            Form::Arn(prefix, resource_type) => crate::core::sar::template_arn(prefix, resource_type),
+        }
+    }
 }
 
 impl Shape {
-    /// A type whose `Ref` is its name and whose `Arn` attribute is `arn`.
-    const fn named(name_property: &'static str, arn: &'static str) -> Shape {
+    /// A type whose `Ref` is its name and whose `Arn` attribute is the ARN
+    /// format of `resource_type` of the IAM service `prefix`.
+    const fn named(name_property: &'static str, prefix: &'static str, resource_type: &'static str) -> Shape {
         Shape {
             name_property: Some(name_property),
             name_token: "",
-            reference: "{name}",
-            arn: Some(arn),
+            reference: Form::Text("{name}"),
+            arn: Some(Form::Arn(prefix, resource_type)),
             attributes: &[],
         }
     }
@@ -429,41 +447,48 @@ impl Shape {
             .map(|arn| ("Arn", arn))
             .into_iter()
             .chain(self.attributes.iter().copied())
+            .filter_map(|(name, form)| form.text().map(|text| (name, text)))
     }
+}
+
+const fn text(text: &'static str) -> Form {
+    Form::Text(text)
 }
 
 /// The resource types whose ARNs the permission catalog works with. The
 /// forms are those the CloudFormation resource reference documents for
-/// `Ref` and `Fn::GetAtt`.
+/// `Ref` and `Fn::GetAtt`; where they are ARNs, they are the Service
+/// Authorization Reference's formats, except the log group's `Arn`, which
+/// CloudFormation documents with a `:*` suffix the reference's format
+/// (`log-group:${LogGroupName}`) does not have, and the SQS queue URL,
+/// which is not an ARN.
 fn shape(kind: &str) -> Option<&'static Shape> {
-    const LAMBDA: Shape = Shape::named("FunctionName", arn!("lambda", "function:{name}"));
-    const TABLE: Shape = Shape::named("TableName", arn!("dynamodb", "table/{name}"));
+    const LAMBDA: Shape = Shape::named("FunctionName", "lambda", "function");
+    const TABLE: Shape = Shape::named("TableName", "dynamodb", "table");
+    const QUEUE_URL: &str = "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}";
     const QUEUE: Shape = Shape {
         name_property: Some("QueueName"),
         name_token: "QueueName",
-        reference: "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
-        arn: Some(arn!("sqs", "{name}")),
-        attributes: &[
-            ("QueueName", "{name}"),
-            (
-                "QueueUrl",
-                "https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/{name}",
-            ),
-        ],
+        reference: text(QUEUE_URL),
+        arn: Some(Form::Arn("sqs", "queue")),
+        attributes: &[("QueueName", text("{name}")), ("QueueUrl", text(QUEUE_URL))],
     };
     const TOPIC: Shape = Shape {
         name_property: Some("TopicName"),
         name_token: "TopicName",
-        reference: arn!("sns", "{name}"),
+        reference: Form::Arn("sns", "topic"),
         arn: None,
-        attributes: &[("TopicArn", arn!("sns", "{name}")), ("TopicName", "{name}")],
+        attributes: &[
+            ("TopicArn", Form::Arn("sns", "topic")),
+            ("TopicName", text("{name}")),
+        ],
     };
     const STATE_MACHINE: Shape = Shape {
         name_property: Some("StateMachineName"),
         name_token: "Name",
-        reference: arn!("states", "stateMachine:{name}"),
-        arn: Some(arn!("states", "stateMachine:{name}")),
-        attributes: &[("Name", "{name}")],
+        reference: Form::Arn("states", "statemachine"),
+        arn: Some(Form::Arn("states", "statemachine")),
+        attributes: &[("Name", text("{name}"))],
     };
     const SAM_STATE_MACHINE: Shape = Shape {
         name_property: Some("Name"),
@@ -472,30 +497,35 @@ fn shape(kind: &str) -> Option<&'static Shape> {
     const ACTIVITY: Shape = Shape {
         name_property: Some("Name"),
         name_token: "Name",
-        reference: arn!("states", "activity:{name}"),
+        reference: Form::Arn("states", "activity"),
         arn: None,
-        attributes: &[("Name", "{name}")],
+        attributes: &[("Name", text("{name}"))],
     };
-    const BUCKET: Shape = Shape::named("BucketName", "arn:aws:s3:::{name}");
+    const BUCKET: Shape = Shape::named("BucketName", "s3", "bucket");
     const EVENT_BUS: Shape = Shape {
         name_property: Some("Name"),
         name_token: "Name",
-        reference: "{name}",
-        arn: Some(arn!("events", "event-bus/{name}")),
-        attributes: &[("Name", "{name}")],
+        reference: text("{name}"),
+        arn: Some(Form::Arn("events", "event-bus")),
+        attributes: &[("Name", text("{name}"))],
     };
-    const ROLE: Shape = Shape::named("RoleName", "arn:aws:iam::${AWS::AccountId}:role/{name}");
-    const CLUSTER: Shape = Shape::named("ClusterName", arn!("ecs", "cluster/{name}"));
-    const LOG_GROUP: Shape = Shape::named("LogGroupName", arn!("logs", "log-group:{name}:*"));
-    const CODEBUILD: Shape = Shape::named("Name", arn!("codebuild", "project/{name}"));
+    const ROLE: Shape = Shape::named("RoleName", "iam", "role");
+    const CLUSTER: Shape = Shape::named("ClusterName", "ecs", "cluster");
+    const LOG_GROUP: Shape = Shape {
+        arn: Some(text(
+            "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:{name}:*",
+        )),
+        ..Shape::named("LogGroupName", "logs", "log-group")
+    };
+    const CODEBUILD: Shape = Shape::named("Name", "codebuild", "project");
     const GLUE_JOB: Shape = Shape {
         name_property: Some("Name"),
         name_token: "",
-        reference: "{name}",
+        reference: text("{name}"),
         arn: None,
         attributes: &[],
     };
-    const STREAM: Shape = Shape::named("Name", arn!("kinesis", "stream/{name}"));
+    const STREAM: Shape = Shape::named("Name", "kinesis", "stream");
     Some(match kind {
         "AWS::Lambda::Function" | "AWS::Serverless::Function" => &LAMBDA,
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => &TABLE,
@@ -655,6 +685,67 @@ fn terraform_value(mut sub: String, names: &TerraformNames) -> Value {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every shape's ARN forms resolve from the Service Authorization
+    /// Reference snapshot to the forms CloudFormation's references take.
+    #[test]
+    fn shapes_take_their_arn_formats_from_the_reference() {
+        let arn = |kind: &str| super::shape(kind).and_then(|s| s.arn).and_then(|f| f.text());
+        let expected = [
+            (
+                "AWS::Lambda::Function",
+                "arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:{name}",
+            ),
+            (
+                "AWS::DynamoDB::Table",
+                "arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/{name}",
+            ),
+            (
+                "AWS::SQS::Queue",
+                "arn:aws:sqs:${AWS::Region}:${AWS::AccountId}:{name}",
+            ),
+            (
+                "AWS::StepFunctions::StateMachine",
+                "arn:aws:states:${AWS::Region}:${AWS::AccountId}:stateMachine:{name}",
+            ),
+            ("AWS::S3::Bucket", "arn:aws:s3:::{name}"),
+            (
+                "AWS::Events::EventBus",
+                "arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/{name}",
+            ),
+            ("AWS::IAM::Role", "arn:aws:iam::${AWS::AccountId}:role/{name}"),
+            (
+                "AWS::ECS::Cluster",
+                "arn:aws:ecs:${AWS::Region}:${AWS::AccountId}:cluster/{name}",
+            ),
+            (
+                "AWS::Logs::LogGroup",
+                "arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:{name}:*",
+            ),
+            (
+                "AWS::CodeBuild::Project",
+                "arn:aws:codebuild:${AWS::Region}:${AWS::AccountId}:project/{name}",
+            ),
+            (
+                "AWS::Kinesis::Stream",
+                "arn:aws:kinesis:${AWS::Region}:${AWS::AccountId}:stream/{name}",
+            ),
+        ];
+        for (kind, form) in expected {
+            assert_eq!(arn(kind), Some(form), "{kind}");
+        }
+        let topic = super::shape("AWS::SNS::Topic").unwrap();
+        assert_eq!(
+            topic.reference.text(),
+            Some("arn:aws:sns:${AWS::Region}:${AWS::AccountId}:{name}")
+        );
+        let activity = super::shape("AWS::StepFunctions::Activity").unwrap();
+        assert_eq!(
+            activity.reference.text(),
+            Some("arn:aws:states:${AWS::Region}:${AWS::AccountId}:activity:{name}")
+        );
+    }
+
     use super::*;
     use crate::core::syntax::yaml::parse;
 
