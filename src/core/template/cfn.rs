@@ -40,10 +40,11 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         dialect,
         encoder: Some(encoder.clone()),
     };
-    for resource in template.resources.values() {
+    for resource in template.resources() {
         if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
             continue;
         }
+        let resource = &resource;
         let substitutions = substitutions(&template, resource);
         let mut shared = BTreeSet::new();
         let mut unknown_policies = Vec::new();
@@ -68,6 +69,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));
             match role_node.and_then(|n| role_resource(&template, n)) {
                 Some(role) => {
+                    let role = &role;
                     let mut policies = role_policies(&template, role, file, &doc, &mut unknown_policies);
                     if used_by_other_resources(&template, role, resource) {
                         shared.extend(policies.iter().map(PolicyDoc::key));
@@ -98,6 +100,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 dialect,
                 sources: vec![file],
                 name: super::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
+                template: Some(template.index().clone()),
             }),
         });
     }
@@ -198,7 +201,7 @@ fn definition(
 }
 
 /// The `AWS::IAM::Role` of the template a role reference names.
-pub fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a Resource<'t>> {
+pub fn role_resource<'t>(template: &Template<'t>, node: &Node) -> Option<Resource<'t>> {
     // `!GetAtt Role.Arn` and `!Ref Role` name the resource directly; any
     // other form is compared by value.
     if let Some(call) = call(node) {
@@ -210,14 +213,14 @@ pub fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<
             ("Ref", crate::core::syntax::NodeKind::String(s)) => Some(s.as_str()),
             _ => None,
         };
-        if let Some(role) = direct.and_then(|id| template.resources.get(id)) {
+        if let Some(role) = direct.and_then(|id| template.resource(id)) {
             if role.kind == "AWS::IAM::Role" {
                 return Some(role);
             }
         }
     }
     let value = template.eval(node)?;
-    template.resources.values().find(|r| {
+    template.resources_of_kind("AWS::IAM::Role").find(|r| {
         r.kind == "AWS::IAM::Role" && template.attribute(r.id, "Arn").as_deref() == Some(value.as_str())
     })
 }
@@ -233,7 +236,7 @@ fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resou
         "TaskRoleArn",
         "ServiceRole",
     ];
-    template.resources.values().any(|other| {
+    template.resources().any(|other| {
         other.id != machine.id
             && other.kind != STATE_MACHINE
             && other.kind != SAM_STATE_MACHINE
@@ -287,10 +290,11 @@ fn role_policies(
             read(document, name, &mut out, unknown);
         }
     }
-    for other in template.resources.values() {
-        if !matches!(other.kind, "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy") {
-            continue;
-        }
+    // In logical-id order, both kinds together, as the template lists them.
+    let mut policies: Vec<Resource> = template.resources_of_kind("AWS::IAM::Policy").collect();
+    policies.extend(template.resources_of_kind("AWS::IAM::ManagedPolicy"));
+    policies.sort_by_key(|r| r.id);
+    for other in &policies {
         let attached = other
             .property("Roles")
             .map(|r| r.untagged().elements())
@@ -311,7 +315,7 @@ fn role_policies(
         if let Some(call) = call(arn) {
             if call.name == "Ref" {
                 let id = call.argument.untagged().as_str().unwrap_or("");
-                if let Some(managed) = template.resources.get(id) {
+                if let Some(managed) = template.resource(id) {
                     if managed.kind == "AWS::IAM::ManagedPolicy" {
                         // Attached through its own `Roles` as well: count it once.
                         let twice = managed

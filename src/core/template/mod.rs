@@ -49,6 +49,19 @@ pub struct MachineResource {
     /// names it (a policy of its own role could not refer to that name
     /// without a circular dependency).
     pub name: Option<String>,
+    /// The index of the CloudFormation template `root` is, built once for
+    /// all the state machines of the file; `None` for Terraform.
+    pub template: Option<Arc<intrinsics::TemplateIndex>>,
+}
+
+impl MachineResource {
+    /// The CloudFormation template the state machine was read from.
+    pub fn template(&self) -> Template<'_> {
+        match &self.template {
+            Some(index) => Template::with_index(&self.root, index.clone()),
+            None => Template::new(&self.root),
+        }
+    }
 }
 
 /// The name part of a state machine ARN (or the name itself), unless it
@@ -132,7 +145,7 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
         }
         return out;
     }
-    let template = Template::new(&machine.root);
+    let template = machine.template();
     let Some(resource) = template.resource(&machine.logical_id) else {
         return out;
     };
