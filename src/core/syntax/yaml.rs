@@ -54,25 +54,39 @@ impl Offsets {
 
 pub fn parse(text: &str) -> Parsed {
     let first = parse_strict(text);
-    if first.root.is_some() || !first.errors.iter().any(|e| e.message.contains("indentation")) {
+    let retry = ["indentation", "must be followed by a valid YAML whitespace"];
+    if first.root.is_some()
+        || !first
+            .errors
+            .iter()
+            .any(|e| retry.iter().any(|r| e.message.contains(r)))
+    {
         return first;
     }
     // CloudFormation (like libyaml) accepts a flow collection whose closing
-    // bracket sits left of its key (`Key: {` ... `    }`), and a quoted
-    // scalar whose lines do (`Value: "{` ... `    }"`); saphyr does not.
-    // Retry with such brackets moved to the end of the line before them, or
-    // such a line joined to the one before (a quoted scalar folds the line
-    // break into a space anyway), which keeps every other byte where it was.
+    // bracket sits left of its key (`Key: {` ... `    }`), a quoted scalar
+    // whose lines do (`Value: "{` ... `    }"`), and a tab after a key's
+    // colon (`Key:<tab>value`); saphyr does not. Retry with such brackets
+    // moved to the end of the line before them, such a line joined to the
+    // one before, or the tab read as a space, which keeps every other byte
+    // where it was.
     let mut patched = text.to_string();
     let mut tries = 0;
     let mut result = first;
+    let mut joined = Vec::new();
     while tries < 64 && result.root.is_none() {
         let Some(error) = result.errors.first() else {
             break;
         };
         let at = error.range.start();
         let repaired = if error.message.contains("quoted scalar") {
-            join_with_previous_line(&mut patched, at)
+            let done = join_with_previous_line(&mut patched, at);
+            if done {
+                joined.push(at);
+            }
+            done
+        } else if error.message.contains("valid YAML whitespace") {
+            tab_after_colon(&mut patched, at)
         } else {
             move_closing_brackets(&mut patched, at)
         };
@@ -82,9 +96,53 @@ pub fn parse(text: &str) -> Parsed {
         tries += 1;
         result = parse_strict(&patched);
     }
-    match result.root {
-        Some(_) => result,
+    match result.root.as_mut() {
+        Some(root) => {
+            refold_joined(text, root, &joined);
+            result
+        }
         None => parse_strict(text),
+    }
+}
+
+/// A tab right after the `:` at `at` (a key's colon) becomes a space.
+fn tab_after_colon(text: &mut String, at: usize) -> bool {
+    let colon = text[..at.min(text.len())].rfind(':');
+    match colon {
+        Some(c) if text.as_bytes().get(c + 1) == Some(&b'\t') => {
+            text.replace_range(c + 1..c + 2, " ");
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The quoted scalars [`join_with_previous_line`] joined hold the
+/// continuation lines' indentation as spaces; YAML folds a line break and
+/// the spaces around it into one space. Each gets the value the original
+/// lines fold to: read again from its own text with every line indented,
+/// where indentation cannot fail.
+fn refold_joined(text: &str, root: &mut Node, joined: &[usize]) {
+    if joined.is_empty() {
+        return;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &mut node.kind {
+            NodeKind::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
+            NodeKind::Array(items) => stack.extend(items.iter_mut()),
+            NodeKind::Tagged { node, .. } => stack.push(node),
+            NodeKind::String(value) if joined.contains(&node.span.start()) => {
+                let source = &text[node.span.start()..node.span.end()];
+                let alone = format!("k: {}", source.replace('\n', "\n "));
+                if let Some(folded) = parse_strict(&alone).root.as_ref().and_then(|r| r.get("k")) {
+                    if let NodeKind::String(s) = &folded.kind {
+                        *value = s.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -605,5 +663,92 @@ mod tests {
     fn duplicate_keys_are_kept() {
         let root = parse("a: 1\na: 2\n").root.unwrap();
         assert_eq!(root.members().len(), 2);
+    }
+
+    /// Whether our tree is the one PyYAML composed (see
+    /// tests/fixtures/yaml-compat/generate.py for its form). A plain scalar
+    /// we typed as a boolean or null matches any plain scalar: YAML 1.1
+    /// and 1.2 resolve those differently, and only types differ.
+    fn same_tree(ours: &Node, theirs: &serde_json::Value) -> Result<(), String> {
+        let (node, tag) = match &ours.kind {
+            NodeKind::Tagged { tag, node, .. } => (node.as_ref(), Some(tag.as_str())),
+            _ => (ours, None),
+        };
+        let their_tag = theirs.get("tag").and_then(|t| t.as_str());
+        if tag != their_tag {
+            return Err(format!("tag {tag:?}, PyYAML {their_tag:?}"));
+        }
+        match &node.kind {
+            NodeKind::Object(members) => {
+                let pairs = theirs["map"]
+                    .as_array()
+                    .ok_or(format!("a mapping, PyYAML {theirs}"))?;
+                if pairs.len() != members.len() {
+                    return Err(format!("{} keys, PyYAML {}", members.len(), pairs.len()));
+                }
+                for (member, pair) in members.iter().zip(pairs) {
+                    if pair[0] != member.key.as_str() {
+                        return Err(format!("key {:?}, PyYAML {}", member.key, pair[0]));
+                    }
+                    same_tree(&member.value, &pair[1]).map_err(|e| format!("{}: {e}", member.key))?;
+                }
+                Ok(())
+            }
+            NodeKind::Array(items) => {
+                let their = theirs["seq"]
+                    .as_array()
+                    .ok_or(format!("a sequence, PyYAML {theirs}"))?;
+                if their.len() != items.len() {
+                    return Err(format!("{} items, PyYAML {}", items.len(), their.len()));
+                }
+                for (i, (item, t)) in items.iter().zip(their).enumerate() {
+                    same_tree(item, t).map_err(|e| format!("[{i}]: {e}"))?;
+                }
+                Ok(())
+            }
+            NodeKind::String(s) | NodeKind::Number(s) if theirs["scalar"] == s.as_str() => Ok(()),
+            NodeKind::Bool(_) | NodeKind::Null if theirs["plain"] == true => Ok(()),
+            _ => Err(format!("{:?}, PyYAML {theirs}", node.kind)),
+        }
+    }
+
+    /// Each case where YAML parsers are known to disagree: we accept what
+    /// PyYAML or its libyaml binding loads (as CloudFormation tools do),
+    /// reject what both reject, and build the tree they compose.
+    #[test]
+    fn reads_yaml_as_pyyaml_and_libyaml_do() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yaml-compat");
+        let mut cases: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+            .collect();
+        cases.sort();
+        assert!(cases.len() >= 40, "{} cases", cases.len());
+        let mut wrong = Vec::new();
+        for case in &cases {
+            let text = std::fs::read_to_string(case).unwrap();
+            let expected: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(case.with_extension("expected.json")).unwrap())
+                    .unwrap();
+            let accept = expected["pyyaml"] == true || expected["libyaml"] == true;
+            let parsed = parse(&text);
+            let name = case.file_stem().unwrap().to_string_lossy();
+            match (accept, parsed.errors.first(), &parsed.root) {
+                // An empty file is reported on purpose: it holds nothing to check.
+                (true, Some(error), _)
+                    if expected["tree"].is_null() && error.message.contains("is empty") => {}
+                (true, Some(error), _) => wrong.push(format!("{name}: rejected ({})", error.message)),
+                (false, None, _) => wrong.push(format!("{name}: accepted, PyYAML and libyaml reject it")),
+                (true, None, Some(root)) => {
+                    if let Err(e) = same_tree(root, &expected["tree"]) {
+                        wrong.push(format!("{name}: {e}"));
+                    }
+                }
+                (true, None, None) if !expected["tree"].is_null() => wrong.push(format!("{name}: no tree")),
+                _ => {}
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 }
