@@ -157,3 +157,120 @@ fn many_lambda_tasks_under_a_star_policy_give_linear_output() {
         }
     }
 }
+
+/// A template of `n` state machines, each with its own role and function,
+/// minified onto one line when `pretty` is false.
+fn machines(n: usize, pretty: bool) -> String {
+    let mut resources = serde_json::Map::new();
+    for i in 0..n {
+        let role = json!({"Fn::GetAtt": [format!("Role{i}"), "Arn"]});
+        let function = json!({"Fn::GetAtt": [format!("Fn{i}"), "Arn"]});
+        resources.insert(
+            format!("Fn{i}"),
+            json!({"Type": "AWS::Lambda::Function",
+            "Properties": {"Runtime": "python3.12", "Handler": "x", "Code": {"ZipFile": "x"}, "Role": role}}),
+        );
+        resources.insert(
+            format!("Role{i}"),
+            json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function}]}}]}}),
+        );
+        resources.insert(
+            format!("M{i}"),
+            json!({"Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {"RoleArn": role, "Definition": {"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": function}, "End": true}}}}}),
+        );
+    }
+    let template = json!({"Resources": resources});
+    if pretty {
+        serde_json::to_string_pretty(&template).unwrap()
+    } else {
+        template.to_string()
+    }
+}
+
+/// Each machine's findings and fixes are its own: the same for every
+/// machine, however many the template holds (was ~n³ in time, each machine
+/// re-reading the whole template). Timed in `benches/hostile.rs`.
+#[test]
+fn many_state_machines_in_one_template_give_the_same_findings_each() {
+    use asl_lsp::core::diagnostic::FileEdit;
+    for pretty in [true, false] {
+        let mut per_machine = Vec::new();
+        for n in [1, 10, 300] {
+            let mut files = asl_lsp::core::files::FileSet::new();
+            files.insert("/w/stack.template.json", machines(n, pretty), None);
+            let analysis = asl_lsp::core::analyze(&files, None);
+            let mut codes: Vec<&str> = analysis.findings.iter().map(|f| f.rule).collect();
+            codes.sort();
+            codes.dedup();
+            let edited: usize = analysis
+                .findings
+                .iter()
+                .flat_map(|f| &f.fixes)
+                .flat_map(|fix| &fix.edits)
+                .map(|e| match e {
+                    FileEdit::Replace { new_text, .. } => new_text.len(),
+                    FileEdit::Create { text, .. } => text.len(),
+                })
+                .sum();
+            assert_eq!(analysis.findings.len(), 2 * n, "{n} machines: two findings each");
+            // Names grow by a digit or two from 1 to 300 machines.
+            per_machine.push((codes, edited / n));
+        }
+        assert_eq!(
+            per_machine[0].0,
+            ["logging-disabled", "trust-policy-confused-deputy"]
+        );
+        assert!(per_machine.iter().all(|(c, _)| *c == per_machine[0].0));
+        let (small, large) = (per_machine[0].1, per_machine[2].1);
+        assert!(
+            large <= small + 40,
+            "fix text per machine: {small} bytes for 1, {large} for 300"
+        );
+    }
+}
+
+/// A template's definition paths that leave the project (`..`, absolute,
+/// a link out) are findings: nothing is read from them or quoted.
+#[test]
+fn template_paths_outside_the_project_are_not_read() {
+    let top = tempfile::tempdir().unwrap();
+    let secret = r#"{"StartAt": "SECRET", "States": {"SECRET": {"Type": "Pass", "End": true}}}"#;
+    std::fs::create_dir(top.path().join("outside")).unwrap();
+    std::fs::write(top.path().join("outside/victim.asl.json"), secret).unwrap();
+    let proj = top.path().join("proj");
+    std::fs::create_dir_all(proj.join(".git")).unwrap();
+    std::os::unix::fs::symlink("../outside/victim.asl.json", proj.join("link.asl.json")).unwrap();
+    let outside = top.path().join("outside/victim.asl.json");
+    for uri in [
+        "../outside/victim.asl.json",
+        outside.to_str().unwrap(),
+        "link.asl.json",
+    ] {
+        let template = format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {uri}\n"
+        );
+        std::fs::write(proj.join("template.yaml"), template).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+            .args(["check", "--format", "json", "template.yaml"])
+            .current_dir(&proj)
+            .output()
+            .unwrap();
+        let findings: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        let codes: Vec<&str> = findings.iter().map(|f| f["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["definition-uri-not-found"], "{uri}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!all.contains("SECRET"), "{uri}: {all}");
+        assert_eq!(output.status.code(), Some(1), "{uri}");
+    }
+}

@@ -40,6 +40,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         dialect,
         encoder: Some(encoder.clone()),
     };
+    let other_resources_roles = roles_of_other_resources(&template);
     for resource in template.resources() {
         if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
             continue;
@@ -71,7 +72,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 Some(role) => {
                     let role = &role;
                     let mut policies = role_policies(&template, role, file, &doc, &mut unknown_policies);
-                    if used_by_other_resources(&template, role, resource) {
+                    if other_resources_roles.contains(role.id) {
                         shared.extend(policies.iter().map(PolicyDoc::key));
                     }
                     policies.extend(sam::connector_policies(&template, resource, file));
@@ -225,10 +226,10 @@ pub fn role_resource<'t>(template: &Template<'t>, node: &Node) -> Option<Resourc
     })
 }
 
-/// Whether a resource other than state machines (a Lambda function, an ECS
-/// task definition, ...) runs with `role`: then what the role allows is not
-/// the workflow's alone to judge as unused.
-fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resource) -> bool {
+/// The roles a resource other than state machines (a Lambda function, an
+/// ECS task definition, ...) runs with: what such a role allows is not the
+/// workflow's alone to judge as unused. Found once per template.
+fn roles_of_other_resources<'t>(template: &Template<'t>) -> BTreeSet<&'t str> {
     const ROLE_PROPERTIES: &[&str] = &[
         "Role",
         "RoleArn",
@@ -236,15 +237,12 @@ fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resou
         "TaskRoleArn",
         "ServiceRole",
     ];
-    template.resources().any(|other| {
-        other.id != machine.id
-            && other.kind != STATE_MACHINE
-            && other.kind != SAM_STATE_MACHINE
-            && ROLE_PROPERTIES
-                .iter()
-                .filter_map(|p| other.property(p))
-                .any(|node| role_resource(template, node).is_some_and(|r| r.id == role.id))
-    })
+    template
+        .resources()
+        .filter(|other| other.kind != STATE_MACHINE && other.kind != SAM_STATE_MACHINE)
+        .flat_map(|other| ROLE_PROPERTIES.iter().filter_map(move |p| other.property(p)))
+        .filter_map(|node| role_resource(template, node).map(|r| r.id))
+        .collect()
 }
 
 /// Whether `node` (an element of a policy's `Roles`) names `role`.

@@ -579,7 +579,15 @@ fn shape(kind: &str) -> Option<&'static Shape> {
 /// becomes `{"Fn::Sub": ...}` with `${AWS::Partition}` for the partition.
 /// (The YAML editor prints these as `!GetAtt`, `!Ref` and `!Sub`.)
 pub struct Encoder {
+    /// Each canonical form and its reference, longest form first.
     references: Vec<(String, String)>,
+    /// The first reference of each form, by form, and the forms' lengths,
+    /// longest first: a place in a string is tried against each length
+    /// once, not against every reference of the template.
+    by_form: HashMap<String, usize>,
+    lengths: Vec<usize>,
+    /// The bytes a form may start with.
+    starts: [bool; 256],
     terraform: Option<TerraformNames>,
 }
 
@@ -595,9 +603,29 @@ pub struct TerraformNames {
 
 impl Encoder {
     pub fn new(template: &Template) -> Self {
+        Encoder::indexed(template.references(), None)
+    }
+
+    fn indexed(references: Vec<(String, String)>, terraform: Option<TerraformNames>) -> Self {
+        let mut by_form = HashMap::new();
+        let mut lengths = Vec::new();
+        let mut starts = [false; 256];
+        for (i, (form, _)) in references.iter().enumerate() {
+            let Some(&first) = form.as_bytes().first() else {
+                continue;
+            };
+            starts[first as usize] = true;
+            by_form.entry(form.clone()).or_insert(i);
+            lengths.push(form.len());
+        }
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
         Encoder {
-            references: template.references(),
-            terraform: None,
+            references,
+            by_form,
+            lengths,
+            starts,
+            terraform,
         }
     }
 
@@ -609,10 +637,7 @@ impl Encoder {
     pub fn terraform(mut references: Vec<(String, String)>, names: TerraformNames) -> Self {
         references.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         references.dedup_by(|a, b| a.0 == b.0);
-        Encoder {
-            references,
-            terraform: Some(names),
-        }
+        Encoder::indexed(references, Some(names))
     }
 
     pub fn is_terraform(&self) -> bool {
@@ -644,16 +669,23 @@ impl Encoder {
         let mut sub = String::with_capacity(text.len());
         let mut rest = text;
         'outer: while !rest.is_empty() {
-            for (form, reference) in &self.references {
-                if !form.is_empty()
-                    && rest.starts_with(form.as_str())
-                    && self.bounded(&sub, form, &rest[form.len()..])
-                {
-                    sub.push_str("${");
-                    sub.push_str(reference);
-                    sub.push('}');
-                    rest = &rest[form.len()..];
-                    continue 'outer;
+            // The longest form `rest` starts with (one form per length can).
+            if self.starts[rest.as_bytes()[0] as usize] {
+                for &len in &self.lengths {
+                    let Some(head) = rest.get(..len) else {
+                        continue;
+                    };
+                    let Some(&i) = self.by_form.get(head) else {
+                        continue;
+                    };
+                    let (form, reference) = &self.references[i];
+                    if self.bounded(&sub, form, &rest[len..]) {
+                        sub.push_str("${");
+                        sub.push_str(reference);
+                        sub.push('}');
+                        rest = &rest[len..];
+                        continue 'outer;
+                    }
                 }
             }
             let mut chars = rest.chars();
