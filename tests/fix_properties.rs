@@ -1,12 +1,12 @@
 //! A fix never stops allowing an (action, resource) pair the workflow needs.
 
-use asl_lsp::core::analysis::Workspace;
 use asl_lsp::core::analyze;
 use asl_lsp::core::asl::StateMachine;
 use asl_lsp::core::diagnostic::apply_edits;
 use asl_lsp::core::files::FileSet;
 use asl_lsp::core::iam::Decision;
-use asl_lsp::core::rules::permissions::Context;
+use asl_lsp::core::permissions::context::Context;
+use asl_lsp::core::workspace::Workspace;
 use proptest::prelude::*;
 
 const DEFINITION: &str = r#"{
@@ -49,7 +49,7 @@ const RESOURCES: &[&str] = &[
 /// Every needed pair that the role in `files` allows.
 fn allowed_pairs(files: &FileSet) -> Vec<(String, String)> {
     let workspace = Workspace::new(files);
-    let (units, _) = workspace.units();
+    let (units, _) = asl_lsp::core::link::units(&workspace);
     let unit = units.first().expect("the definition is a unit");
     let machine = StateMachine::lower(&unit.definition.root);
     let ctx = Context::new(files, unit, &machine);

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use asl_lsp::core::syntax::{Node, NodeKind};
 use serde_json::{json, Value};
 
 /// Runs `check --format json` on a folder holding one file, and returns the
@@ -273,4 +274,90 @@ fn template_paths_outside_the_project_are_not_read() {
         assert!(!all.contains("SECRET"), "{uri}: {all}");
         assert_eq!(output.status.code(), Some(1), "{uri}");
     }
+}
+
+/// Whether our tree is the one PyYAML composed (see
+/// tests/fixtures/yaml-compat/generate.py for its form). A plain scalar
+/// we typed as a boolean or null matches any plain scalar: YAML 1.1
+/// and 1.2 resolve those differently, and only types differ.
+fn same_tree(ours: &Node, theirs: &serde_json::Value) -> Result<(), String> {
+    let (node, tag) = match &ours.kind {
+        NodeKind::Tagged { tag, node, .. } => (node.as_ref(), Some(tag.as_str())),
+        _ => (ours, None),
+    };
+    let their_tag = theirs.get("tag").and_then(|t| t.as_str());
+    if tag != their_tag {
+        return Err(format!("tag {tag:?}, PyYAML {their_tag:?}"));
+    }
+    match &node.kind {
+        NodeKind::Object(members) => {
+            let pairs = theirs["map"]
+                .as_array()
+                .ok_or(format!("a mapping, PyYAML {theirs}"))?;
+            if pairs.len() != members.len() {
+                return Err(format!("{} keys, PyYAML {}", members.len(), pairs.len()));
+            }
+            for (member, pair) in members.iter().zip(pairs) {
+                if pair[0] != member.key.as_str() {
+                    return Err(format!("key {:?}, PyYAML {}", member.key, pair[0]));
+                }
+                same_tree(&member.value, &pair[1]).map_err(|e| format!("{}: {e}", member.key))?;
+            }
+            Ok(())
+        }
+        NodeKind::Array(items) => {
+            let their = theirs["seq"]
+                .as_array()
+                .ok_or(format!("a sequence, PyYAML {theirs}"))?;
+            if their.len() != items.len() {
+                return Err(format!("{} items, PyYAML {}", items.len(), their.len()));
+            }
+            for (i, (item, t)) in items.iter().zip(their).enumerate() {
+                same_tree(item, t).map_err(|e| format!("[{i}]: {e}"))?;
+            }
+            Ok(())
+        }
+        NodeKind::String(s) | NodeKind::Number(s) if theirs["scalar"] == s.as_str() => Ok(()),
+        NodeKind::Bool(_) | NodeKind::Null if theirs["plain"] == true => Ok(()),
+        _ => Err(format!("{:?}, PyYAML {theirs}", node.kind)),
+    }
+}
+
+/// Each case where YAML parsers are known to disagree: we accept what
+/// PyYAML or its libyaml binding loads (as CloudFormation tools do),
+/// reject what both reject, and build the tree they compose.
+#[test]
+fn the_yaml_reader_reads_what_pyyaml_and_libyaml_do() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yaml-compat");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case.with_extension("expected.json")).unwrap())
+                .unwrap();
+        let accept = expected["pyyaml"] == true || expected["libyaml"] == true;
+        let parsed = asl_lsp::core::syntax::yaml::parse(&text);
+        let name = case.file_stem().unwrap().to_string_lossy();
+        match (accept, parsed.errors.first(), &parsed.root) {
+            // An empty file is reported on purpose: it holds nothing to check.
+            (true, Some(error), _) if expected["tree"].is_null() && error.message.contains("is empty") => {}
+            (true, Some(error), _) => wrong.push(format!("{name}: rejected ({})", error.message)),
+            (false, None, _) => wrong.push(format!("{name}: accepted, PyYAML and libyaml reject it")),
+            (true, None, Some(root)) => {
+                if let Err(e) = same_tree(root, &expected["tree"]) {
+                    wrong.push(format!("{name}: {e}"));
+                }
+            }
+            (true, None, None) if !expected["tree"].is_null() => wrong.push(format!("{name}: no tree")),
+            _ => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

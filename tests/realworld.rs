@@ -12,10 +12,11 @@ use std::path::Path;
 
 mod support;
 
-use asl_lsp::core::analysis::{LinkKind, Workspace};
 use asl_lsp::core::analyze;
 use asl_lsp::core::diagnostic::Severity;
 use asl_lsp::core::files::FileSet;
+use asl_lsp::core::unit::LinkKind;
+use asl_lsp::core::workspace::Workspace;
 
 const ROOT: &str = "/corpus";
 
@@ -71,7 +72,7 @@ fn realworld_corpus() {
         examples += 1;
         let files = load(&dir, folder);
         let workspace = Workspace::new(&files);
-        let (units, _) = workspace.units();
+        let (units, _) = asl_lsp::core::link::units(&workspace);
         let analysis = analyze(&files, None);
         writeln!(report, "## {folder}").unwrap();
         for unit in &units {

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::select::Selection;
 use crate::cli::{load, output, CheckArgs, Format, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
-use crate::core::analysis::Workspace;
 use crate::core::autofix::{self, FixScope};
 use crate::core::classify::FileKind;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::files::{join, parent_dir, FileId, FileSet};
 use crate::core::rules;
 use crate::core::syntax::Node;
+use crate::core::workspace::Workspace;
 
 /// How many rounds `--fix` runs: one fix can make room for another.
 const FIX_ROUNDS: usize = 8;

@@ -1,7 +1,7 @@
 //! `asl-lsp policy DEFINITION`: the least-privilege role policy.
 
 use crate::cli::{load, PolicyArgs, EXIT_CLEAN, EXIT_USAGE};
-use crate::core::policy::least_privilege;
+use crate::core::link::least_privilege;
 
 pub fn policy(args: &PolicyArgs) -> u8 {
     let path = match load::absolute(&args.definition) {

@@ -200,7 +200,7 @@ pub fn rule(args: &RuleArgs) -> u8 {
         return EXIT_CLEAN;
     }
     let ids = PAGES.iter().map(|(name, _)| *name);
-    match rules::asl::closest(&args.name, ids) {
+    match crate::core::suggest::closest(&args.name, ids) {
         Some(near) => eprintln!(
             "asl-lsp: unknown rule \"{}\": did you mean \"{near}\"?",
             args.name

@@ -35,7 +35,7 @@ fn validate(selectors: &[String], flag: &str) -> Result<Vec<String>, String> {
             continue;
         }
         let candidates = all.iter().map(|r| r.id).chain(GROUPS.iter().copied());
-        return Err(match rules::asl::closest(selector, candidates) {
+        return Err(match crate::core::suggest::closest(selector, candidates) {
             Some(near) => format!("{flag}: unknown rule \"{selector}\": did you mean \"{near}\"?"),
             None => format!("{flag}: unknown rule \"{selector}\" (`asl-lsp rules` lists them)"),
         });

@@ -86,3 +86,13 @@ pub fn declares_state_machine(text: &str) -> bool {
         || text.contains("AWS::Serverless::StateMachine")
         || text.contains("aws_sfn_state_machine")
 }
+
+/// `flow.asl.json` → `flow`; `flow.json` → `flow`.
+pub fn definition_stem(name: &str) -> &str {
+    for suffix in [".asl.json", ".asl.yaml", ".asl.yml", ".json", ".yaml", ".yml"] {
+        if name.len() > suffix.len() && name.to_ascii_lowercase().ends_with(suffix) {
+            return &name[..name.len() - suffix.len()];
+        }
+    }
+    name
+}

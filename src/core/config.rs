@@ -111,7 +111,7 @@ impl Config {
 /// "Unknown rule id", with the closest rule id when one is near.
 pub fn unknown_rule(id: &str) -> String {
     let all = crate::core::rules::all();
-    match crate::core::rules::asl::closest(id, all.iter().map(|r| r.id)) {
+    match crate::core::suggest::closest(id, all.iter().map(|r| r.id)) {
         Some(near) => format!("Unknown rule \"{id}\": did you mean \"{near}\"?"),
         None => format!("Unknown rule \"{id}\""),
     }

@@ -13,11 +13,15 @@ pub mod fix;
 pub mod hash;
 pub mod iam;
 pub mod ide;
-pub mod policy;
+pub mod link;
+pub mod permissions;
 pub mod rules;
 pub mod sar;
+pub mod suggest;
 pub mod syntax;
 pub mod template;
 pub mod text;
+pub mod unit;
+pub mod workspace;
 
 pub use analysis::{analyze, analyze_cached, analyze_with, Analysis, Defaults, ParseCache};

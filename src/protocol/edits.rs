@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::core::diagnostic::{replacements, FileEdit, Fix};
-use crate::protocol::to_lsp::Positions;
+use crate::protocol::position::Positions;
 use crate::protocol::uri;
 
 /// `{"title", "isPreferred", "edit": WorkspaceEdit}`.

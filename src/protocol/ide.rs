@@ -8,7 +8,7 @@ use crate::core::diagnostic::Location;
 use crate::core::files::FileId;
 use crate::core::ide::{CompletionItem, CompletionKind, PermissionHint, Symbol, SymbolKind};
 use crate::core::text::TextRange;
-use crate::protocol::to_lsp::Positions;
+use crate::protocol::position::Positions;
 
 /// The LSP `SymbolKind` number.
 pub fn symbol_kind(kind: SymbolKind) -> u8 {

@@ -2,6 +2,12 @@
 //! as LSP says; columns count UTF-16 code units or UTF-8 bytes as negotiated.
 //! Every conversion is total: out-of-range input is clamped, never a panic.
 
+use serde_json::{json, Value};
+
+use crate::core::files::{FileId, FileSet};
+use crate::core::text::TextRange;
+use crate::protocol::uri;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Encoding {
     Utf8,
@@ -159,6 +165,47 @@ impl LineIndex {
     /// Whether a line number exists (requests on a missing line are errors).
     pub fn has_line(&self, line: u32) -> bool {
         (line as usize) < self.starts.len()
+    }
+}
+
+/// Line indexes for the files of one run, built on first use.
+pub struct Positions<'a> {
+    files: &'a FileSet,
+    encoding: Encoding,
+    indexes: std::cell::RefCell<std::collections::HashMap<FileId, std::rc::Rc<LineIndex>>>,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(files: &'a FileSet, encoding: Encoding) -> Self {
+        Positions {
+            files,
+            encoding,
+            indexes: Default::default(),
+        }
+    }
+
+    pub fn files(&self) -> &'a FileSet {
+        self.files
+    }
+
+    fn index(&self, file: FileId) -> std::rc::Rc<LineIndex> {
+        self.indexes
+            .borrow_mut()
+            .entry(file)
+            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(self.files.text(file))))
+            .clone()
+    }
+
+    pub fn range(&self, file: FileId, range: TextRange) -> Value {
+        let text = self.files.text(file);
+        let index = self.index(file);
+        let (sl, sc) = index.position(text, range.start(), self.encoding);
+        let (el, ec) = index.position(text, range.end(), self.encoding);
+        json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
+    }
+
+    pub fn uri(&self, file: FileId) -> String {
+        uri::from_path(self.files.path(file))
     }
 }
 

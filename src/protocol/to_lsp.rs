@@ -3,53 +3,9 @@
 use serde_json::{json, Value};
 
 use crate::core::diagnostic::{Finding, Severity, Tag};
-use crate::core::files::{FileId, FileSet};
 use crate::core::rules::docs_url;
-use crate::core::text::TextRange;
 use crate::protocol::edits::fix_to_json;
-use crate::protocol::position::{Encoding, LineIndex};
-use crate::protocol::uri;
-
-/// Line indexes for the files of one run, built on first use.
-pub struct Positions<'a> {
-    files: &'a FileSet,
-    encoding: Encoding,
-    indexes: std::cell::RefCell<std::collections::HashMap<FileId, std::rc::Rc<LineIndex>>>,
-}
-
-impl<'a> Positions<'a> {
-    pub fn new(files: &'a FileSet, encoding: Encoding) -> Self {
-        Positions {
-            files,
-            encoding,
-            indexes: Default::default(),
-        }
-    }
-
-    pub fn files(&self) -> &'a FileSet {
-        self.files
-    }
-
-    fn index(&self, file: FileId) -> std::rc::Rc<LineIndex> {
-        self.indexes
-            .borrow_mut()
-            .entry(file)
-            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(self.files.text(file))))
-            .clone()
-    }
-
-    pub fn range(&self, file: FileId, range: TextRange) -> Value {
-        let text = self.files.text(file);
-        let index = self.index(file);
-        let (sl, sc) = index.position(text, range.start(), self.encoding);
-        let (el, ec) = index.position(text, range.end(), self.encoding);
-        json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
-    }
-
-    pub fn uri(&self, file: FileId) -> String {
-        uri::from_path(self.files.path(file))
-    }
-}
+pub use crate::protocol::position::Positions;
 
 pub fn severity_number(severity: Severity) -> u8 {
     match severity {

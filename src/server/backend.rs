@@ -307,19 +307,18 @@ impl Backend {
         let mut files = self.state.snapshot_files(&path);
         files.insert(&path, snapshot.text, Some(snapshot.version));
         let id = files.lookup(&path)?;
-        let workspace = crate::core::analysis::Workspace::new(&files);
-        let unit = workspace
-            .units()
+        let workspace = crate::core::workspace::Workspace::new(&files);
+        let unit = crate::core::link::units(&workspace)
             .0
             .into_iter()
             .find(|u| u.definition.file == id)?;
         // Only a definition without a role gets a policy file: a template's
         // state machine is fixed in the template.
-        if !unit.policies.is_empty() || unit.link != crate::core::analysis::LinkKind::Unlinked {
+        if !unit.policies.is_empty() || unit.link != crate::core::unit::LinkKind::Unlinked {
             return None;
         }
-        let policy = crate::core::policy::least_privilege(&files, id)?;
-        let stem = crate::core::analysis::definition_stem(crate::core::files::file_name(&path)).to_string();
+        let policy = crate::core::link::least_privilege(&files, id)?;
+        let stem = crate::core::classify::definition_stem(crate::core::files::file_name(&path)).to_string();
         let target = crate::core::files::join(
             crate::core::files::parent_dir(&path),
             &format!("{stem}.policy.json"),

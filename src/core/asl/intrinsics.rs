@@ -206,7 +206,7 @@ impl Parser<'_> {
             ));
         }
         let Some(function) = FUNCTIONS.iter().find(|f| f.name == name) else {
-            let hint = crate::core::rules::asl::closest(name, FUNCTIONS.iter().map(|f| f.name))
+            let hint = crate::core::suggest::closest(name, FUNCTIONS.iter().map(|f| f.name))
                 .map(|s| format!("; did you mean \"{s}\"?"))
                 .unwrap_or_default();
             return Err(err(

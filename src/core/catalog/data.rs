@@ -4,7 +4,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use super::Pattern;
+/// How a task waits for its service (Step Functions integration patterns).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    RequestResponse,
+    Sync,
+    Sync2,
+    WaitForTaskToken,
+}
 
 #[derive(Deserialize, Debug)]
 pub struct Catalog {

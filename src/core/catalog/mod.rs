@@ -4,34 +4,19 @@
 //! page it came from; this module parses task resources and instantiates
 //! the entries for a task's arguments.
 
+mod args;
 mod data;
 mod resource;
 
 use std::sync::OnceLock;
 
-pub use resource::{parse_task_resource, Pattern, TaskKind, TaskResource, DYNAMIC_ELEMENT};
+pub use args::{ArgValue, ArnContext};
+pub use data::Pattern;
+pub use resource::{parse_task_resource, TaskKind, TaskResource, DYNAMIC_ELEMENT};
+
+use args::fill;
 
 use data::{Catalog, NeedSpec, ResourceSpec, TargetSpec};
-
-/// What the analysis knows about one argument of the task
-/// (`Parameters` in JSONPath mode, `Arguments` in JSONata mode).
-#[derive(Clone, Debug, PartialEq)]
-pub enum ArgValue {
-    Static(serde_json::Value),
-    Dynamic,
-    Absent,
-}
-
-/// Where ARNs are written: unknown region/account become `*`.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct ArnContext {
-    pub partition: Option<String>,
-    pub region: Option<String>,
-    pub account: Option<String>,
-    /// Values may hold a template's references (`${OrdersTable}`): a
-    /// placeholder then names a known resource, not an unknown one.
-    pub symbolic: bool,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NeedKind {
@@ -405,31 +390,6 @@ fn effective_context(task: &TaskResource, ctx: &ArnContext) -> ArnContext {
         account: ctx.account.clone().or_else(|| task.account.clone()),
         symbolic: ctx.symbolic,
     }
-}
-
-fn fill(template: &str, ctx: &ArnContext, value: Option<&str>, name: Option<&str>) -> String {
-    let mut out = String::with_capacity(template.len() + 48);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open..];
-        let Some(close) = after.find('}') else {
-            out.push_str(after);
-            return out;
-        };
-        let replacement = match &after[1..close] {
-            "partition" => ctx.partition.as_deref().unwrap_or("aws"),
-            "region" => ctx.region.as_deref().unwrap_or("*"),
-            "account" => ctx.account.as_deref().unwrap_or("*"),
-            "value" => value.unwrap_or("*"),
-            "name" => name.unwrap_or("*"),
-            _ => &after[..=close],
-        };
-        out.push_str(replacement);
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// What one site of a Distributed Map needs. `resource` is the

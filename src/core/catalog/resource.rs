@@ -1,15 +1,7 @@
 //! Task `Resource` ARNs, and turning argument values into resource ARNs.
 
-use super::data::{Form, TargetSpec};
-use super::{fill, ArgValue, ArnContext};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pattern {
-    RequestResponse,
-    Sync,
-    Sync2,
-    WaitForTaskToken,
-}
+use super::args::{fill, ArgValue, ArnContext};
+use super::data::{Form, Pattern, TargetSpec};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TaskKind {

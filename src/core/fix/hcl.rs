@@ -13,9 +13,9 @@
 
 use serde_json::Value;
 
+use super::editor::Editor;
 use super::json::JsonEditor;
 use super::style::{line_indent, line_start, Style};
-use super::Editor;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
 use crate::core::syntax::{Member, Node, NodeKind};
@@ -818,7 +818,7 @@ fn heredoc_value(value: &Value) -> Option<Value> {
 }
 
 /// JSON in a heredoc: the JSON editor, with values written for the heredoc.
-pub const HEREDOC_JSON: super::Mapped<'static, fn(&Value) -> Option<Value>> = super::Mapped {
+pub const HEREDOC_JSON: super::editor::Mapped<'static, fn(&Value) -> Option<Value>> = super::editor::Mapped {
     inner: &JsonEditor,
     map: heredoc_value,
 };

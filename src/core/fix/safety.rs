@@ -21,9 +21,8 @@ pub fn is_safe(rule: &str, fix: &Fix) -> bool {
     if CHANGES_GRANTS.contains(&rule) {
         return false;
     }
-    let permission_rule = crate::core::rules::permissions::RULES
-        .iter()
-        .any(|r| r.id == rule);
+    let permission_rule =
+        crate::core::rules::in_scope(crate::core::rules::Scope::Role).any(|r| r.meta.id == rule);
     !fix.edits.iter().any(|edit| match edit {
         FileEdit::Create { .. } => true,
         FileEdit::Replace { new_text, .. } => permission_rule && inserts_state(new_text),

@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
+use super::editor::Editor;
 use super::style::{line_start, Style};
-use super::Editor;
 use crate::core::diagnostic::FileEdit;
 use crate::core::files::FileId;
 use crate::core::syntax::{Node, NodeKind};

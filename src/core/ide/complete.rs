@@ -14,32 +14,8 @@ use crate::core::syntax;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
 
-use super::definitions;
+use super::common::{definitions, CompletionItem, CompletionKind};
 use super::names::{self, slice, style, Style};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CompletionKind {
-    /// A state name, with the state's type.
-    State(StateType),
-    StateType,
-    Resource,
-    /// An IAM action in a policy; `needed` when a linked task needs it.
-    Action {
-        needed: bool,
-    },
-    /// A resource ARN a linked task needs, in a policy.
-    PolicyResource,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompletionItem {
-    pub label: String,
-    pub kind: CompletionKind,
-    pub detail: Option<String>,
-    /// What the item replaces, and with what.
-    pub range: TextRange,
-    pub new_text: String,
-}
 
 const TYPES: [(&str, &str); 8] = [
     (

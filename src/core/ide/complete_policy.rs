@@ -11,7 +11,6 @@
 
 use serde_json::Value;
 
-use crate::core::analysis::{PolicyDoc, PolicyKey, Workspace};
 use crate::core::asl::StateMachine;
 use crate::core::catalog;
 use crate::core::classify::{self, FileKind, Format};
@@ -19,11 +18,13 @@ use crate::core::diagnostic::FileEdit;
 use crate::core::files::{FileId, FileSet};
 use crate::core::fix::{self, Dialect};
 use crate::core::iam::Decision;
-use crate::core::rules::permissions::Context;
+use crate::core::permissions::context::Context;
 use crate::core::syntax::{self, Node, NodeKind};
 use crate::core::text::TextRange;
+use crate::core::unit::{PolicyDoc, PolicyKey};
+use crate::core::workspace::Workspace;
 
-use super::complete::{CompletionItem, CompletionKind};
+use super::common::{CompletionItem, CompletionKind};
 use super::names::{self, Style};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +105,7 @@ pub(super) fn completion(files: &FileSet, file: FileId, offset: usize) -> Option
 /// once.
 fn template_policies(workspace: &Workspace, file: FileId) -> Vec<PolicyDoc> {
     let mut out: Vec<PolicyDoc> = Vec::new();
-    for unit in workspace.units().0 {
+    for unit in crate::core::link::units(workspace).0 {
         for policy in unit.policies {
             if policy.file == file
                 && policy.dialect != Dialect::Generated
@@ -394,7 +395,7 @@ struct Needed {
 /// template: the policy `key`) need.
 fn needed(workspace: &Workspace, file: FileId, key: Option<PolicyKey>) -> Vec<Needed> {
     let mut out = Vec::new();
-    for unit in workspace.units().0 {
+    for unit in crate::core::link::units(workspace).0 {
         let linked = unit.policies.iter().any(|p| match key {
             Some(key) => p.key() == key,
             None => p.file == file,

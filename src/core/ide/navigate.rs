@@ -9,9 +9,9 @@ use crate::core::diagnostic::Location;
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
 
+use super::common::{definitions, name_at, references_in};
 use super::names::inner;
 use super::permissions::{granted_tasks, granting_statements};
-use super::{definitions, name_at, references_in};
 
 /// The key of the state named at `offset` (on a key: that key).
 pub fn goto_definition(files: &FileSet, file: FileId, offset: usize) -> Option<TextRange> {

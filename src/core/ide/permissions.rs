@@ -5,16 +5,17 @@
 
 use std::fmt::Write;
 
-use crate::core::analysis::{Unit, Workspace};
 use crate::core::asl::StateMachine;
 use crate::core::catalog::MapSite;
 use crate::core::diagnostic::Location;
 use crate::core::files::{file_name, FileId, FileSet};
 use crate::core::iam::{Decision, Effect, StatementRef};
-use crate::core::rules::permissions::context::{Context, PairCheck, Task};
+use crate::core::permissions::context::{Context, PairCheck, Task};
 use crate::core::text::TextRange;
+use crate::core::unit::Unit;
+use crate::core::workspace::Workspace;
 
-use super::touches;
+use super::common::touches;
 
 /// Runs `f` on the permission context of every state machine `select`
 /// picks, skipping definitions held in a string (their spans are not the
@@ -25,7 +26,7 @@ pub(crate) fn find_in_contexts<T>(
     mut f: impl FnMut(&Context) -> Option<T>,
 ) -> Option<T> {
     let workspace = Workspace::new(files);
-    for unit in workspace.units().0 {
+    for unit in crate::core::link::units(&workspace).0 {
         if unit.definition.map.is_some() || !select(&unit) {
             continue;
         }

@@ -5,8 +5,8 @@ use crate::core::asl::StateMachine;
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
 
+use super::common::{definitions, name_at, references_in};
 use super::names::{self, inner, reads_as, slice};
-use super::{definitions, name_at, references_in};
 
 /// AWS limits state names to 80 characters.
 pub const MAX_NAME_CHARS: usize = 80;

@@ -6,7 +6,7 @@ use crate::core::asl::StateMachine;
 use crate::core::files::{FileId, FileSet};
 use crate::core::text::TextRange;
 
-use super::definitions;
+use super::common::definitions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SymbolKind {

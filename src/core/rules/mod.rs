@@ -1,120 +1,111 @@
-//! The rule registry: one module per rule, each with its metadata.
-
-use crate::core::analysis::{Unit, Workspace};
-use crate::core::asl::StateMachine;
-use crate::core::diagnostic::{Finding, Severity};
-use crate::core::syntax::Node;
-use crate::core::text::TextRange;
+//! The rule registry: one table of every rule, each with its metadata,
+//! the scope it reads and its check. Each rule lives in its own file,
+//! named after its id (`asl/asl_state_name.rs`,
+//! `permissions/missing_permission.rs`); `runner` runs them.
 
 pub mod asl;
+pub mod meta;
 pub mod permissions;
+pub mod rule;
+pub mod runner;
 pub mod syntax;
 pub mod template;
 
-/// Where a rule's documentation page lives; `codeDescription.href` and
-/// SARIF `helpUri` point here.
-pub const DOCS_BASE: &str = "https://github.com/asl-lsp/asl-lsp/blob/main/docs/rules/";
+pub use meta::{docs_url, RuleMeta, DOCS_BASE};
+pub use rule::{Check, Rule, Scope};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub default_severity: Severity,
-    /// One line for the README and SARIF `shortDescription`.
-    pub summary: &'static str,
+/// Every rule, in the order their checks run.
+pub const RULES: &[&Rule] = &[
+    &syntax::asl_syntax::ENTRY,
+    &syntax::asl_json_comment::ENTRY,
+    &syntax::invalid_config::ENTRY,
+    &syntax::definition_uri_not_found::ENTRY,
+    &asl::asl_missing_start_at::ENTRY,
+    &asl::asl_unknown_state::ENTRY,
+    &asl::asl_unreachable_state::ENTRY,
+    &asl::asl_no_terminal_state::ENTRY,
+    &asl::asl_state_name::ENTRY,
+    &asl::asl_duplicate_key::ENTRY,
+    &asl::asl_variable::ENTRY,
+    &asl::asl_invalid_type::ENTRY,
+    &asl::asl_missing_field::ENTRY,
+    &asl::asl_field_conflict::ENTRY,
+    &asl::asl_unknown_field::ENTRY,
+    &asl::asl_credentials::ENTRY,
+    &asl::asl_retry_catch::ENTRY,
+    &asl::asl_query_language::ENTRY,
+    &asl::asl_unknown_integration::ENTRY,
+    &asl::asl_path::ENTRY,
+    &asl::asl_payload_template::ENTRY,
+    &asl::asl_intrinsic::ENTRY,
+    &asl::asl_jsonata::ENTRY,
+    &asl::asl_choice_rule::ENTRY,
+    &asl::asl_wait::ENTRY,
+    &asl::asl_map::ENTRY,
+    &asl::asl_field_value::ENTRY,
+    &asl::asl_resource::ENTRY,
+    &permissions::secret_in_definition::ENTRY,
+    &permissions::no_linked_role::ENTRY,
+    &permissions::trust_policy_confused_deputy::ENTRY,
+    &permissions::trust_policy_blocks_service::ENTRY,
+    &permissions::missing_permission::ENTRY,
+    &permissions::sync_missing_events_permissions::ENTRY,
+    &permissions::unscoped_lambda_invoke::ENTRY,
+    &permissions::unvalidated_input_target::ENTRY,
+    &permissions::wildcard_resource::ENTRY,
+    &permissions::conditional_permission::ENTRY,
+    &permissions::unused_permission::ENTRY,
+    &permissions::unscoped_pass_role::ENTRY,
+    &permissions::unknown_action::ENTRY,
+    &template::logging_disabled::ENTRY,
+];
+
+/// The rules of one scope, in the order they run.
+pub fn in_scope(scope: Scope) -> impl Iterator<Item = &'static Rule> {
+    RULES.iter().copied().filter(move |r| r.scope == scope)
 }
 
-pub fn docs_url(rule: &str) -> String {
-    format!("{DOCS_BASE}{rule}.md")
-}
-
-/// Every rule the analysis can report.
+/// Every rule the analysis can report, by id.
 pub fn all() -> Vec<&'static RuleMeta> {
-    let mut rules: Vec<&'static RuleMeta> = Vec::new();
-    rules.extend(syntax::RULES);
-    rules.extend(asl::RULES);
-    rules.extend(permissions::RULES);
-    rules.extend(template::RULES);
+    let mut rules: Vec<&'static RuleMeta> = RULES.iter().map(|r| &r.meta).collect();
     rules.sort_by_key(|r| r.id);
     rules
 }
 
 pub fn meta(id: &str) -> Option<&'static RuleMeta> {
-    all().into_iter().find(|r| r.id == id)
+    RULES.iter().map(|r| &r.meta).find(|r| r.id == id)
 }
 
-/// Runs every rule on one state machine and its role.
-pub fn check_unit(workspace: &Workspace, unit: &Unit, out: &mut Vec<Finding>) {
-    let definition = &unit.definition;
-    let machine = StateMachine::lower(&definition.root);
-    let ctx = asl::DefinitionContext {
-        file: definition.file,
-        text: &definition.text,
-        root: &definition.root,
-        machine: &machine,
-        format: definition.format,
-        checked: None,
-    };
-    // The per-state findings memo answers from a state's text alone: only
-    // for a tree that is that text's own parse. A template's definition
-    // holds values resolved from elsewhere (parameters, substitutions,
-    // Terraform locals), which the state's text does not show.
-    let own_parse = workspace
-        .shared_root(definition.file)
-        .is_some_and(|root| std::sync::Arc::ptr_eq(&root, &definition.root));
-    let memo = workspace.cache.filter(|_| own_parse).map(|c| &c.states);
-    // The validity rules and the role rules read the same model and
-    // nothing else: they run side by side.
-    let (mut found, role_findings) = rayon::join(
-        || {
-            let mut found = Vec::new();
-            asl::check(&ctx, memo, &mut found);
-            // The validity rules speak in the definition's own coordinates;
-            // the permission rules already place their findings in the files.
-            for finding in &mut found {
-                if finding.location.file == definition.file {
-                    finding.location.range = definition.to_file(finding.location.range);
-                }
-            }
-            found
-        },
-        || {
-            let mut found = Vec::new();
-            permissions::check(workspace.files, unit, &machine, workspace.cache, &mut found);
-            template::check(workspace.files, unit, &mut found);
-            found
-        },
-    );
-    found.extend(role_findings);
-    let suppressions = suppressions(&machine);
-    found.retain(|f| {
-        f.location.file != definition.file
-            || !suppressions.iter().any(|(range, rules)| {
-                definition.to_file(*range).contains_range(f.location.range)
-                    && rules.iter().any(|r| r == f.rule)
-            })
-    });
-    out.extend(found);
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `"Comment": "... asl-lsp-ignore: rule-a, rule-b"` on a state (or the
-/// top level) silences those rules inside it. Ranges are the definition's own.
-fn suppressions(machine: &StateMachine) -> Vec<(TextRange, Vec<String>)> {
-    let mut out = Vec::new();
-    let mut push = |node: &Node| {
-        if let Some(comment) = node.get("Comment").and_then(Node::as_str) {
-            if let Some(pos) = comment.find("asl-lsp-ignore:") {
-                let rules = comment[pos + "asl-lsp-ignore:".len()..]
-                    .split(',')
-                    .map(|r| r.split_whitespace().next().unwrap_or("").to_string())
-                    .filter(|r| !r.is_empty())
-                    .collect();
-                out.push((node.span, rules));
-            }
-        }
-    };
-    push(machine.root);
-    for state in &machine.states {
-        push(state.node);
+    #[test]
+    fn every_rule_is_registered_once() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.meta.id).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "a rule id is registered twice");
+        assert_eq!(all().len(), count);
     }
-    out
+
+    #[test]
+    fn each_check_fits_its_scope() {
+        for rule in RULES {
+            let fits = match (rule.scope, rule.check) {
+                (_, Check::Elsewhere { by }) => !by.is_empty(),
+                (Scope::State, Check::Definition { .. }) => true,
+                (Scope::Machine, Check::Definition { machine, .. }) => machine.is_none(),
+                (Scope::Role, Check::Role { .. }) => true,
+                (Scope::Template, Check::Unit(_)) => true,
+                _ => false,
+            };
+            assert!(
+                fits,
+                "{}: its check does not fit scope {:?}",
+                rule.meta.id, rule.scope
+            );
+        }
+    }
 }

@@ -5,14 +5,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::intrinsics::{call, Encoder, Resource, Template};
-use super::{embedded, sam, MachineResource, Scan};
-use crate::core::analysis::{ArnDefaults, DefinitionDoc, LinkKind, PolicyDoc, Unit, Workspace};
+use super::problems::DEFINITION_URI;
+use super::scan::Scan;
+use super::{embedded, sam};
 use crate::core::classify::{FileKind, Format};
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
-use crate::core::rules::syntax::DEFINITION_URI;
 use crate::core::syntax::Node;
+use crate::core::unit::{ArnDefaults, DefinitionDoc, LinkKind, MachineResource, PolicyDoc, Unit};
+use crate::core::workspace::Workspace;
 
 const STATE_MACHINE: &str = "AWS::StepFunctions::StateMachine";
 const SAM_STATE_MACHINE: &str = "AWS::Serverless::StateMachine";
@@ -100,7 +102,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 encoder: encoder.clone(),
                 dialect,
                 sources: vec![file],
-                name: super::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
+                name: super::scan::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
                 template: Some(template.index().clone()),
             }),
         });
@@ -148,7 +150,7 @@ fn definition(
     }
     if let Some(node) = resource.property("DefinitionString") {
         let (doc, errors) = embedded::definition_string(files, file, template, node, substitutions)?;
-        super::push_embedded_errors(scan, file, errors, "DefinitionString");
+        super::scan::push_embedded_errors(scan, file, errors, "DefinitionString");
         return Some(doc);
     }
     let uri_node = resource.property("DefinitionUri")?;

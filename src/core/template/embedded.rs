@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::intrinsics::{call, Template};
-use crate::core::analysis::{DefinitionDoc, OffsetMap};
 use crate::core::classify::Format;
 use crate::core::files::{FileId, FileSet};
 use crate::core::fix::Dialect;
 use crate::core::syntax::{self, Node, NodeKind};
 use crate::core::text::TextRange;
+use crate::core::unit::{DefinitionDoc, OffsetMap};
 
 /// A `DefinitionString` as a definition. `None` when its text cannot be
 /// known (a condition, an import).

@@ -12,11 +12,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::intrinsics::{call, Encoder, Resource, Template};
-use crate::core::analysis::PolicyDoc;
 use crate::core::files::FileId;
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Member, Node, NodeKind};
 use crate::core::text::TextRange;
+use crate::core::unit::PolicyDoc;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -132,7 +132,7 @@ pub fn managed_policy(value: &str, node: &Node, file: FileId) -> Option<PolicyDo
 pub fn generated_role_additions(resource: &Resource, file: FileId) -> Vec<PolicyDoc> {
     resource
         .property("Tracing")
-        .filter(|tracing| super::tracing_on(tracing, "Enabled"))
+        .filter(|tracing| super::features::tracing_on(tracing, "Enabled"))
         .and_then(|tracing| managed_policy("AWSXrayWriteOnlyAccess", tracing, file))
         .into_iter()
         .collect()

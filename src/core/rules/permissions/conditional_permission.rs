@@ -2,16 +2,26 @@
 //! condition the analysis cannot decide (or a Deny may apply), so whether
 //! the task works depends on the request at run time.
 
-use super::context::Context;
-use super::statement_location;
 use crate::core::diagnostic::{Finding, Severity};
 use crate::core::iam::Decision;
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::statement_location;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "conditional-permission",
     default_severity: Severity::Info,
     summary: "A permission depends on a condition the analysis cannot decide",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

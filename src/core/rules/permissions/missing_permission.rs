@@ -3,12 +3,14 @@
 //! Also the needs of the state machine resource itself: log delivery when it
 //! logs, X-Ray when it traces.
 
-use super::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
-use super::{list, policy_anchor, policy_fix};
 use crate::core::catalog::{MachineFeature, NeedKind};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::Decision;
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::{list, policy_anchor};
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "missing-permission",
@@ -16,10 +18,23 @@ pub const RULE: RuleMeta = RuleMeta {
     summary: "The role does not allow an action a task, or the state machine's logging or tracing, needs",
 };
 
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
+};
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     report(ctx, out, &RULE, |kind| {
         !matches!(kind, NeedKind::SyncPoll | NeedKind::EventsRule)
     });
+    // One finding per task for every kind of need, `.sync` ones included.
+    for task in &ctx.tasks {
+        report_unresolved(ctx, out, &RULE, task, &|_| true);
+    }
     for need in &ctx.machine_needs {
         report_machine(ctx, out, need);
     }
@@ -207,6 +222,56 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
         };
         push_pair(ctx, out, rule, task, message, fix);
     }
+}
+
+/// Needs the role meets only if values the analysis cannot resolve match
+/// (a grant on `${var.job_arn}` for a need on `job/${var.job_name}`): an
+/// `info` naming those values, without a fix, since nothing certain can be
+/// written.
+fn report_unresolved(
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+    rule: &RuleMeta,
+    task: &Task,
+    select: &impl Fn(NeedKind) -> bool,
+) {
+    let mut checked: Vec<(String, Vec<String>)> = Vec::new();
+    let mut values: Vec<String> = Vec::new();
+    for need in task.needs.iter().filter(|n| select(n.need.kind)) {
+        for pair in need
+            .pairs
+            .iter()
+            .filter(|p| !p.optional && !p.unresolved.is_empty())
+        {
+            match checked.iter_mut().find(|(a, _)| *a == pair.action) {
+                Some((_, resources)) if !resources.contains(&pair.resource) => {
+                    resources.push(pair.resource.clone())
+                }
+                Some(_) => {}
+                None => checked.push((pair.action.clone(), vec![pair.resource.clone()])),
+            }
+            for value in &pair.unresolved {
+                if !values.contains(value) {
+                    values.push(value.clone());
+                }
+            }
+        }
+    }
+    if checked.is_empty() {
+        return;
+    }
+    let message = format!(
+        "State \"{}\" needs {}; whether the role allows {} depends on {}, which cannot be resolved here",
+        task.state.name,
+        on_resources(&checked),
+        if checked.len() == 1 { "it" } else { "them" },
+        list(&values)
+    );
+    let info = RuleMeta {
+        default_severity: Severity::Info,
+        ..*rule
+    };
+    push_pair(ctx, out, &info, task, message, None);
 }
 
 /// `a and b on R1; c on R2, R3`: actions that share their resources named

@@ -2,17 +2,28 @@
 //! definition, so its permissions cannot be checked. The fix writes the
 //! complete least-privilege policy beside it.
 
-use super::context::Context;
-use crate::core::analysis::{definition_stem, LinkKind};
+use crate::core::classify::definition_stem;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
 use crate::core::files::{file_name, join, parent_dir};
-use crate::core::policy::policy_document;
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy::policy_document;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
+use crate::core::unit::LinkKind;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "no-linked-role",
     default_severity: Severity::Hint,
     summary: "No role policy is linked to the definition",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: false,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

@@ -1,17 +1,32 @@
 //! `secret-in-definition`: a literal credential in the definition, which
 //! anyone who can describe the state machine (or read its history) sees.
 
-use crate::core::analysis::Unit;
 use crate::core::asl::StateMachine;
 use crate::core::diagnostic::{Finding, Location, Severity};
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::{Node, NodeKind};
+use crate::core::unit::Unit;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "secret-in-definition",
     default_severity: Severity::Warning,
     summary: "A literal credential in the definition",
 };
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: on_context,
+        needs_role: false,
+    },
+};
+
+/// The rule reads only the definition: it runs whether or not a role is known.
+fn on_context(ctx: &crate::core::permissions::context::Context, out: &mut Vec<Finding>) {
+    check(ctx.unit, ctx.machine, out);
+}
 
 const SECRET_WORDS: &[&str] = &[
     "password",

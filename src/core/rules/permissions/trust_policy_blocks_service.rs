@@ -4,16 +4,26 @@
 //! knows every value the policy's conditions test (the account, and the
 //! state machine's ARN where `aws:SourceArn` is tested).
 
-use super::context::Context;
-use super::trust::states_principals;
 use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::iam::{self, Decision};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::trust::states_principals;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "trust-policy-blocks-service",
     default_severity: Severity::Error,
     summary: "The trust policy does not let Step Functions assume the role for this state machine",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: false,
+    },
 };
 
 /// A value the analysis knows: no placeholder except the template's own

@@ -7,16 +7,26 @@
 
 use serde_json::json;
 
-use super::context::Context;
-use super::trust::{states_principals, TrustRequest};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::{self, Decision, Effect};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::trust::{states_principals, TrustRequest};
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "trust-policy-confused-deputy",
     default_severity: Severity::Warning,
     summary: "The trust policy lets a state machine of another account assume the role",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: false,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -87,7 +97,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn condition_fix(ctx: &Context, doc: &crate::core::analysis::PolicyDoc, index: usize) -> Option<Fix> {
+fn condition_fix(ctx: &Context, doc: &crate::core::unit::PolicyDoc, index: usize) -> Option<Fix> {
     let account = ctx.arn.account.as_deref()?;
     let statements = doc.root.get("Statement")?;
     let node = if statements.is_object() {

@@ -4,10 +4,11 @@
 //! the action's (`s3:ListObjectsV2`), or a prefix that does not exist
 //! (`bedrock-agent:`). The statement then grants nothing for it.
 
-use super::context::Context;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity};
 use crate::core::fix::Dialect;
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::sar;
 use crate::core::text::TextRange;
 
@@ -15,6 +16,15 @@ pub const RULE: RuleMeta = RuleMeta {
     id: "unknown-action",
     default_severity: Severity::Warning,
     summary: "An IAM action, or action pattern, that matches no action AWS has",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

@@ -4,16 +4,27 @@
 
 use std::collections::BTreeSet;
 
-use super::context::Context;
-use super::{policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Severity};
 use crate::core::iam::{self, Effect, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unscoped-lambda-invoke",
     default_severity: Severity::Warning,
     summary: "The role may invoke more Lambda functions than the workflow calls",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 const INVOKE: &str = "lambda:InvokeFunction";

@@ -2,16 +2,27 @@
 //! `iam:PassedToService` condition, lets the workflow hand any role to any
 //! service: a privilege-escalation path.
 
-use super::context::Context;
-use super::{policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Severity};
 use crate::core::iam::{self, Effect, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unscoped-pass-role",
     default_severity: Severity::Warning,
     summary: "iam:PassRole on * or without an iam:PassedToService condition",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {

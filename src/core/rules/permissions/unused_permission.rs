@@ -1,18 +1,29 @@
 //! `unused-permission`: a policy attached only to this role allows actions
 //! no state needs. Shown faded; the fix removes them.
 
-use super::context::Context;
-use super::policy_fix::statement_node;
+use crate::core::catalog::TaskKind;
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
 use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::Context;
+use crate::core::permissions::policy_fix::{self, statement_node};
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::NodeKind;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unused-permission",
     default_severity: Severity::Hint,
     summary: "The role allows actions no state needs",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 /// Needed by Step Functions itself for logging, tracing and encryption,
@@ -86,8 +97,54 @@ fn indirect_prefixes(ctx: &Context) -> Vec<&'static str> {
     out
 }
 
+/// Services whose calls pass a role to the service (a task definition's
+/// task and execution roles, a job's or schedule's role), so the caller
+/// needs `iam:PassRole` for it.
+const PASSES_ROLES: &[&str] = &[
+    "ecs",
+    "batch",
+    "sagemaker",
+    "elasticmapreduce",
+    "emr",
+    "emr-containers",
+    "emrcontainers",
+    "emr-serverless",
+    "emrserverless",
+    "eks",
+    "codebuild",
+    "scheduler",
+    "events",
+    "glue",
+    "bedrock",
+    "cloudformation",
+    "lambda",
+    "iam",
+    "datasync",
+    "stepfunctions",
+    "sfn",
+    "states",
+];
+
+/// Whether a call of the workflow may pass a role: an integration of a
+/// service that takes one, or any argument whose name says it is a role.
+fn may_pass_role(ctx: &Context) -> bool {
+    ctx.tasks.iter().any(|task| {
+        let service = match &task.resource.kind {
+            TaskKind::Optimized { service, .. } | TaskKind::AwsSdk { service, .. } => service.as_str(),
+            _ => "",
+        };
+        PASSES_ROLES.contains(&service)
+            || task
+                .arguments
+                .iter()
+                .any(|a| a.name.trim_end_matches(".$").contains("Role"))
+    })
+}
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let indirect = indirect_prefixes(ctx);
+    let passes_role = may_pass_role(ctx);
+
     let needed: std::collections::BTreeSet<String> = ctx
         .tasks
         .iter()
@@ -119,7 +176,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     let used = needed.contains(&written)
                         || (written.contains(['*', '?'])
                             && needed.iter().any(|n| iam::glob_match(&written, n, true)));
+                    // `iam:PassRole` for a role a call passes, when the
+                    // analysis does not see which role: kept.
+                    let pass_role = passes_role && iam::glob_match(&written, "iam:passrole", true);
                     !used
+                        && !pass_role
                         && !SERVICE_PREFIXES.iter().any(|p| written.starts_with(p))
                         && !indirect.iter().any(|p| written.starts_with(p))
                 })
@@ -131,12 +192,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for &i in &unused {
                 let item = &actions.items[i];
-                let fix = removal(ctx, r, i, unused.len() == actions.items.len()).map(|edits| Fix {
-                    title: format!("Remove {}", item.value),
-                    preferred: true,
-                    safe: true,
-                    edits,
-                });
+                // In doubt, the finding stays but offers no removal.
+                let fix = policy_fix::may_narrow(ctx, p)
+                    .then(|| removal(ctx, r, i, unused.len() == actions.items.len()))
+                    .flatten()
+                    .map(|edits| Fix {
+                        title: format!("Remove {}", item.value),
+                        preferred: true,
+                        safe: true,
+                        edits,
+                    });
                 let mut finding = Finding::new(
                     RULE.id,
                     RULE.default_severity,

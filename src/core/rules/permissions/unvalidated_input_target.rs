@@ -5,21 +5,32 @@
 
 use serde_json::{json, Value};
 
-use super::context::{Context, Task};
 use super::unscoped_lambda_invoke::unknown_segments;
-use super::{policy_fix, statement_location};
 use crate::core::asl::dataflow::{Argument, Leaf};
 use crate::core::catalog::{self, NeedKind};
 use crate::core::diagnostic::{FileEdit, Finding, Fix, Severity};
 use crate::core::fix;
 use crate::core::iam::{self, Decision, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::{Context, Task};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::statement_location;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "unvalidated-input-target",
     default_severity: Severity::Warning,
     summary: "A task's target comes from execution input without a validating Choice",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -54,6 +65,9 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
     // account- and region-scoped pattern.
     let mut granting: Vec<StatementRef> = Vec::new();
     let mut wildcard = false;
+    // Wider than the account- and region-scoped pattern: what the policy
+    // fix narrows.
+    let mut broader = false;
     if let Some(call) = call {
         for pair in &call.pairs {
             if let Decision::Allowed { by, .. } = &pair.decision {
@@ -63,11 +77,16 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                     }
                     let statement = ctx.statement(*r);
                     if let Some(resources) = &statement.resources {
-                        wildcard |= resources.negated
+                        // Any pattern (not a list of exact targets) lets
+                        // the input choose among targets nobody listed.
+                        let wider = resources.negated
                             || resources
                                 .items
                                 .iter()
                                 .any(|item| !iam::pattern_covers(&pair.resource, &item.value, false));
+                        broader |= wider;
+                        wildcard |=
+                            wider || resources.items.iter().any(|item| item.value.contains(['*', '?']));
                     }
                 }
             }
@@ -82,7 +101,13 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
         "\"{}\" comes from the execution input ({origin}) and no Choice rule restricts it on every path to \"{}\": whoever starts the execution chooses the target{}",
         argument.name,
         task.state.name,
-        if wildcard { ", and the role allows any" } else { "" }
+        if broader {
+            ", and the role allows any"
+        } else if wildcard {
+            ", and the role allows it on a wildcard pattern"
+        } else {
+            ""
+        }
     );
     let location = ctx.def_location(argument.key_span.cover(argument.value_span));
     let mut finding = Finding::new(RULE.id, severity, location, message.clone());
@@ -118,7 +143,7 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                 &Default::default(),
             )?);
         }
-        (!edits.is_empty() && wildcard).then(|| Fix {
+        (!edits.is_empty() && broader).then(|| Fix {
             title: format!(
                 "Scope {} to {}{}",
                 actions.join(", "),

@@ -5,16 +5,27 @@ use std::collections::BTreeMap;
 
 use crate::core::hash::FastMap;
 
-use super::context::{Context, NeedCheck, PairCheck};
-use super::{list, policy_fix, statement_location};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::{self, Decision, StatementRef};
-use crate::core::rules::RuleMeta;
+use crate::core::permissions::context::{Context, NeedCheck, PairCheck};
+use crate::core::permissions::policy_fix;
+use crate::core::permissions::{list, statement_location};
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "wildcard-resource",
     default_severity: Severity::Warning,
     summary: "An action the workflow uses is allowed on more resources than it needs",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Role,
+    check: Check::Role {
+        run: check,
+        needs_role: true,
+    },
 };
 
 struct Broad {

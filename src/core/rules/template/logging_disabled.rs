@@ -5,18 +5,25 @@
 
 use serde_json::{json, Value};
 
-use crate::core::analysis::Unit;
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::files::FileSet;
 use crate::core::fix;
-use crate::core::rules::RuleMeta;
+use crate::core::rules::meta::RuleMeta;
+use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::Node;
 use crate::core::template::intrinsics::{call, Template};
+use crate::core::unit::Unit;
 
 pub const RULE: RuleMeta = RuleMeta {
     id: "logging-disabled",
     default_severity: Severity::Warning,
     summary: "A template state machine that keeps no execution log",
+};
+
+pub const ENTRY: Rule = Rule {
+    meta: RULE,
+    scope: Scope::Template,
+    check: Check::Unit(check),
 };
 
 pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {

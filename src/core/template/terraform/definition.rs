@@ -1,0 +1,261 @@
+//! Definitions: `file()`, `templatefile()`, `data "template_file"`,
+//! `jsonencode()` and JSON written in a heredoc or a string.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::eval::Scope;
+use super::module::{call_args, call_name, ref_text, segments};
+use crate::core::classify::{FileKind, Format};
+use crate::core::files::{join, normalize, FileId};
+use crate::core::fix::Dialect;
+use crate::core::syntax::hcl::{self, HEREDOC, TEMPLATE};
+use crate::core::syntax::{self as syn, Member, Node, NodeKind};
+use crate::core::template::intrinsics::substitute_tree;
+use crate::core::template::scan::{push_embedded_errors, Scan};
+use crate::core::text::TextRange;
+use crate::core::unit::{DefinitionDoc, OffsetMap};
+use crate::core::workspace::Workspace;
+
+/// A path argument (`"${path.module}/flow.asl.json"`) as a file of the workspace.
+pub(super) fn file_argument(workspace: &Workspace, scope: &Scope, node: &Node) -> Option<FileId> {
+    let path = scope.eval(node, 0)?;
+    if path.contains("${") {
+        return None;
+    }
+    let path = if path.starts_with('/') {
+        normalize(&path)
+    } else {
+        join(&scope.module.dir, &path)
+    };
+    workspace.files.lookup(&path)
+}
+
+/// `templatefile()`'s variables (or `template_file`'s `vars`), each as its
+/// canonical value.
+pub(super) fn template_vars(scope: &Scope, file: FileId, node: Option<&Node>) -> HashMap<String, String> {
+    let Some(node) = node else {
+        return HashMap::new();
+    };
+    let (scope, _, node) = scope.deref(file, node, 0);
+    node.members()
+        .iter()
+        .filter_map(|m| Some((m.key.clone(), scope.eval(&m.value, 0)?)))
+        .collect()
+}
+
+/// A definition argument's document.
+pub(super) fn definition(
+    workspace: &Workspace,
+    scope: &Scope,
+    file: FileId,
+    node: &Node,
+    scan: &mut Scan,
+) -> Option<DefinitionDoc> {
+    let (scope, file, node) = scope.deref(file, node, 0);
+    let files = workspace.files;
+    let text = files.text(file);
+    // `data.template_file.x.rendered`: its `template` and `vars`.
+    if let Some(reference) = ref_text(node) {
+        if let ["data", "template_file", name, "rendered"] = segments(reference).as_slice() {
+            let block = scope.module.data.get(&("template_file", *name))?;
+            let template = block.get("template")?;
+            let vars = template_vars(scope, block.file, block.get("vars"));
+            let (t_scope, t_file, template) = scope.deref(block.file, template, 0);
+            if call_name(template) == Some("file") {
+                let id = file_argument(workspace, t_scope, call_args(template).first()?)?;
+                return Some(definition_file(workspace, id, &vars, scan));
+            }
+            return definition(workspace, t_scope, t_file, template, scan);
+        }
+        return None;
+    }
+    match call_name(node) {
+        Some(name @ ("file" | "templatefile")) => {
+            let args = call_args(node);
+            let id = file_argument(workspace, scope, args.first()?)?;
+            let vars = if name == "templatefile" {
+                template_vars(scope, file, args.get(1))
+            } else {
+                HashMap::new()
+            };
+            Some(definition_file(workspace, id, &vars, scan))
+        }
+        Some("jsonencode") => {
+            let object = call_args(node).first()?;
+            Some(DefinitionDoc {
+                file,
+                root: Arc::new(scope.resolve_tree(text, object, 0)),
+                format: Format::Json,
+                dialect: Dialect::Hcl,
+                map: None,
+                text: files.get(file).text.clone(),
+            })
+        }
+        Some(_) => None,
+        None => {
+            let (root, errors, verbatim) = embedded_json(scope, text, node)?;
+            push_embedded_errors(scan, file, errors, "definition");
+            let root = root?;
+            Some(DefinitionDoc {
+                file,
+                root: Arc::new(root),
+                format: Format::Json,
+                // Spans are already the file's. A heredoc holds the JSON as
+                // written: edits are JSON with references interpolated. In
+                // a quoted string they would need escaping: none offered.
+                dialect: if verbatim {
+                    Dialect::HclJson
+                } else {
+                    Dialect::Generated
+                },
+                map: None,
+                text: files.get(file).text.clone(),
+            })
+        }
+    }
+}
+
+/// A definition file (`file()`, `templatefile()`, `template_file`) with its
+/// `${name}` placeholders filled; the file is analysed as this state
+/// machine's, not alone.
+pub(super) fn definition_file(
+    workspace: &Workspace,
+    id: FileId,
+    vars: &HashMap<String, String>,
+    scan: &mut Scan,
+) -> DefinitionDoc {
+    scan.claimed.insert(id);
+    let files = workspace.files;
+    let format = match workspace.kind(id) {
+        FileKind::Definition(f) => f,
+        _ => crate::core::classify::format_of(files.path(id)).unwrap_or(Format::Json),
+    };
+    let root = workspace
+        .shared_root(id)
+        .unwrap_or_else(|| Arc::new(Node::new(TextRange::empty(0), NodeKind::Null)));
+    let root = if vars.is_empty() {
+        root
+    } else {
+        Arc::new(substitute_tree(&root, vars))
+    };
+    DefinitionDoc {
+        file: id,
+        root,
+        format,
+        dialect: if format == Format::Yaml {
+            Dialect::Yaml
+        } else {
+            Dialect::Json
+        },
+        map: None,
+        text: files.get(id).text.clone(),
+    }
+}
+
+/// JSON written in a heredoc or a quoted string, parsed with every span
+/// mapped to the file, and `${...}` interpolations evaluated. Returns the
+/// tree, its syntax errors, and whether its text is written verbatim (a
+/// heredoc: JSON edits can be made in place).
+pub(super) fn embedded_json(
+    scope: &Scope,
+    text: &str,
+    node: &Node,
+) -> Option<(Option<Node>, Vec<syn::SyntaxError>, bool)> {
+    let NodeKind::Tagged { tag, node: inner, .. } = &node.kind else {
+        let value = node.as_str()?;
+        let map = hcl::literal_map(text, node.span, value, true);
+        return parse_mapped(scope, value.to_string(), map, false);
+    };
+    let quoted = match tag.as_str() {
+        HEREDOC => false,
+        TEMPLATE => true,
+        _ => return None,
+    };
+    let mut json = String::new();
+    let mut map: Vec<usize> = Vec::new();
+    for part in inner.elements() {
+        match &part.kind {
+            NodeKind::String(s) => {
+                let part_map = hcl::literal_map(text, part.span, s, quoted);
+                json.push_str(s);
+                map.extend_from_slice(&part_map[..s.len()]);
+            }
+            _ => {
+                // The interpolation as written, `${` and `}` included.
+                let start = text[..part.span.start()].rfind("${").unwrap_or(part.span.start());
+                let end = text[part.span.end()..]
+                    .find('}')
+                    .map(|i| part.span.end() + i + 1)
+                    .unwrap_or(part.span.end());
+                let raw = &text[start..end];
+                json.push_str(raw);
+                map.extend(start..end);
+            }
+        }
+    }
+    map.push(node.span.end());
+    parse_mapped(scope, json, map, !quoted)
+}
+
+pub(super) fn parse_mapped(
+    scope: &Scope,
+    json: String,
+    map: Vec<usize>,
+    verbatim: bool,
+) -> Option<(Option<Node>, Vec<syn::SyntaxError>, bool)> {
+    let parsed = syn::json::parse(&json);
+    let at = |offset: usize| map[offset.min(map.len() - 1)];
+    let errors = parsed
+        .errors
+        .iter()
+        .map(|e| syn::SyntaxError {
+            range: TextRange::new(at(e.range.start()), at(e.range.end())),
+            message: e.message.clone(),
+        })
+        .collect();
+    let offset_map: OffsetMap = {
+        let map = Arc::new(map);
+        Arc::new(move |offset: usize| map[offset.min(map.len() - 1)])
+    };
+    let root = parsed.root.map(|root| relocate(scope, &root, &offset_map, 0));
+    Some((root, errors, verbatim))
+}
+
+/// Maps a parsed tree's spans to the file and evaluates `${...}` in its strings.
+pub(super) fn relocate(scope: &Scope, node: &Node, map: &OffsetMap, depth: usize) -> Node {
+    // The JSON parser caps nesting well below this.
+    if depth > 600 {
+        return Node::new(TextRange::empty(map(node.span.start())), NodeKind::Null);
+    }
+    let span = |r: TextRange| TextRange::new(map(r.start()), map(r.end()));
+    let kind = match &node.kind {
+        NodeKind::Object(members) => NodeKind::Object(
+            members
+                .iter()
+                .map(|m| Member {
+                    key: m.key.clone(),
+                    key_span: span(m.key_span),
+                    value: relocate(scope, &m.value, map, depth + 1),
+                })
+                .collect(),
+        ),
+        NodeKind::Array(items) => {
+            NodeKind::Array(items.iter().map(|i| relocate(scope, i, map, depth + 1)).collect())
+        }
+        NodeKind::String(s) if s.contains("${") => NodeKind::String(interpolate(scope, s)),
+        other => other.clone(),
+    };
+    Node::new(span(node.span), kind)
+}
+
+/// `${expr}` in a string evaluated as a reference where it is one.
+pub(super) fn interpolate(scope: &Scope, text: &str) -> String {
+    crate::core::template::intrinsics::replace_placeholders(text, |inner| {
+        let simple = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '*'));
+        simple.then(|| scope.reference(inner, 0)).flatten()
+    })
+}

@@ -1,0 +1,13 @@
+resource "aws_glue_job" "etl" {
+  name     = "nightly-etl"
+  role_arn = "arn:aws:iam::123456789012:role/glue"
+  command {
+    script_location = "s3://scripts/etl.py"
+  }
+}
+
+module "flow" {
+  source        = "./modules/flow"
+  glue_job_name = aws_glue_job.etl.name
+  glue_job_arn  = aws_glue_job.etl.arn
+}
