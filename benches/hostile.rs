@@ -5,6 +5,7 @@ use std::hint::black_box;
 
 use asl_lsp::core::analyze;
 use asl_lsp::core::files::FileSet;
+use asl_lsp::core::iam::glob_match;
 use asl_lsp::protocol::position::{Encoding, LineIndex};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
@@ -87,8 +88,9 @@ fn lambda_tasks(n: usize) -> FileSet {
     files
 }
 
-/// A template with `n` state machines, each with its own role and function.
-fn machines(n: usize) -> FileSet {
+/// A template with `n` state machines, each with its own role and function,
+/// printed on many lines or (minified) on one.
+fn machines(n: usize, pretty: bool) -> FileSet {
     let mut resources = serde_json::Map::new();
     for i in 0..n {
         let role = json!({"Fn::GetAtt": [format!("Role{i}"), "Arn"]});
@@ -114,7 +116,12 @@ fn machines(n: usize) -> FileSet {
                 "Parameters": {"FunctionName": function}, "End": true}}}}}),
         );
     }
-    let text = serde_json::to_string_pretty(&json!({"Resources": resources})).unwrap();
+    let template = json!({"Resources": resources});
+    let text = if pretty {
+        serde_json::to_string_pretty(&template).unwrap()
+    } else {
+        template.to_string()
+    };
     one("/w/stack.template.json", text)
 }
 
@@ -131,7 +138,11 @@ fn hostile(c: &mut Criterion) {
         ("JSONata, 12,500 bindings + 25,000 unbound reads", jsonata(12_500)),
         ("10,000 states with an unknown Next", unknown_next(10_000)),
         ("10,000 Lambda tasks under a * policy", lambda_tasks(10_000)),
-        ("template with 1,000 state machines", machines(1_000)),
+        ("template with 1,000 state machines", machines(1_000, true)),
+        (
+            "template with 1,000 state machines, one line",
+            machines(1_000, false),
+        ),
     ];
     for (name, files) in &cases {
         group.bench_function(*name, |b| b.iter(|| black_box(analyze(black_box(files), None))));
@@ -145,6 +156,20 @@ fn hostile(c: &mut Criterion) {
                 black_box(index.position(&line, k * 100, Encoding::Utf16));
             }
         })
+    });
+    // A resource glob of 80,000 characters against a long function ARN
+    // (was quadratic: 12 s), and the same with `?` in the long piece.
+    let arn = format!(
+        "arn:aws:lambda:us-east-1:123456789012:function:{}",
+        "a".repeat(100_000)
+    );
+    let star = format!("arn:aws:lambda:*{}b", "a".repeat(80_000));
+    let question = format!("arn:aws:lambda:*{}?{}b*", "a".repeat(40_000), "a".repeat(40_000));
+    group.bench_function("glob * + 80,000 a + b against a long ARN", |b| {
+        b.iter(|| assert!(!glob_match(black_box(&star), black_box(&arn), false)))
+    });
+    group.bench_function("glob * + 80,000 a with ? + b against a long ARN", |b| {
+        b.iter(|| assert!(!glob_match(black_box(&question), black_box(&arn), false)))
     });
     group.finish();
 }

@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
+use asl_lsp::core::syntax::{Node, NodeKind};
 use serde_json::{json, Value};
 
 /// Runs `check --format json` on a folder holding one file, and returns the
@@ -156,4 +157,209 @@ fn many_lambda_tasks_under_a_star_policy_give_linear_output() {
             assert!(largest < 1_000, "{largest} bytes for one task's finding");
         }
     }
+}
+
+/// A template of `n` state machines, each with its own role and function,
+/// minified onto one line when `pretty` is false.
+fn machines(n: usize, pretty: bool) -> String {
+    let mut resources = serde_json::Map::new();
+    for i in 0..n {
+        let role = json!({"Fn::GetAtt": [format!("Role{i}"), "Arn"]});
+        let function = json!({"Fn::GetAtt": [format!("Fn{i}"), "Arn"]});
+        resources.insert(
+            format!("Fn{i}"),
+            json!({"Type": "AWS::Lambda::Function",
+            "Properties": {"Runtime": "python3.12", "Handler": "x", "Code": {"ZipFile": "x"}, "Role": role}}),
+        );
+        resources.insert(
+            format!("Role{i}"),
+            json!({"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function}]}}]}}),
+        );
+        resources.insert(
+            format!("M{i}"),
+            json!({"Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {"RoleArn": role, "Definition": {"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": function}, "End": true}}}}}),
+        );
+    }
+    let template = json!({"Resources": resources});
+    if pretty {
+        serde_json::to_string_pretty(&template).unwrap()
+    } else {
+        template.to_string()
+    }
+}
+
+/// Each machine's findings and fixes are its own: the same for every
+/// machine, however many the template holds (was ~n³ in time, each machine
+/// re-reading the whole template). Timed in `benches/hostile.rs`.
+#[test]
+fn many_state_machines_in_one_template_give_the_same_findings_each() {
+    use asl_lsp::core::diagnostic::FileEdit;
+    for pretty in [true, false] {
+        let mut per_machine = Vec::new();
+        for n in [1, 10, 300] {
+            let mut files = asl_lsp::core::files::FileSet::new();
+            files.insert("/w/stack.template.json", machines(n, pretty), None);
+            let analysis = asl_lsp::core::analyze(&files, None);
+            let mut codes: Vec<&str> = analysis.findings.iter().map(|f| f.rule).collect();
+            codes.sort();
+            codes.dedup();
+            let edited: usize = analysis
+                .findings
+                .iter()
+                .flat_map(|f| &f.fixes)
+                .flat_map(|fix| &fix.edits)
+                .map(|e| match e {
+                    FileEdit::Replace { new_text, .. } => new_text.len(),
+                    FileEdit::Create { text, .. } => text.len(),
+                })
+                .sum();
+            assert_eq!(analysis.findings.len(), 2 * n, "{n} machines: two findings each");
+            // Names grow by a digit or two from 1 to 300 machines.
+            per_machine.push((codes, edited / n));
+        }
+        assert_eq!(
+            per_machine[0].0,
+            ["logging-disabled", "trust-policy-confused-deputy"]
+        );
+        assert!(per_machine.iter().all(|(c, _)| *c == per_machine[0].0));
+        let (small, large) = (per_machine[0].1, per_machine[2].1);
+        assert!(
+            large <= small + 40,
+            "fix text per machine: {small} bytes for 1, {large} for 300"
+        );
+    }
+}
+
+/// A template's definition paths that leave the project (`..`, absolute,
+/// a link out) are findings: nothing is read from them or quoted.
+#[test]
+fn template_paths_outside_the_project_are_not_read() {
+    let top = tempfile::tempdir().unwrap();
+    let secret = r#"{"StartAt": "SECRET", "States": {"SECRET": {"Type": "Pass", "End": true}}}"#;
+    std::fs::create_dir(top.path().join("outside")).unwrap();
+    std::fs::write(top.path().join("outside/victim.asl.json"), secret).unwrap();
+    let proj = top.path().join("proj");
+    std::fs::create_dir_all(proj.join(".git")).unwrap();
+    std::os::unix::fs::symlink("../outside/victim.asl.json", proj.join("link.asl.json")).unwrap();
+    let outside = top.path().join("outside/victim.asl.json");
+    for uri in [
+        "../outside/victim.asl.json",
+        outside.to_str().unwrap(),
+        "link.asl.json",
+    ] {
+        let template = format!(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: {uri}\n"
+        );
+        std::fs::write(proj.join("template.yaml"), template).unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_asl-lsp"))
+            .args(["check", "--format", "json", "template.yaml"])
+            .current_dir(&proj)
+            .output()
+            .unwrap();
+        let findings: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+        let codes: Vec<&str> = findings.iter().map(|f| f["code"].as_str().unwrap()).collect();
+        // The resource itself is still checked (it has no Logging); the
+        // definition is not read.
+        assert_eq!(codes, ["logging-disabled", "definition-uri-not-found"], "{uri}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!all.contains("SECRET"), "{uri}: {all}");
+        assert_eq!(output.status.code(), Some(1), "{uri}");
+    }
+}
+
+/// Whether our tree is the one PyYAML composed (see
+/// tests/fixtures/yaml-compat/generate.py for its form). A plain scalar
+/// we typed as a boolean or null matches any plain scalar: YAML 1.1
+/// and 1.2 resolve those differently, and only types differ.
+fn same_tree(ours: &Node, theirs: &serde_json::Value) -> Result<(), String> {
+    let (node, tag) = match &ours.kind {
+        NodeKind::Tagged { tag, node, .. } => (node.as_ref(), Some(tag.as_str())),
+        _ => (ours, None),
+    };
+    let their_tag = theirs.get("tag").and_then(|t| t.as_str());
+    if tag != their_tag {
+        return Err(format!("tag {tag:?}, PyYAML {their_tag:?}"));
+    }
+    match &node.kind {
+        NodeKind::Object(members) => {
+            let pairs = theirs["map"]
+                .as_array()
+                .ok_or(format!("a mapping, PyYAML {theirs}"))?;
+            if pairs.len() != members.len() {
+                return Err(format!("{} keys, PyYAML {}", members.len(), pairs.len()));
+            }
+            for (member, pair) in members.iter().zip(pairs) {
+                if pair[0] != member.key.as_str() {
+                    return Err(format!("key {:?}, PyYAML {}", member.key, pair[0]));
+                }
+                same_tree(&member.value, &pair[1]).map_err(|e| format!("{}: {e}", member.key))?;
+            }
+            Ok(())
+        }
+        NodeKind::Array(items) => {
+            let their = theirs["seq"]
+                .as_array()
+                .ok_or(format!("a sequence, PyYAML {theirs}"))?;
+            if their.len() != items.len() {
+                return Err(format!("{} items, PyYAML {}", items.len(), their.len()));
+            }
+            for (i, (item, t)) in items.iter().zip(their).enumerate() {
+                same_tree(item, t).map_err(|e| format!("[{i}]: {e}"))?;
+            }
+            Ok(())
+        }
+        NodeKind::String(s) | NodeKind::Number(s) if theirs["scalar"] == s.as_str() => Ok(()),
+        NodeKind::Bool(_) | NodeKind::Null if theirs["plain"] == true => Ok(()),
+        _ => Err(format!("{:?}, PyYAML {theirs}", node.kind)),
+    }
+}
+
+/// Each case where YAML parsers are known to disagree: we accept what
+/// PyYAML or its libyaml binding loads (as CloudFormation tools do),
+/// reject what both reject, and build the tree they compose.
+#[test]
+fn the_yaml_reader_reads_what_pyyaml_and_libyaml_do() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/yaml-compat");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let text = std::fs::read_to_string(case).unwrap();
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case.with_extension("expected.json")).unwrap())
+                .unwrap();
+        let accept = expected["pyyaml"] == true || expected["libyaml"] == true;
+        let parsed = asl_lsp::core::syntax::yaml::parse(&text);
+        let name = case.file_stem().unwrap().to_string_lossy();
+        match (accept, parsed.errors.first(), &parsed.root) {
+            // An empty file is reported on purpose: it holds nothing to check.
+            (true, Some(error), _) if expected["tree"].is_null() && error.message.contains("is empty") => {}
+            (true, Some(error), _) => wrong.push(format!("{name}: rejected ({})", error.message)),
+            (false, None, _) => wrong.push(format!("{name}: accepted, PyYAML and libyaml reject it")),
+            (true, None, Some(root)) => {
+                if let Err(e) = same_tree(root, &expected["tree"]) {
+                    wrong.push(format!("{name}: {e}"));
+                }
+            }
+            (true, None, None) if !expected["tree"].is_null() => wrong.push(format!("{name}: no tree")),
+            _ => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -9,7 +9,7 @@ use crate::core::classify::Format;
 use crate::core::files::FileId;
 use crate::core::fix::{Dialect, Editor};
 use crate::core::syntax::Node;
-use crate::core::template::intrinsics::Encoder;
+use crate::core::template::intrinsics::{Encoder, Template, TemplateIndex};
 use crate::core::text::TextRange;
 
 /// Maps an offset in an embedded definition's own text to the file's.
@@ -185,4 +185,17 @@ pub struct MachineResource {
     /// names it (a policy of its own role could not refer to that name
     /// without a circular dependency).
     pub name: Option<String>,
+    /// The index of the CloudFormation template `root` is, built once for
+    /// all the state machines of the file; `None` for Terraform.
+    pub template: Option<Arc<TemplateIndex>>,
+}
+
+impl MachineResource {
+    /// The CloudFormation template the state machine was read from.
+    pub fn template(&self) -> Template<'_> {
+        match &self.template {
+            Some(index) => Template::with_index(&self.root, index.clone()),
+            None => Template::new(&self.root),
+        }
+    }
 }

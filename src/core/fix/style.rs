@@ -19,7 +19,15 @@ impl Style {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let text = &text[..end];
+        // The first 400 lines show the style: the rest of the window is
+        // not read (a template with many fixes asks once per fix).
+        let lines_end = text.as_bytes()[..end]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n' || **b == b'\r')
+            .nth(800)
+            .map_or(end, |(i, _)| i);
+        let text = &text[..lines_end];
         let newline = if text.contains("\r\n") {
             "\r\n"
         } else if text.contains('\n') {
@@ -60,17 +68,34 @@ impl Style {
 
 /// The leading whitespace of the line holding `offset`.
 pub fn line_indent(text: &str, offset: usize) -> &str {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0);
-    let line = &text[start..];
+    let line = &text[line_start(text, offset)..];
     let end = line.find(|c: char| c != ' ' && c != '\t').unwrap_or(line.len());
     &line[..end]
 }
 
 /// The start of the line holding `offset`.
 pub fn line_start(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text[..offset].rfind(['\n', '\r']).map(|i| i + 1).unwrap_or(0)
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    last_break(&text.as_bytes()[..offset]).map(|i| i + 1).unwrap_or(0)
+}
+
+/// The last `\n` or `\r` in `bytes`. Looks at 64 bytes at a time with a
+/// test the compiler vectorises, so a fix in a minified one-line file
+/// (where the search runs back to the start) reads it at memory speed.
+fn last_break(bytes: &[u8]) -> Option<usize> {
+    let is_break = |b: &u8| *b == b'\n' || *b == b'\r';
+    let mut end = bytes.len();
+    while end >= 64 {
+        let chunk = &bytes[end - 64..end];
+        if chunk.iter().fold(false, |hit, b| hit | is_break(b)) {
+            return chunk.iter().rposition(is_break).map(|i| end - 64 + i);
+        }
+        end -= 64;
+    }
+    bytes[..end].iter().rposition(is_break)
 }
 
 #[cfg(test)]
@@ -100,5 +125,28 @@ mod tests {
             }
         );
         assert_eq!(line_indent("{\n   \"a\": 1", 8), "   ");
+    }
+
+    #[test]
+    fn line_starts_agree_with_a_scan() {
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&"é x".repeat(i % 70));
+            text.push_str(["\n", "\r\n", "\r", "\t"][i % 4]);
+        }
+        for offset in 0..=text.len() + 2 {
+            let at = offset.min(text.len());
+            let expected = (0..=at)
+                .rev()
+                .find(|&i| i == 0 || matches!(text.as_bytes()[i - 1], b'\n' | b'\r'))
+                .unwrap();
+            // A split character is read from its start.
+            let expected = if text.is_char_boundary(at) {
+                expected
+            } else {
+                line_start(&text, at - 1)
+            };
+            assert_eq!(line_start(&text, offset), expected, "offset {offset}");
+        }
     }
 }

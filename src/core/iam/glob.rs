@@ -78,7 +78,7 @@ fn glob_match_placeholders_at(pattern: &str, text: &str, depth: usize, budget: &
     false
 }
 
-trait Unit: Copy + PartialEq {
+trait Unit: Copy + Eq + std::hash::Hash {
     const STAR: Self;
     const ANY: Self;
 }
@@ -128,29 +128,63 @@ fn glob_units<U: Unit>(p: &[U], t: &[U], eq: impl Fn(&U, &U) -> bool) -> bool {
 }
 
 /// The leftmost place where `piece` (which may hold `?`) matches in `text`.
+/// A piece without `?` is one substring search; a piece with `?` is run
+/// over the text once with a bit per piece position (shift-and), so a long
+/// piece costs its length / 64 per text character, never a restart per
+/// candidate place.
 fn find_piece<U: Unit>(piece: &[U], text: &[U], eq: &impl Fn(&U, &U) -> bool) -> Option<usize> {
     if piece.len() > text.len() {
         return None;
     }
-    // The longest run of the piece without `?` is searched for first; each
-    // place it occurs is then checked whole.
-    let (anchor_start, anchor_len) = longest_literal_run(piece);
-    let mut from = 0usize;
-    while from + piece.len() <= text.len() {
-        let candidate = if anchor_len == 0 {
-            from
-        } else {
-            let window = &text[from + anchor_start..text.len() - (piece.len() - anchor_start - anchor_len)];
-            from + kmp_find(&piece[anchor_start..anchor_start + anchor_len], window, eq)?
-        };
-        if piece
-            .iter()
-            .zip(&text[candidate..])
-            .all(|(a, b)| *a == U::ANY || eq(a, b))
-        {
-            return Some(candidate);
+    if !piece.contains(&U::ANY) {
+        return kmp_find(piece, text, eq);
+    }
+    shift_and(piece, text, eq)
+}
+
+/// Shift-and matching: bit `i` of the state says the last `i + 1` text
+/// units match the piece's first `i + 1`. Each text unit's mask (the
+/// positions it may stand at) is computed once per distinct unit.
+fn shift_and<U: Unit>(piece: &[U], text: &[U], eq: &impl Fn(&U, &U) -> bool) -> Option<usize> {
+    let words = piece.len().div_ceil(64);
+    let mut any = vec![0u64; words];
+    for (i, u) in piece.iter().enumerate() {
+        if *u == U::ANY {
+            any[i / 64] |= 1 << (i % 64);
         }
-        from = candidate + 1;
+    }
+    let mut masks: std::collections::HashMap<U, Vec<u64>> = std::collections::HashMap::new();
+    let last = (piece.len() - 1) / 64;
+    let last_bit = 1u64 << ((piece.len() - 1) % 64);
+    let mut state = vec![0u64; words];
+    // Past 256 distinct units the text is `char`s, compared with `==`: a
+    // unit the piece does not hold stands only where `?` does, so a text
+    // of many distinct characters does not build a mask for each.
+    let in_piece: std::collections::HashSet<U> = piece.iter().copied().collect();
+    for (at, unit) in text.iter().enumerate() {
+        let mask = if masks.len() >= 256 && !in_piece.contains(unit) {
+            &any
+        } else {
+            &*masks.entry(*unit).or_insert_with(|| {
+                let mut mask = any.clone();
+                for (i, u) in piece.iter().enumerate() {
+                    if eq(u, unit) {
+                        mask[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                mask
+            })
+        };
+        // state = ((state << 1) | 1) & mask, over all words.
+        let mut carry = 1u64;
+        for (word, m) in state.iter_mut().zip(mask.iter()) {
+            let next_carry = *word >> 63;
+            *word = ((*word << 1) | carry) & m;
+            carry = next_carry;
+        }
+        if state[last] & last_bit != 0 {
+            return Some(at + 1 - piece.len());
+        }
     }
     None
 }
@@ -182,18 +216,6 @@ fn kmp_find<U: Unit>(needle: &[U], hay: &[U], eq: &impl Fn(&U, &U) -> bool) -> O
         }
     }
     None
-}
-
-fn longest_literal_run<U: Unit>(piece: &[U]) -> (usize, usize) {
-    let (mut best, mut start) = ((0usize, 0usize), 0usize);
-    for (i, u) in piece.iter().enumerate() {
-        if *u == U::ANY {
-            start = i + 1;
-        } else if i + 1 - start > best.1 {
-            best = (start, i + 1 - start);
-        }
-    }
-    best
 }
 
 fn has_wildcard(text: &str) -> bool {
@@ -311,6 +333,22 @@ mod tests {
     }
 
     #[test]
+    fn long_hostile_patterns_are_answered() {
+        // benches/hostile.rs times ten times these (80,000 units).
+        let arn = format!(
+            "arn:aws:lambda:us-east-1:123456789012:function:{}",
+            "a".repeat(10_000)
+        );
+        let star = format!("arn:aws:lambda:*{}b", "a".repeat(8_000));
+        assert!(!glob_match(&star, &arn, false));
+        assert!(glob_match(&star, &format!("{arn}b"), false));
+        let question = format!("arn:aws:lambda:*{}?{}b*", "a".repeat(4_000), "a".repeat(4_000));
+        assert!(!glob_match(&question, &arn, false));
+        assert!(glob_match(&question, &format!("{arn}b"), false));
+        assert!(glob_match(&question.to_uppercase(), &format!("{arn}b"), true));
+    }
+
+    #[test]
     fn coverage_between_patterns() {
         assert!(pattern_covers("*", "arn:aws:lambda:*:*:function:*", false));
         assert!(pattern_covers(
@@ -348,6 +386,17 @@ mod tests {
             let pc: Vec<char> = p.chars().collect();
             let tc: Vec<char> = t.chars().collect();
             prop_assert_eq!(glob_match(&p, &t, false), reference(&pc, &tc));
+        }
+
+        #[test]
+        fn long_pieces_with_question_marks_agree_with_reference(
+            piece in "[ab?]{50,140}", text in "[ab]{0,220}",
+        ) {
+            let p = format!("*{piece}*");
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = text.chars().collect();
+            prop_assert_eq!(glob_match(&p, &text, false), reference(&pc, &tc));
+            prop_assert_eq!(glob_match(&p.to_uppercase(), &text, true), reference(&pc, &tc));
         }
 
         #[test]

@@ -86,7 +86,7 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
 /// template role with only managed policies gets an inline policy.
 fn insert_into_sam_policies(ctx: &Context, statements: Vec<Value>) -> Option<Vec<FileEdit>> {
     let machine = ctx.unit.machine.as_ref()?;
-    let template = crate::core::template::Template::new(&machine.root);
+    let template = machine.template();
     let resource = template.resource(&machine.logical_id)?;
     let editor = fix::editor_with(machine.dialect, Some(&machine.encoder))?;
     let text = ctx.unit_text(machine.file);

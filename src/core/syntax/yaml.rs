@@ -54,25 +54,39 @@ impl Offsets {
 
 pub fn parse(text: &str) -> Parsed {
     let first = parse_strict(text);
-    if first.root.is_some() || !first.errors.iter().any(|e| e.message.contains("indentation")) {
+    let retry = ["indentation", "must be followed by a valid YAML whitespace"];
+    if first.root.is_some()
+        || !first
+            .errors
+            .iter()
+            .any(|e| retry.iter().any(|r| e.message.contains(r)))
+    {
         return first;
     }
     // CloudFormation (like libyaml) accepts a flow collection whose closing
-    // bracket sits left of its key (`Key: {` ... `    }`), and a quoted
-    // scalar whose lines do (`Value: "{` ... `    }"`); saphyr does not.
-    // Retry with such brackets moved to the end of the line before them, or
-    // such a line joined to the one before (a quoted scalar folds the line
-    // break into a space anyway), which keeps every other byte where it was.
+    // bracket sits left of its key (`Key: {` ... `    }`), a quoted scalar
+    // whose lines do (`Value: "{` ... `    }"`), and a tab after a key's
+    // colon (`Key:<tab>value`); saphyr does not. Retry with such brackets
+    // moved to the end of the line before them, such a line joined to the
+    // one before, or the tab read as a space, which keeps every other byte
+    // where it was.
     let mut patched = text.to_string();
     let mut tries = 0;
     let mut result = first;
+    let mut joined = Vec::new();
     while tries < 64 && result.root.is_none() {
         let Some(error) = result.errors.first() else {
             break;
         };
         let at = error.range.start();
         let repaired = if error.message.contains("quoted scalar") {
-            join_with_previous_line(&mut patched, at)
+            let done = join_with_previous_line(&mut patched, at);
+            if done {
+                joined.push(at);
+            }
+            done
+        } else if error.message.contains("valid YAML whitespace") {
+            tab_after_colon(&mut patched, at)
         } else {
             move_closing_brackets(&mut patched, at)
         };
@@ -82,9 +96,53 @@ pub fn parse(text: &str) -> Parsed {
         tries += 1;
         result = parse_strict(&patched);
     }
-    match result.root {
-        Some(_) => result,
+    match result.root.as_mut() {
+        Some(root) => {
+            refold_joined(text, root, &joined);
+            result
+        }
         None => parse_strict(text),
+    }
+}
+
+/// A tab right after the `:` at `at` (a key's colon) becomes a space.
+fn tab_after_colon(text: &mut String, at: usize) -> bool {
+    let colon = text[..at.min(text.len())].rfind(':');
+    match colon {
+        Some(c) if text.as_bytes().get(c + 1) == Some(&b'\t') => {
+            text.replace_range(c + 1..c + 2, " ");
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The quoted scalars [`join_with_previous_line`] joined hold the
+/// continuation lines' indentation as spaces; YAML folds a line break and
+/// the spaces around it into one space. Each gets the value the original
+/// lines fold to: read again from its own text with every line indented,
+/// where indentation cannot fail.
+fn refold_joined(text: &str, root: &mut Node, joined: &[usize]) {
+    if joined.is_empty() {
+        return;
+    }
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match &mut node.kind {
+            NodeKind::Object(members) => stack.extend(members.iter_mut().map(|m| &mut m.value)),
+            NodeKind::Array(items) => stack.extend(items.iter_mut()),
+            NodeKind::Tagged { node, .. } => stack.push(node),
+            NodeKind::String(value) if joined.contains(&node.span.start()) => {
+                let source = &text[node.span.start()..node.span.end()];
+                let alone = format!("k: {}", source.replace('\n', "\n "));
+                if let Some(folded) = parse_strict(&alone).root.as_ref().and_then(|r| r.get("k")) {
+                    if let NodeKind::String(s) = &folded.kind {
+                        *value = s.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }
 

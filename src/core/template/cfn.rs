@@ -42,10 +42,12 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         dialect,
         encoder: Some(encoder.clone()),
     };
-    for resource in template.resources.values() {
+    let other_resources_roles = roles_of_other_resources(&template);
+    for resource in template.resources() {
         if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
             continue;
         }
+        let resource = &resource;
         let substitutions = substitutions(&template, resource);
         let mut shared = BTreeSet::new();
         let mut unknown_policies = Vec::new();
@@ -73,8 +75,9 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
             let role_node = resource.property("RoleArn").or_else(|| resource.property("Role"));
             match role_node.and_then(|n| role_resource(&template, n)) {
                 Some(role) => {
+                    let role = &role;
                     let mut policies = role_policies(&template, role, file, &doc, &mut unknown_policies);
-                    if used_by_other_resources(&template, role, resource) {
+                    if other_resources_roles.contains(role.id) {
                         shared.extend(policies.iter().map(PolicyDoc::key));
                     }
                     policies.extend(sam::connector_policies(&template, resource, file));
@@ -104,6 +107,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 dialect,
                 sources: vec![file],
                 name: super::scan::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
+                template: Some(template.index().clone()),
             }),
         });
     }
@@ -229,7 +233,7 @@ fn definition(
 }
 
 /// The `AWS::IAM::Role` of the template a role reference names.
-pub fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<&'a Resource<'t>> {
+pub fn role_resource<'t>(template: &Template<'t>, node: &Node) -> Option<Resource<'t>> {
     // `!GetAtt Role.Arn` and `!Ref Role` name the resource directly; any
     // other form is compared by value.
     if let Some(call) = call(node) {
@@ -241,22 +245,22 @@ pub fn role_resource<'a, 't>(template: &'a Template<'t>, node: &Node) -> Option<
             ("Ref", crate::core::syntax::NodeKind::String(s)) => Some(s.as_str()),
             _ => None,
         };
-        if let Some(role) = direct.and_then(|id| template.resources.get(id)) {
+        if let Some(role) = direct.and_then(|id| template.resource(id)) {
             if role.kind == "AWS::IAM::Role" {
                 return Some(role);
             }
         }
     }
     let value = template.eval(node)?;
-    template.resources.values().find(|r| {
+    template.resources_of_kind("AWS::IAM::Role").find(|r| {
         r.kind == "AWS::IAM::Role" && template.attribute(r.id, "Arn").as_deref() == Some(value.as_str())
     })
 }
 
-/// Whether a resource other than state machines (a Lambda function, an ECS
-/// task definition, ...) runs with `role`: then what the role allows is not
-/// the workflow's alone to judge as unused.
-fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resource) -> bool {
+/// The roles a resource other than state machines (a Lambda function, an
+/// ECS task definition, ...) runs with: what such a role allows is not the
+/// workflow's alone to judge as unused. Found once per template.
+fn roles_of_other_resources<'t>(template: &Template<'t>) -> BTreeSet<&'t str> {
     const ROLE_PROPERTIES: &[&str] = &[
         "Role",
         "RoleArn",
@@ -264,15 +268,12 @@ fn used_by_other_resources(template: &Template, role: &Resource, machine: &Resou
         "TaskRoleArn",
         "ServiceRole",
     ];
-    template.resources.values().any(|other| {
-        other.id != machine.id
-            && other.kind != STATE_MACHINE
-            && other.kind != SAM_STATE_MACHINE
-            && ROLE_PROPERTIES
-                .iter()
-                .filter_map(|p| other.property(p))
-                .any(|node| role_resource(template, node).is_some_and(|r| r.id == role.id))
-    })
+    template
+        .resources()
+        .filter(|other| other.kind != STATE_MACHINE && other.kind != SAM_STATE_MACHINE)
+        .flat_map(|other| ROLE_PROPERTIES.iter().filter_map(move |p| other.property(p)))
+        .filter_map(|node| role_resource(template, node).map(|r| r.id))
+        .collect()
 }
 
 /// Whether `node` (an element of a policy's `Roles`) names `role`.
@@ -318,10 +319,11 @@ fn role_policies(
             read(document, name, &mut out, unknown);
         }
     }
-    for other in template.resources.values() {
-        if !matches!(other.kind, "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy") {
-            continue;
-        }
+    // In logical-id order, both kinds together, as the template lists them.
+    let mut policies: Vec<Resource> = template.resources_of_kind("AWS::IAM::Policy").collect();
+    policies.extend(template.resources_of_kind("AWS::IAM::ManagedPolicy"));
+    policies.sort_by_key(|r| r.id);
+    for other in &policies {
         let attached = other
             .property("Roles")
             .map(|r| r.untagged().elements())
@@ -342,7 +344,7 @@ fn role_policies(
         if let Some(call) = call(arn) {
             if call.name == "Ref" {
                 let id = call.argument.untagged().as_str().unwrap_or("");
-                if let Some(managed) = template.resources.get(id) {
+                if let Some(managed) = template.resource(id) {
                     if managed.kind == "AWS::IAM::ManagedPolicy" {
                         // Attached through its own `Roles` as well: count it once.
                         let twice = managed

@@ -1,7 +1,6 @@
 //! The features of a state machine resource that need permissions of its
 //! role: logging and tracing.
 
-use super::intrinsics::Template;
 use crate::core::unit::MachineResource;
 
 /// A feature of a state machine resource that needs permissions of its
@@ -74,7 +73,7 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
         }
         return out;
     }
-    let template = Template::new(&machine.root);
+    let template = machine.template();
     let Some(resource) = template.resource(&machine.logical_id) else {
         return out;
     };

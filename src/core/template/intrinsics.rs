@@ -12,7 +12,8 @@
 //! [`Encoder`] turns canonical strings back into the template's own
 //! references when a fix writes them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::{json, Value};
 
@@ -72,43 +73,99 @@ pub fn call(node: &Node) -> Option<Call<'_>> {
 /// What the evaluator knows about a template.
 pub struct Template<'t> {
     pub root: &'t Node,
-    pub resources: BTreeMap<&'t str, Resource<'t>>,
-    pub parameters: BTreeMap<&'t str, &'t Node>,
+    index: Arc<TemplateIndex>,
 }
 
-impl<'t> Template<'t> {
-    pub fn new(root: &'t Node) -> Self {
+/// Where a template's resources and parameters are, built once per file
+/// and shared by every state machine read from it (a template of n
+/// machines must not be indexed n times).
+#[derive(Debug, Default)]
+pub struct TemplateIndex {
+    /// Each resource with a `Type`: its position in `Resources`, by
+    /// logical id (a repeated id: the last one, as CloudFormation reads it).
+    resources: BTreeMap<String, usize>,
+    /// The positions of the resources of each type, in logical-id order.
+    by_kind: HashMap<String, Vec<usize>>,
+    parameters: HashSet<String>,
+}
+
+impl TemplateIndex {
+    pub fn new(root: &Node) -> Self {
         let mut resources = BTreeMap::new();
-        for member in root.get("Resources").map(Node::members).unwrap_or(&[]) {
-            let Some(kind) = member.value.get("Type").and_then(Node::as_str) else {
-                continue;
-            };
-            resources.insert(
-                member.key.as_str(),
-                Resource {
-                    id: &member.key,
-                    kind,
-                    properties: member.value.get("Properties"),
-                    member,
-                },
-            );
+        let members = root.get("Resources").map(Node::members).unwrap_or(&[]);
+        for (i, member) in members.iter().enumerate() {
+            if member.value.get("Type").and_then(Node::as_str).is_some() {
+                resources.insert(member.key.clone(), i);
+            }
+        }
+        let mut by_kind: HashMap<String, Vec<usize>> = HashMap::new();
+        for &i in resources.values() {
+            if let Some(kind) = members[i].value.get("Type").and_then(Node::as_str) {
+                by_kind.entry(kind.to_string()).or_default().push(i);
+            }
         }
         let parameters = root
             .get("Parameters")
             .map(Node::members)
             .unwrap_or(&[])
             .iter()
-            .map(|m| (m.key.as_str(), &m.value))
+            .map(|m| m.key.clone())
             .collect();
-        Template {
-            root,
+        TemplateIndex {
             resources,
+            by_kind,
             parameters,
         }
     }
+}
 
-    pub fn resource(&self, id: &str) -> Option<&Resource<'t>> {
-        self.resources.get(id)
+impl<'t> Template<'t> {
+    pub fn new(root: &'t Node) -> Self {
+        Template::with_index(root, Arc::new(TemplateIndex::new(root)))
+    }
+
+    /// A template over `root` with the index built for it before.
+    pub fn with_index(root: &'t Node, index: Arc<TemplateIndex>) -> Self {
+        Template { root, index }
+    }
+
+    /// The index, to share with the next reader of the same tree.
+    pub fn index(&self) -> &Arc<TemplateIndex> {
+        &self.index
+    }
+
+    /// The resource at position `i` of `Resources`; `None` when the index
+    /// was built for another tree.
+    fn at(&self, i: usize) -> Option<Resource<'t>> {
+        let member = self.root.get("Resources")?.members().get(i)?;
+        Some(Resource {
+            id: &member.key,
+            kind: member.value.get("Type").and_then(Node::as_str)?,
+            properties: member.value.get("Properties"),
+            member,
+        })
+    }
+
+    pub fn resource(&self, id: &str) -> Option<Resource<'t>> {
+        self.at(*self.index.resources.get(id)?).filter(|r| r.id == id)
+    }
+
+    /// Every resource, in logical-id order.
+    pub fn resources(&self) -> impl Iterator<Item = Resource<'t>> + '_ {
+        self.index.resources.values().filter_map(|&i| self.at(i))
+    }
+
+    /// The resources of one type, in logical-id order.
+    pub fn resources_of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = Resource<'t>> + 'a {
+        let positions = self.index.by_kind.get(kind).map(Vec::as_slice).unwrap_or(&[]);
+        positions
+            .iter()
+            .filter_map(|&i| self.at(i))
+            .filter(move |r| r.kind == kind)
+    }
+
+    fn has_parameter(&self, name: &str) -> bool {
+        self.index.parameters.contains(name)
     }
 
     /// The canonical string of a value; `None` when it cannot be known
@@ -228,12 +285,12 @@ impl<'t> Template<'t> {
             _ if name.starts_with("AWS::") => return Some(format!("${{{name}}}")),
             _ => {}
         }
-        if self.parameters.contains_key(name) {
+        if self.has_parameter(name) {
             return Some(format!("${{{name}}}"));
         }
         let resource = self.resource(name)?;
         Some(match shape(resource.kind).and_then(|s| s.reference.text()) {
-            Some(reference) => self.expand(resource, reference),
+            Some(reference) => self.expand(&resource, reference),
             None => format!("${{{name}}}"),
         })
     }
@@ -245,7 +302,7 @@ impl<'t> Template<'t> {
             shape
                 .forms()
                 .find(|(name, _)| *name == attribute)
-                .map(|(_, form)| self.expand(resource, form))
+                .map(|(_, form)| self.expand(&resource, form))
         });
         Some(expanded.unwrap_or_else(|| format!("${{{id}.{attribute}}}")))
     }
@@ -274,18 +331,18 @@ impl<'t> Template<'t> {
     /// with the reference that writes it (`Worker.Arn`, or `Worker` for a Ref).
     pub fn references(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        for resource in self.resources.values() {
+        for resource in self.resources() {
             let Some(shape) = shape(resource.kind) else {
                 continue;
             };
             for (attribute, form) in shape.forms() {
                 out.push((
-                    self.expand(resource, form),
+                    self.expand(&resource, form),
                     format!("{}.{attribute}", resource.id),
                 ));
             }
             if let Some(reference) = shape.reference.text() {
-                out.push((self.expand(resource, reference), resource.id.to_string()));
+                out.push((self.expand(&resource, reference), resource.id.to_string()));
             }
         }
         out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
@@ -552,7 +609,15 @@ fn shape(kind: &str) -> Option<&'static Shape> {
 /// becomes `{"Fn::Sub": ...}` with `${AWS::Partition}` for the partition.
 /// (The YAML editor prints these as `!GetAtt`, `!Ref` and `!Sub`.)
 pub struct Encoder {
+    /// Each canonical form and its reference, longest form first.
     references: Vec<(String, String)>,
+    /// The first reference of each form, by form, and the forms' lengths,
+    /// longest first: a place in a string is tried against each length
+    /// once, not against every reference of the template.
+    by_form: HashMap<String, usize>,
+    lengths: Vec<usize>,
+    /// The bytes a form may start with.
+    starts: [bool; 256],
     terraform: Option<TerraformNames>,
 }
 
@@ -568,9 +633,29 @@ pub struct TerraformNames {
 
 impl Encoder {
     pub fn new(template: &Template) -> Self {
+        Encoder::indexed(template.references(), None)
+    }
+
+    fn indexed(references: Vec<(String, String)>, terraform: Option<TerraformNames>) -> Self {
+        let mut by_form = HashMap::new();
+        let mut lengths = Vec::new();
+        let mut starts = [false; 256];
+        for (i, (form, _)) in references.iter().enumerate() {
+            let Some(&first) = form.as_bytes().first() else {
+                continue;
+            };
+            starts[first as usize] = true;
+            by_form.entry(form.clone()).or_insert(i);
+            lengths.push(form.len());
+        }
+        lengths.sort_unstable_by(|a, b| b.cmp(a));
+        lengths.dedup();
         Encoder {
-            references: template.references(),
-            terraform: None,
+            references,
+            by_form,
+            lengths,
+            starts,
+            terraform,
         }
     }
 
@@ -582,10 +667,7 @@ impl Encoder {
     pub fn terraform(mut references: Vec<(String, String)>, names: TerraformNames) -> Self {
         references.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
         references.dedup_by(|a, b| a.0 == b.0);
-        Encoder {
-            references,
-            terraform: Some(names),
-        }
+        Encoder::indexed(references, Some(names))
     }
 
     pub fn is_terraform(&self) -> bool {
@@ -617,16 +699,23 @@ impl Encoder {
         let mut sub = String::with_capacity(text.len());
         let mut rest = text;
         'outer: while !rest.is_empty() {
-            for (form, reference) in &self.references {
-                if !form.is_empty()
-                    && rest.starts_with(form.as_str())
-                    && self.bounded(&sub, form, &rest[form.len()..])
-                {
-                    sub.push_str("${");
-                    sub.push_str(reference);
-                    sub.push('}');
-                    rest = &rest[form.len()..];
-                    continue 'outer;
+            // The longest form `rest` starts with (one form per length can).
+            if self.starts[rest.as_bytes()[0] as usize] {
+                for &len in &self.lengths {
+                    let Some(head) = rest.get(..len) else {
+                        continue;
+                    };
+                    let Some(&i) = self.by_form.get(head) else {
+                        continue;
+                    };
+                    let (form, reference) = &self.references[i];
+                    if self.bounded(&sub, form, &rest[len..]) {
+                        sub.push_str("${");
+                        sub.push_str(reference);
+                        sub.push('}');
+                        rest = &rest[len..];
+                        continue 'outer;
+                    }
                 }
             }
             let mut chars = rest.chars();

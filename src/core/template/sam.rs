@@ -247,10 +247,7 @@ pub fn connector_policies(template: &Template, machine: &Resource, file: FileId)
             ));
         }
     }
-    for resource in template.resources.values() {
-        if resource.kind != "AWS::Serverless::Connector" {
-            continue;
-        }
+    for resource in template.resources_of_kind("AWS::Serverless::Connector") {
         let Some(properties) = resource.properties else {
             continue;
         };

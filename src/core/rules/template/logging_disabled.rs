@@ -34,7 +34,7 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
         check_terraform(files, machine, out);
         return;
     }
-    let template = Template::new(&machine.root);
+    let template = machine.template();
     let Some(resource) = template.resource(&machine.logical_id) else {
         return;
     };
@@ -67,7 +67,7 @@ pub fn check(files: &FileSet, unit: &Unit, out: &mut Vec<Finding>) {
                 resource.id
             );
             let mut finding = Finding::new(RULE.id, RULE.default_severity, location, message);
-            if let Some(fix) = insert_logging(text, file, dialect, &template, resource, logging_key) {
+            if let Some(fix) = insert_logging(text, file, dialect, &template, &resource, logging_key) {
                 finding.fixes.push(fix);
             }
             out.push(finding);
@@ -290,9 +290,7 @@ fn insert_logging(
     let editor = fix::editor(dialect)?;
     let properties = resource.properties?;
     let groups: Vec<&str> = template
-        .resources
-        .values()
-        .filter(|r| r.kind == "AWS::Logs::LogGroup")
+        .resources_of_kind("AWS::Logs::LogGroup")
         .map(|r| r.id)
         .collect();
     let mut edits = Vec::new();

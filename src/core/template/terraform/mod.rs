@@ -168,6 +168,7 @@ fn machine_unit(
             ),
             file: block.file,
             root,
+            template: None,
             logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),
             encoder: scope.encoder(),
             dialect: crate::core::fix::Dialect::Hcl,
