@@ -26,7 +26,8 @@ struct Args {
 enum Command {
     /// Check definitions and their roles; exit 1 when an error is found.
     Check(cli::CheckArgs),
-    /// Print the least-privilege role policy for a definition.
+    /// Print the least-privilege role policy of a definition, or of each state
+    /// machine of a template or Terraform module.
     Policy(cli::PolicyArgs),
     /// Print a rule's documentation.
     Rule(cli::RuleArgs),

@@ -843,3 +843,538 @@ fn config_replaces_discovery() {
         (Some(0), "0 error(s), 0 warning(s), 0 other finding(s)\n")
     );
 }
+
+fn run_stdin(dir: &Path, args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = bin()
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// The unsaved buffer of `a.asl.json`: it publishes to topic `u`, which
+/// a.policy.json (on disk) does not allow, then deletes topic `t`.
+const A_BUFFER: &str = r#"{
+  "StartAt": "P",
+  "States": {
+    "P": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "D",
+          "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:u", "Message": "m"}},
+    "D": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:deleteTopic", "End": true,
+          "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:t"}}
+  }
+}
+"#;
+
+#[test]
+fn stdin_is_checked_as_the_file_it_names_with_the_links_on_disk() {
+    let dir = project();
+    // The text on stdin, not the disk's, is checked; the policy beside
+    // a.asl.json is linked (no unused-permission now: D deletes the topic);
+    // b is not reported.
+    let (code, out, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-"],
+        A_BUFFER,
+    );
+    assert_eq!(err, "");
+    assert_eq!(
+        out,
+        "a.asl.json:4:39: error[missing-permission]: State \"P\" needs sns:Publish on arn:aws:sns:us-east-1:123456789012:u but the role does not allow it
+  |     \"P\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"Next\": \"D\",
+  |                                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+  = fix: Allow sns:Publish on arn:aws:sns:us-east-1:123456789012:u for \"P\"
+  = note: also at a.policy.json:3:3
+1 error(s), 0 warning(s), 0 other finding(s)
+"
+    );
+    assert_eq!(code, Some(1));
+    // `--stdin-filename` alone reads stdin too; a file not on disk yet is
+    // checked beside the files of its folder.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &["check", "--format", "json", "--stdin-filename", "new.asl.json"],
+        SNS_FLOW,
+    );
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (code, codes(&json)),
+        (Some(0), vec!["new.asl.json no-linked-role 4".to_string()])
+    );
+    // Usage errors: `-` without a name, a name beside other paths.
+    let (code, out, err) = run_stdin(dir.path(), &["check", "-"], SNS_FLOW);
+    assert_eq!(
+        (code, out.as_str(), err.as_str()),
+        (
+            Some(2),
+            "",
+            "asl-lsp: checking standard input (`-`) needs --stdin-filename PATH, the path it is checked as\n"
+        )
+    );
+    let (code, _, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-", "b.asl.json"],
+        SNS_FLOW,
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(2),
+            "asl-lsp: --stdin-filename checks standard input alone: give `-` as the only path\n"
+        )
+    );
+    let (code, _, err) = run_stdin(
+        dir.path(),
+        &["check", "--stdin-filename", "a.asl.json", "-"],
+        "\u{FEFF}bad \u{0}",
+    );
+    assert_eq!(
+        (code, err.as_str()),
+        (Some(1), ""),
+        "text that is no JSON is still checked"
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}
+
+#[test]
+fn stdin_fix_prints_the_fixed_document_and_writes_nothing() {
+    let dir = project();
+    // The policy's buffer: Publish allowed on every topic (a safe fix scopes
+    // it) and DeleteTopic unused (an unsafe fix removes it).
+    let buffer = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": [\"sns:Publish\", \"sns:DeleteTopic\"], \"Resource\": \"*\"}\n  ]\n}\n";
+    let (code, out, err) = run_stdin(
+        dir.path(),
+        &["check", "--fix", "--stdin-filename", "a.policy.json", "-"],
+        buffer,
+    );
+    assert_eq!(code, Some(0));
+    let scoped = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
+    {
+      "Sid": "SnsPublish",
+      "Effect": "Allow",
+      "Action": ["sns:Publish"],
+      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
+    }
+  ]
+}
+"#;
+    assert_eq!(out, scoped);
+    // The report of what remains goes to stderr, under the name given.
+    assert_eq!(
+        err,
+        r#"asl-lsp: applied 1 fix(es)
+a.policy.json:4:36: hint[unused-permission]: No state of the workflow needs sns:DeleteTopic
+  |     {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
+  |                                    ^^^^^^^^^^^^^^^^^
+  = fix: Remove sns:DeleteTopic (unsafe)
+0 error(s), 0 warning(s), 1 other finding(s)
+"#
+    );
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--quiet",
+            "--stdin-filename",
+            "a.policy.json",
+            "-",
+        ],
+        buffer,
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out,
+        r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["sns:Publish"],
+      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
+    }
+  ]
+}
+"#
+    );
+    // --diff: the change as a patch of the named file.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &["check", "--diff", "--stdin-filename", "a.policy.json", "-"],
+        buffer,
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            Some(1),
+            r#"--- a/a.policy.json
++++ b/a.policy.json
+@@ -1,6 +1,12 @@
+ {
+   "Version": "2012-10-17",
+   "Statement": [
+-    {"Effect": "Allow", "Action": ["sns:Publish", "sns:DeleteTopic"], "Resource": "*"}
++    {"Effect": "Allow", "Action": ["sns:DeleteTopic"], "Resource": "*"},
++    {
++      "Sid": "SnsPublish",
++      "Effect": "Allow",
++      "Action": ["sns:Publish"],
++      "Resource": ["arn:aws:sns:us-east-1:123456789012:t"]
++    }
+   ]
+ }
+"#
+        )
+    );
+    // Nothing on disk changed, nothing was created: a definition piped in
+    // whose fix would edit the policy on disk is left as it is.
+    let (code, out, _) = run_stdin(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--stdin-filename",
+            "a.asl.json",
+            "-",
+        ],
+        A_BUFFER,
+    );
+    assert_eq!((code, out.as_str()), (Some(1), A_BUFFER));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.policy.json")).unwrap(),
+        SNS_POLICY
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.asl.json")).unwrap(),
+        SNS_FLOW
+    );
+    assert_eq!(
+        listing(dir.path()),
+        [".git", "a.asl.json", "a.policy.json", "b.asl.json"]
+    );
+}
+
+fn policy_output(path: &Path, format: &str) -> String {
+    let output = bin()
+        .args(["policy", "--format", format])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A definition's policy in the three formats: the YAML reads back as the
+/// JSON; the HCL is a data source Terraform accepts (it parses, labelled
+/// by the file's stem).
+#[test]
+fn policy_of_a_definition_as_json_yaml_and_hcl() {
+    let orders = examples().join("orders/orders.asl.json");
+    let json: Value = serde_json::from_str(&policy_output(&orders, "json")).unwrap();
+    let yaml = policy_output(&orders, "yaml");
+    let parsed = asl_lsp::core::syntax::yaml::parse(&yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(parsed.root.unwrap().to_json(), json);
+    insta::assert_snapshot!("policy_orders_yaml", yaml);
+    let hcl = policy_output(&orders, "hcl");
+    let parsed = asl_lsp::core::syntax::hcl::parse(&hcl);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    insta::assert_snapshot!("policy_orders_hcl", hcl);
+}
+
+/// A Terraform module (a folder or one of its files) and a SAM template:
+/// one policy per state machine, named by its resource address or logical
+/// id, written with the module's or template's own references.
+#[test]
+fn policy_per_state_machine_of_a_module_and_a_template() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli-policy");
+    let module = fixtures.join("terraform");
+    let json: Value = serde_json::from_str(&policy_output(&module, "json")).unwrap();
+    let names: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        ["aws_sfn_state_machine.flow", "aws_sfn_state_machine.nightly"]
+    );
+    insta::assert_snapshot!(
+        "policy_terraform_json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+    let hcl = policy_output(&module, "hcl");
+    let parsed = asl_lsp::core::syntax::hcl::parse(&hcl);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    insta::assert_snapshot!("policy_terraform_hcl", hcl);
+    // Naming a file of the module is naming the module.
+    assert_eq!(policy_output(&module.join("main.tf"), "hcl"), hcl);
+    let yaml = policy_output(&module, "yaml");
+    let parsed = asl_lsp::core::syntax::yaml::parse(&yaml);
+    assert_eq!(parsed.root.unwrap().to_json(), json);
+
+    let template = fixtures.join("sam/template.yaml");
+    let yaml = policy_output(&template, "yaml");
+    assert!(asl_lsp::core::syntax::yaml::parse(&yaml).errors.is_empty());
+    insta::assert_snapshot!("policy_sam_yaml", yaml);
+    insta::assert_snapshot!("policy_sam_json", policy_output(&template, "json"));
+    insta::assert_snapshot!("policy_sam_hcl", policy_output(&template, "hcl"));
+    // Not a state machine at all: exit 2, said.
+    let output = bin()
+        .args(["policy"])
+        .arg(examples().join("orders/orders.policy.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with("is not a state machine definition\n"));
+}
+
+/// `check --format sarif examples/` is valid SARIF 2.1.0: the OASIS
+/// schema (vendored in tests/fixtures/cli-sarif, see its README) accepts
+/// it, with every result, rule, fix and notification in it.
+#[test]
+fn sarif_of_the_examples_validates_against_the_sarif_2_1_0_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    copy_dir(&examples(), &dir.path().join("examples"));
+    // A file that is skipped, so the notifications are validated too.
+    std::fs::write(dir.path().join("examples/u16.asl.json"), b"\xff\xfe{\x00}\x00").unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif", "examples"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli-sarif/sarif-schema-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+    let run = &sarif["runs"][0];
+    assert!(!run["results"].as_array().unwrap().is_empty());
+    assert!(run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r.get("fixes").is_some()));
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The schema is not a formality: a log missing a required field, or
+    // with a level SARIF does not define, is refused.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    broken["runs"][0]["tool"]["driver"]
+        .as_object_mut()
+        .unwrap()
+        .remove("name");
+    assert_eq!(validator.iter_errors(&broken).count(), 2);
+}
+
+/// What GitHub code scanning reads from a SARIF upload beyond the schema,
+/// as "SARIF support for code scanning" lists it
+/// (https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
+/// `$schema` and `version` 2.1.0; `tool.driver.name`; each rule's `id`,
+/// `shortDescription.text`, `fullDescription.text`, `help.text`, and for
+/// the severity GitHub shows, `properties.security-severity` (a number
+/// 0.0–10.0 written as a string) with a `security` tag; each result's
+/// `ruleId` (a rule of the run), `message.text`, 1 to 10 `locations`
+/// whose `artifactLocation.uri` is relative to a base in
+/// `originalUriBaseIds` and whose `region` has start and end lines and
+/// columns. Returns each requirement broken.
+fn github_violations(sarif: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut need = |ok: bool, what: String| {
+        if !ok {
+            out.push(what);
+        }
+    };
+    let text = |v: &Value| v["text"].as_str().is_some_and(|t| !t.trim().is_empty());
+    need(sarif["$schema"].is_string(), "$schema".into());
+    need(sarif["version"] == "2.1.0", "version".into());
+    for (r, run) in sarif["runs"].as_array().into_iter().flatten().enumerate() {
+        let driver = &run["tool"]["driver"];
+        need(driver["name"].is_string(), format!("run {r}: tool.driver.name"));
+        let bases = run["originalUriBaseIds"].as_object();
+        let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+        for rule in &rules {
+            let id = rule["id"].as_str().unwrap_or("?");
+            need(rule["id"].is_string(), format!("rule {id}: id"));
+            need(rule["name"].is_string(), format!("rule {id}: name"));
+            for field in ["shortDescription", "fullDescription", "help"] {
+                need(text(&rule[field]), format!("rule {id}: {field}.text"));
+            }
+            need(
+                rule["help"]["markdown"].is_string(),
+                format!("rule {id}: help.markdown"),
+            );
+            let tags: Vec<&str> = rule["properties"]["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            need(!tags.is_empty(), format!("rule {id}: properties.tags"));
+            let severity = rule["properties"]["security-severity"]
+                .as_str()
+                .and_then(|s| s.parse::<f64>().ok());
+            need(
+                severity.is_some_and(|s| (0.0..=10.0).contains(&s)),
+                format!("rule {id}: security-severity"),
+            );
+        }
+        for (i, result) in run["results"].as_array().into_iter().flatten().enumerate() {
+            let rule_id = result["ruleId"].as_str();
+            need(
+                rule_id.is_some_and(|id| rules.iter().any(|r| r["id"] == id)),
+                format!("result {i}: ruleId names a rule"),
+            );
+            need(text(&result["message"]), format!("result {i}: message.text"));
+            let locations = result["locations"].as_array().cloned().unwrap_or_default();
+            need(
+                (1..=10).contains(&locations.len()),
+                format!("result {i}: 1 to 10 locations"),
+            );
+            for location in &locations {
+                let physical = &location["physicalLocation"];
+                let artifact = &physical["artifactLocation"];
+                let uri = artifact["uri"].as_str().unwrap_or("");
+                need(
+                    !uri.is_empty() && !uri.contains("://") && !uri.starts_with('/'),
+                    format!("result {i}: relative uri {uri}"),
+                );
+                need(
+                    artifact["uriBaseId"]
+                        .as_str()
+                        .is_some_and(|b| bases.is_some_and(|m| m.contains_key(b))),
+                    format!("result {i}: uriBaseId in originalUriBaseIds"),
+                );
+                for field in ["startLine", "startColumn", "endLine", "endColumn"] {
+                    need(
+                        physical["region"][field].as_u64().is_some_and(|n| n >= 1),
+                        format!("result {i}: region.{field}"),
+                    );
+                }
+            }
+        }
+        for base in bases.into_iter().flat_map(|m| m.values()) {
+            need(
+                base["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("file:///") && u.ends_with('/')),
+                "originalUriBaseIds: an absolute file URI ending in /".into(),
+            );
+        }
+    }
+    out
+}
+
+/// The SARIF of examples/ has every field GitHub code scanning requires,
+/// and a file that was skipped is a notification of the invocation.
+#[test]
+fn sarif_of_the_examples_has_every_field_github_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    copy_dir(&examples(), &dir.path().join("examples"));
+    std::fs::write(
+        dir.path().join("examples/big.asl.json"),
+        vec![b' '; 8 * 1024 * 1024 + 1],
+    )
+    .unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "sarif", "examples"]);
+    assert_eq!(code, Some(1));
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(github_violations(&sarif), Vec::<String>::new());
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"].as_array().unwrap().len(), 10);
+    let first = &run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(
+        first,
+        &serde_json::json!({"uri": "examples/dispatch/dispatch.asl.json", "uriBaseId": "%SRCROOT%"})
+    );
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"],
+        serde_json::json!([{
+            "level": "warning",
+            "message": {"text": "Skipped: larger than 8388608 bytes (8 MiB)"},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "examples/big.asl.json", "uriBaseId": "%SRCROOT%"}}}],
+        }])
+    );
+    // The check is not a formality: each field removed is caught.
+    let mut broken = sarif.clone();
+    let rule = &mut broken["runs"][0]["tool"]["driver"]["rules"][0];
+    let id = rule["id"].as_str().unwrap().to_string();
+    rule.as_object_mut().unwrap().remove("fullDescription");
+    rule["properties"]["security-severity"] = Value::from("11");
+    let location = &mut broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    location["artifactLocation"] = serde_json::json!({"uri": "file:///x/examples/a.json"});
+    assert_eq!(
+        github_violations(&broken),
+        [
+            format!("rule {id}: fullDescription.text"),
+            format!("rule {id}: security-severity"),
+            "result 0: relative uri file:///x/examples/a.json".to_string(),
+            "result 0: uriBaseId in originalUriBaseIds".to_string(),
+        ]
+    );
+}
+
+/// Every finding's `codeDescription.href` is its rule's page in the
+/// repository Cargo.toml names, and that page is in docs/rules.
+#[test]
+fn code_description_links_point_at_the_repository_pages() {
+    let output = bin()
+        .args(["check", "--format", "json"])
+        .arg(examples())
+        .output()
+        .unwrap();
+    let json: Vec<Value> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(!json.is_empty());
+    let base = format!("{}/blob/main/docs/rules/", env!("CARGO_PKG_REPOSITORY"));
+    for d in &json {
+        let href = d["codeDescription"]["href"].as_str().unwrap();
+        let page = href.strip_prefix(&base).unwrap_or_else(|| panic!("{href}"));
+        assert_eq!(page, format!("{}.md", d["code"].as_str().unwrap()));
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("docs/rules")
+                .join(page)
+                .is_file(),
+            "{page}"
+        );
+    }
+}

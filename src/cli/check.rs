@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::select::Selection;
-use crate::cli::{load, output, CheckArgs, Format, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
+use crate::cli::{load, output, stdin, CheckArgs, Format, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::core::autofix::{self, FixScope};
 use crate::core::classify::FileKind;
 use crate::core::diagnostic::{Finding, Location, Severity};
@@ -29,17 +29,23 @@ pub fn check(args: &CheckArgs) -> u8 {
 
 fn run(args: &CheckArgs) -> Result<u8, String> {
     let selection = Selection::new(&args.select, &args.ignore, args.severity)?;
-    let requested: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
+    let stdin = stdin::document(args)?;
+    let paths = match &stdin {
+        Some(document) => vec![document.path.clone()],
+        None if args.paths.is_empty() => vec![load::absolute(Path::new("."))?],
+        None => args
+            .paths
+            .iter()
+            .map(|p| load::absolute(p))
+            .collect::<Result<Vec<_>, _>>()?,
     };
-    let paths = requested
-        .iter()
-        .map(|p| load::absolute(p))
-        .collect::<Result<Vec<_>, _>>()?;
     let config = args.config.as_deref().map(load::absolute).transpose()?;
-    let loaded = load::load(&paths, config.as_deref(), &args.exclude)?;
+    let loaded = load::load_with(&paths, config.as_deref(), &args.exclude, stdin.as_ref())?;
+    // Standard input's document is the only one a fix may edit: the files
+    // on disk are context, and nothing is written.
+    let piped = stdin
+        .as_ref()
+        .and_then(|s| loaded.files.lookup(&load::path_string(&s.path)));
     if !args.quiet {
         for (path, reason) in &loaded.skipped {
             eprintln!("asl-lsp: skipped {}: {reason}", output::display_path(path));
@@ -50,7 +56,10 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
         let scope = FixScope {
             focus: Some(loaded.focus.clone()),
             unsafe_fixes: args.unsafe_fixes,
-            read_only: loaded.read_only.clone(),
+            read_only: match piped {
+                Some(doc) => loaded.files.ids().filter(|&id| id != doc).collect(),
+                None => loaded.read_only.clone(),
+            },
             rules: Some(
                 rules::all()
                     .into_iter()
@@ -58,7 +67,11 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
                     .filter(|id| selection.keeps_rule(id))
                     .collect(),
             ),
-            may_create: Some(|path| std::fs::symlink_metadata(path).is_err()),
+            may_create: Some(if piped.is_some() {
+                |_: &str| false
+            } else {
+                |path: &str| std::fs::symlink_metadata(path).is_err()
+            }),
         };
         let (count, changed) = autofix::apply(&mut files, FIX_ROUNDS, &scope);
         if args.diff {
@@ -83,7 +96,10 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
                 EXIT_FINDINGS
             });
         }
-        write_fixes(&loaded.files, &files, &changed)?;
+        match piped {
+            Some(doc) => write_stdout(files.text(doc).as_bytes())?,
+            None => write_fixes(&loaded.files, &files, &changed)?,
+        }
         if !args.quiet {
             eprintln!("asl-lsp: applied {count} fix(es)");
         }
@@ -111,7 +127,14 @@ fn run(args: &CheckArgs) -> Result<u8, String> {
     if args.statistics {
         output::statistics(&mut report, &findings).map_err(|e| e.to_string())?;
     }
-    write_report(args, &report)?;
+    if piped.is_some() && args.fix && args.output_file.is_none() {
+        // Standard output holds the fixed document.
+        if !args.quiet {
+            std::io::stderr().write_all(&report).map_err(|e| e.to_string())?;
+        }
+    } else {
+        write_report(args, &report)?;
+    }
     if !args.exit_zero && findings.iter().any(|f| f.severity == Severity::Error) {
         Ok(EXIT_FINDINGS)
     } else {
@@ -124,14 +147,16 @@ fn write_report(args: &CheckArgs, report: &[u8]) -> Result<(), String> {
         Some(path) => {
             std::fs::write(path, report).map_err(|e| format!("cannot write {}: {e}", path.display()))
         }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            out.write_all(report)
-                .and_then(|_| out.flush())
-                .map_err(|e| e.to_string())
-        }
+        None => write_stdout(report),
     }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| e.to_string())
 }
 
 /// Writes what the fixes changed: only files that were read whole and are

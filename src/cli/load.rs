@@ -174,12 +174,12 @@ fn walk(dir: &Path, excludes: &ignore::overrides::Override, out: &mut Vec<PathBu
 
 /// Whether a file is a template or Terraform file that declares a state
 /// machine (read cheaply, by text).
-fn declares_state_machine(path: &Path) -> bool {
-    let text = path_string(path).to_ascii_lowercase();
+fn declares_state_machine(path: &Path, text: &str) -> bool {
+    let name = path_string(path).to_ascii_lowercase();
     let template_like = [".yaml", ".yml", ".json", ".template", ".tf"]
         .iter()
-        .any(|e| text.ends_with(e));
-    template_like && read_text(path).is_ok_and(|t| classify::declares_state_machine(&t))
+        .any(|e| name.ends_with(e));
+    template_like && classify::declares_state_machine(text)
 }
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
@@ -207,6 +207,23 @@ pub fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Over
 /// Loads the named paths (absolute, canonical). An error names the named
 /// path that cannot be read and why (exit 2).
 pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Result<Loaded, String> {
+    load_with(paths, config, exclude, None)
+}
+
+/// A document read from standard input, analysed as if it were at `path`
+/// (absolute; the file need not exist): its text replaces the file's.
+pub struct Stdin {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// [`load`], with one named path's text coming from standard input.
+pub fn load_with(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    exclude: &[String],
+    stdin: Option<&Stdin>,
+) -> Result<Loaded, String> {
     let root = project_root(paths);
     let excludes = excludes(&root, exclude)?;
     let mut reader = Reader {
@@ -215,22 +232,37 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
         skipped: Vec::new(),
         read_only: BTreeSet::new(),
     };
+    if let Some(stdin) = stdin {
+        // Read first: a lookup of its path finds this text, not the disk's.
+        reader
+            .files
+            .insert(&path_string(&stdin.path), stdin.text.clone(), None);
+    }
     let mut named = Vec::new();
     let mut context = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if meta.is_dir() {
+        let from_stdin = stdin.filter(|s| &s.path == path);
+        let is_dir = match from_stdin {
+            Some(_) => false,
+            None => std::fs::metadata(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+                .is_dir(),
+        };
+        if is_dir {
             walk(path, &excludes, &mut named);
         } else {
             // A named file that cannot be read is a usage error, said once.
-            read_text(path).map_err(|reason| {
-                format!(
-                    "cannot check {}: {reason}",
-                    crate::cli::output::display_path(&path_string(path))
-                )
-            })?;
+            let text = match from_stdin {
+                Some(stdin) => stdin.text.clone(),
+                None => read_text(path).map_err(|reason| {
+                    format!(
+                        "cannot check {}: {reason}",
+                        crate::cli::output::display_path(&path_string(path))
+                    )
+                })?,
+            };
             named.push(path.clone());
-            if declares_state_machine(path) {
+            if declares_state_machine(path, &text) {
                 // A template's definitions (`DefinitionUri`, `file()`) live
                 // in folders below it.
                 if let Some(parent) = path.parent() {
@@ -252,7 +284,7 @@ pub fn load(paths: &[PathBuf], config: Option<&Path>, exclude: &[String]) -> Res
         }
         if config.is_none() {
             // `.asl-lsp.json` files above the path, up to the project root.
-            let start = if meta.is_dir() {
+            let start = if is_dir {
                 Some(path.as_path())
             } else {
                 path.parent()

@@ -6,8 +6,10 @@ mod check;
 mod load;
 mod output;
 mod policy;
+mod policy_format;
 pub(crate) mod rules;
 mod select;
+mod stdin;
 
 pub use check::check;
 pub use policy::policy;
@@ -15,8 +17,14 @@ pub use rules::{rule, rules};
 
 #[derive(clap::Args, Debug, Default)]
 pub struct CheckArgs {
-    /// Files and folders to check (default: the current folder).
+    /// Files and folders to check (default: the current folder); `-` is
+    /// standard input, checked as the file --stdin-filename names.
     pub paths: Vec<PathBuf>,
+    /// The path the document on standard input is checked as: linked to
+    /// the files beside it, reported under its name. With --fix the fixed
+    /// document goes to standard output and the report to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -64,7 +72,9 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct PolicyArgs {
-    /// The state machine definition.
+    /// A state machine definition, a template, a Terraform file, or a
+    /// folder (a Terraform module): a template or folder gets one policy
+    /// per state machine, keyed by its logical id or resource address.
     pub definition: PathBuf,
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json)]
     pub format: PolicyFormat,
@@ -105,6 +115,10 @@ pub enum Color {
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PolicyFormat {
     Json,
+    /// A CloudFormation `PolicyDocument` (template values as `!Sub`).
+    Yaml,
+    /// Terraform `data "aws_iam_policy_document"` blocks.
+    Hcl,
 }
 
 /// Exit codes of SPEC §5.

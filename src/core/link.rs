@@ -99,6 +99,7 @@ fn link_standalone(workspace: &Workspace, id: FileId, format: Format, root: Arc<
         if let Some(entry) = config.entry_for(path) {
             return Unit {
                 definition,
+                definition_unread: false,
                 policies: entry
                     .policies
                     .iter()
@@ -137,6 +138,7 @@ fn link_standalone(workspace: &Workspace, id: FileId, format: Format, root: Arc<
     };
     Unit {
         definition,
+        definition_unread: false,
         policies: policy.into_iter().collect(),
         trust,
         arn: ArnDefaults {

@@ -90,7 +90,14 @@ pub struct ArnDefaults {
 /// One state machine and the role that runs it.
 #[derive(Clone)]
 pub struct Unit {
+    /// The definition; an empty object when it could not be read (a
+    /// `DefinitionUri` naming no file, a definition in S3): see
+    /// `definition_unread`.
     pub definition: DefinitionDoc,
+    /// The template declares the state machine but its definition could
+    /// not be read: only the checks of the resource and its role that do
+    /// not read the definition run (logging, tracing, the trust policy).
+    pub definition_unread: bool,
     pub policies: Vec<PolicyDoc>,
     pub trust: Option<PolicyDoc>,
     pub arn: ArnDefaults,

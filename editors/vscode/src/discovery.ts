@@ -1,6 +1,8 @@
 // Where the asl-lsp binary comes from, first match wins: the
 // `aslLsp.server.path` setting, then a binary bundled in the .vsix for this
-// platform (server/<platform>-<arch>/), then `asl-lsp` on PATH.
+// platform (server/<platform>-<arch>/), then `asl-lsp` on PATH, then cargo's
+// bin folder (`$CARGO_HOME/bin`, default `~/.cargo/bin`), where
+// `cargo install` puts it even when a GUI-started VS Code's PATH lacks it.
 // Pure: every fact about the machine comes in through `DiscoveryEnv`, so the
 // order can be unit-tested without VS Code.
 import * as path from 'node:path';
@@ -17,12 +19,14 @@ export interface DiscoveryEnv {
   /** The PATH environment variable. */
   pathVariable: string | undefined;
   homeDir: string;
+  /** The CARGO_HOME environment variable (undefined when unset). */
+  cargoHome?: string;
   /** True when `file` exists, is a file, and may be executed. */
   isExecutable(file: string): boolean;
 }
 
 export type Discovery =
-  | { found: true; source: 'setting' | 'bundled' | 'path'; command: string }
+  | { found: true; source: 'setting' | 'bundled' | 'path' | 'cargo'; command: string }
   | { found: false; message: string; tried: string[] };
 
 export const SETTING = 'aslLsp.server.path';
@@ -82,12 +86,20 @@ export function findServer(env: DiscoveryEnv): Discovery {
     }
   }
 
+  const cargoBin = p.join(env.cargoHome?.trim() || p.join(env.homeDir, '.cargo'), 'bin', name);
+  if (!tried.includes(cargoBin)) {
+    tried.push(cargoBin);
+    if (env.isExecutable(cargoBin)) {
+      return { found: true, source: 'cargo', command: cargoBin };
+    }
+  }
+
   return {
     found: false,
     tried,
     message:
       `asl-lsp was not found: this extension has no bundled server for ${bundleTarget(env.platform, env.arch)} ` +
-      `and no asl-lsp is on PATH. Install it (cargo install --locked asl-lsp, or cargo install --locked --path . ` +
+      `and no asl-lsp is on PATH or in ${p.dirname(cargoBin)}. Install it (cargo install --locked asl-lsp, or cargo install --locked --path . ` +
       `in a checkout) or set ${SETTING}.`,
   };
 }

@@ -17,6 +17,7 @@ import {
   ServerOptions,
 } from 'vscode-languageclient/node';
 import { findServer } from './discovery';
+import { SETTING as TOOLKIT_SETTING, SUGGESTED_KEY, TOOLKIT_ID, ignoredGroups, shouldSuggest, withIgnore } from './toolkit';
 
 const CLIENT_ID = 'aslLsp';
 let client: LanguageClient | undefined;
@@ -34,7 +35,13 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** The documents the server is started for. */
+/**
+ * The documents the server is sent once the extension is active (it
+ * activates only for ASL languages, the files the workspace index reads
+ * and Terraform: package.json `activationEvents`). JSON is sent whole
+ * because IAM policies are known by content; the server ignores JSON that
+ * is none of its kinds.
+ */
 export function documentSelector(templates: boolean): DocumentSelector {
   const selector: DocumentSelector = [
     // State machines, under the AWS Toolkit's ids or ours (the same ones).
@@ -58,9 +65,22 @@ export function documentSelector(templates: boolean): DocumentSelector {
   return selector;
 }
 
+function toolkitInstalled(): boolean {
+  return vscode.extensions.getExtension(TOOLKIT_ID) !== undefined;
+}
+
+/** The rule groups the server leaves out (`asl` when the Toolkit checks ASL). */
+function ignored(): string[] {
+  const config = vscode.workspace.getConfiguration(CLIENT_ID);
+  return ignoredGroups(config.get<boolean>('leaveAslValidityToToolkit', false), toolkitInstalled());
+}
+
 /** What the server reads from `initializationOptions` and the settings. */
 function serverSettings(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
-  const settings: Record<string, unknown> = { rules: config.get<Record<string, string>>('rules', {}) };
+  const settings: Record<string, unknown> = {
+    rules: config.get<Record<string, string>>('rules', {}),
+    ignore: ignored(),
+  };
   const region = config.get<string>('defaultRegion', '');
   const account = config.get<string>('defaultAccount', '');
   if (region) {
@@ -82,6 +102,7 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     arch: process.arch,
     pathVariable: process.env.PATH,
     homeDir: os.homedir(),
+    cargoHome: process.env.CARGO_HOME,
     isExecutable,
   });
   if (!discovery.found) {
@@ -102,6 +123,21 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     documentSelector: documentSelector(config.get<boolean>('templates.enable', true)),
     outputChannel: output,
     initializationOptions: serverSettings(config),
+    middleware: {
+      workspace: {
+        // The server pulls the `aslLsp` section; it also gets `ignore`,
+        // which is not a setting of its own.
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) {
+            return answers;
+          }
+          return answers.map((answer, i) =>
+            params.items[i]?.section === CLIENT_ID ? withIgnore(answer, ignored()) : answer,
+          );
+        },
+      },
+    },
     synchronize: {
       configurationSection: CLIENT_ID,
       // Policies and .asl-lsp.json edited on disk re-check their definitions.
@@ -110,6 +146,29 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   client = new LanguageClient(CLIENT_ID, 'asl-lsp', serverOptions, clientOptions);
   await client.start();
+}
+
+/** Once, when the AWS Toolkit is installed: offer to leave ASL validity to it. */
+async function suggestToolkitSetting(context: vscode.ExtensionContext): Promise<void> {
+  const inspected = vscode.workspace.getConfiguration(CLIENT_ID).inspect<boolean>('leaveAslValidityToToolkit');
+  const setByUser =
+    inspected?.globalValue !== undefined ||
+    inspected?.workspaceValue !== undefined ||
+    inspected?.workspaceFolderValue !== undefined;
+  if (!shouldSuggest(toolkitInstalled(), setByUser, context.globalState.get<boolean>(SUGGESTED_KEY, false))) {
+    return;
+  }
+  await context.globalState.update(SUGGESTED_KEY, true);
+  const choice = await vscode.window.showInformationMessage(
+    'The AWS Toolkit also validates state machines. Leave ASL validity to it, and have asl-lsp report only its IAM findings?',
+    'Yes',
+    'No',
+  );
+  if (choice === 'Yes') {
+    await vscode.workspace
+      .getConfiguration(CLIENT_ID)
+      .update('leaveAslValidityToToolkit', true, vscode.ConfigurationTarget.Global);
+  }
 }
 
 async function stop(): Promise<void> {
@@ -130,12 +189,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('aslLsp.showOutput', () => output.show()),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration('aslLsp.server.path') || event.affectsConfiguration('aslLsp.templates.enable')) {
+      if (
+        event.affectsConfiguration('aslLsp.server.path') ||
+        event.affectsConfiguration('aslLsp.templates.enable') ||
+        event.affectsConfiguration(TOOLKIT_SETTING)
+      ) {
         await stop();
         await start(context);
       }
     }),
   );
+  void suggestToolkitSetting(context);
   try {
     await start(context);
   } catch (error) {

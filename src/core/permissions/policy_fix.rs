@@ -159,12 +159,35 @@ pub fn needed_through(ctx: &Context, r: StatementRef) -> BTreeMap<String, BTreeS
 /// the statement as they were. `only` limits the rewrite to these actions
 /// (e.g. just `lambda:InvokeFunction`). `None` when no safe rewrite exists
 /// (NotAction/NotResource statements, or nothing needed goes through it).
+/// Whether a fix may take anything away from this policy: only when what
+/// this workflow needs is all that uses it. A policy other state machines
+/// or other resources (a Lambda function with the same role) also use, or
+/// a workflow with a call the catalog does not model, keeps what it has.
+pub fn may_narrow(ctx: &Context, policy: usize) -> bool {
+    use crate::core::catalog::TaskKind;
+    let doc = ctx.policy_root(policy);
+    if ctx.unit.shared_policies.contains(&doc.key()) {
+        return false;
+    }
+    !ctx.tasks.iter().any(|t| {
+        t.map_site.is_none()
+            && match t.resource.kind {
+                TaskKind::Unknown => true,
+                TaskKind::Optimized { .. } | TaskKind::AwsSdk { .. } => t.needs.is_empty(),
+                TaskKind::Activity | TaskKind::LambdaArn { .. } => false,
+            }
+    })
+}
+
 pub fn scope_statement(
     ctx: &Context,
     r: StatementRef,
     only: Option<&dyn Fn(&str) -> bool>,
     extra: &BTreeMap<String, BTreeSet<String>>,
 ) -> Option<Vec<FileEdit>> {
+    if !may_narrow(ctx, r.policy) {
+        return None;
+    }
     let statement = ctx.statement(r);
     let actions = statement.actions.as_ref()?;
     let resources = statement.resources.as_ref()?;

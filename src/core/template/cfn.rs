@@ -12,7 +12,7 @@ use crate::core::classify::{FileKind, Format};
 use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
-use crate::core::syntax::Node;
+use crate::core::syntax::{Node, NodeKind};
 use crate::core::unit::{ArnDefaults, DefinitionDoc, LinkKind, MachineResource, PolicyDoc, Unit};
 use crate::core::workspace::Workspace;
 
@@ -49,10 +49,13 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         let substitutions = substitutions(&template, resource);
         let mut shared = BTreeSet::new();
         let mut unknown_policies = Vec::new();
-        let Some(definition) = definition(workspace, file, format, &template, resource, &substitutions, scan)
-        else {
-            continue;
-        };
+        // A definition that cannot be read (a DefinitionUri naming no file,
+        // one in S3) still leaves the resource and its role to check.
+        let (definition, definition_unread) =
+            match definition(workspace, file, format, &template, resource, &substitutions, scan) {
+                Some(definition) => (definition, false),
+                None => (unread_definition(workspace, file, format, resource), true),
+            };
         let mut link = LinkKind::Template;
         let (policies, trust) = if resource.kind == SAM_STATE_MACHINE && resource.property("Role").is_none() {
             let mut policies = sam::policies(
@@ -86,6 +89,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         };
         scan.units.push(Unit {
             definition,
+            definition_unread,
             policies,
             trust,
             arn: template_arn_defaults(),
@@ -102,6 +106,31 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 name: super::scan::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
             }),
         });
+    }
+}
+
+/// The stand-in for a definition that could not be read: an empty object
+/// at the resource, in the template.
+fn unread_definition(
+    workspace: &Workspace,
+    file: FileId,
+    format: Format,
+    resource: &Resource,
+) -> DefinitionDoc {
+    let span = resource
+        .property("DefinitionUri")
+        .map(|n| n.span)
+        .unwrap_or(resource.member.key_span);
+    DefinitionDoc {
+        file,
+        root: Arc::new(Node {
+            span,
+            kind: NodeKind::Object(Vec::new()),
+        }),
+        format,
+        dialect: Dialect::of(format),
+        map: None,
+        text: workspace.files.get(file).text.clone(),
     }
 }
 

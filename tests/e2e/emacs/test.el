@@ -13,6 +13,8 @@
 (defconst asl-fix-title "Scope lambda:InvokeFunction to the invoked functions")
 (defconst asl-fix-file "orders/orders.policy.json")  ; where the fix edits
 (defconst asl-fixed-text "function:ValidateOrder:*")
+(defconst asl-terraform-file "terraform/main.tf")
+(defconst asl-terraform-codes '("logging-disabled" "unscoped-lambda-invoke" "unscoped-lambda-invoke"))
 
 (require 'package)
 (add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa") ; -Q drops site-lisp
@@ -39,12 +41,13 @@
     (sort (mapcar (lambda (d) (format "%s" (plist-get (asl-lsp-diagnostic d) :code)))
                   (flymake-diagnostics))
           #'string<)))
-(defun asl-visit (file)
-  "Visit FILE under EXAMPLES in a JSON mode the snippet names, with eglot."
+(defun asl-visit (file &optional mode)
+  "Visit FILE under EXAMPLES in the mode `auto-mode-alist' gives it (or
+MODE), with eglot."
   ;; Visible: flymake defers starting in buffers no window shows.
   (let ((buffer (find-file (expand-file-name file (getenv "EXAMPLES")))))
     (with-current-buffer buffer
-      (js-json-mode)
+      (when mode (funcall mode))
       (eglot-ensure)
       (run-hooks 'post-command-hook))   ; eglot-ensure waits for a command
     buffer))
@@ -53,15 +56,37 @@
 ;; from js-mode); define it the same way so the README snippet is used as is.
 (unless (fboundp 'js-json-mode)
   (define-derived-mode js-json-mode js-mode "JSON"))
+;; No Terraform mode in Debian's Emacs: a stand-in of the same name, as
+;; terraform-mode from MELPA would be.
+(unless (fboundp 'terraform-mode)
+  (define-derived-mode terraform-mode prog-mode "Terraform")
+  (add-to-list 'auto-mode-alist '("\\.tf\\'" . terraform-mode)))
+(defun asl-server-for (mode)
+  "The command eglot's first entry for MODE runs."
+  (cdr (cl-find-if (lambda (entry)
+                     (let ((modes (car entry)))
+                       (memq mode (mapcar (lambda (m) (if (consp m) (car m) m))
+                                          (if (listp modes) modes (list modes))))))
+                   eglot-server-programs)))
 
 (run-at-time 60 nil (lambda () (message "FAIL timeout") (kill-emacs 3)))
 (condition-case err
     (progn
       ;; The README snippet, file as shipped.
       (load (expand-file-name "asl-lsp.el" (getenv "EDITORS_EMACS")))
+      ;; By default asl-lsp takes only its own modes: JSON keeps its server.
+      (asl-check (not (equal (asl-server-for 'js-json-mode) '("asl-lsp")))
+                 (format "by default plain JSON keeps its server: %S" (asl-server-for 'js-json-mode)))
+      (asl-check (equal (asl-server-for 'asl-json-mode) '("asl-lsp")) "asl-json-mode runs asl-lsp")
+      ;; The opt-in the file documents: policies and Terraform too.
+      (setq asl-lsp-eglot-modes '(js-json-mode yaml-mode terraform-mode))
+      (asl-lsp-eglot-setup)
+      (asl-check (equal (asl-server-for 'terraform-mode) '("asl-lsp")) "opted in: terraform-mode runs asl-lsp")
       (let* ((definition (asl-visit asl-file))
              (server (asl-wait 15 (lambda () (with-current-buffer definition (eglot-current-server))))))
         (asl-check server "eglot connected")
+        (asl-check (eq (buffer-local-value 'major-mode definition) 'asl-json-mode)
+                   "the definition opens in asl-json-mode")
         (asl-check (asl-wait 15 (lambda () (equal (asl-codes definition) asl-expected-codes)))
                    (format "headline findings: %S" (asl-codes definition)))
         (with-current-buffer definition
@@ -72,7 +97,7 @@
             (asl-check (string-search asl-hover-text text) (format "hover: %S" text))))
         ;; Open the policy too: eglot then applies the fix to a managed
         ;; buffer and the server sees the edit.
-        (let* ((policy (asl-visit asl-fix-file))
+        (let* ((policy (asl-visit asl-fix-file 'js-json-mode))
                (titles nil)
                (find-action
                 (lambda ()
@@ -106,7 +131,15 @@
                        (format "%s gone from the definition: %S" asl-fix-code (asl-codes definition)))
             (asl-check (equal (asl-codes definition) (remove asl-fix-code asl-expected-codes))
                        "the other findings stay")))
-        (eglot-shutdown server)))
+        (eglot-shutdown server))
+      ;; Terraform: main.tf in terraform-mode, its findings shown.
+      (let* ((module (asl-visit asl-terraform-file))
+             (server (asl-wait 15 (lambda () (with-current-buffer module (eglot-current-server))))))
+        (asl-check (and server (eq (buffer-local-value 'major-mode module) 'terraform-mode))
+                   "eglot connected to main.tf in terraform-mode")
+        (asl-check (asl-wait 15 (lambda () (equal (asl-codes module) asl-terraform-codes)))
+                   (format "Terraform findings: %S" (asl-codes module)))
+        (when server (eglot-shutdown server))))
   (error (message "ERROR %S" err) (kill-emacs 2)))
 (message "%d failure(s)" asl-failures)
 (dolist (b (buffer-list)) (with-current-buffer b (set-buffer-modified-p nil)))

@@ -13,6 +13,8 @@ local FIX_FILE = 'orders/orders.policy.json' -- the fix is applied where the pol
 local FIX_CODE = 'unscoped-lambda-invoke'
 local FIX_TITLE = 'Scope lambda:InvokeFunction to the invoked functions'
 local FIXED_TEXT = 'function:ValidateOrder:*'
+local TERRAFORM_FILE = 'terraform/main.tf'
+local TERRAFORM_EXPECTED = { 'logging-disabled 10:33', 'unscoped-lambda-invoke 18:19', 'unscoped-lambda-invoke 53:17' }
 
 local started = vim.uv.hrtime()
 local failures = 0
@@ -119,6 +121,17 @@ local ok, err = pcall(function()
     end
     return #vim.diagnostic.get(definition) > 0
   end, 20), 'and from the definition, whose other finding stays', codes(definition))
+
+  -- Terraform: main.tf gets the client and its findings.
+  vim.cmd('edit ' .. examples .. '/' .. TERRAFORM_FILE)
+  local module = vim.api.nvim_get_current_buf()
+  check(vim.bo[module].filetype == 'terraform', 'main.tf is a terraform buffer', vim.bo[module].filetype)
+  check(vim.wait(15000, function()
+    return #vim.lsp.get_clients({ bufnr = module, name = 'asl_lsp' }) > 0
+  end, 20), 'client attached to main.tf')
+  check(vim.wait(15000, function()
+    return vim.deep_equal(codes(module), TERRAFORM_EXPECTED)
+  end, 20), 'Terraform findings on main.tf', codes(module))
 end)
 
 if not ok then

@@ -91,11 +91,32 @@ test('nothing found: the message says what to do and lists every place tried', (
       '/ext/server/darwin-arm64/asl-lsp',
       '/usr/local/bin/asl-lsp',
       '/usr/bin/asl-lsp',
+      '/home/me/.cargo/bin/asl-lsp',
     ]);
     assert.equal(
       result.message,
-      'asl-lsp was not found: this extension has no bundled server for darwin-arm64 and no asl-lsp is on PATH. ' +
+      'asl-lsp was not found: this extension has no bundled server for darwin-arm64 and no asl-lsp is on PATH ' +
+        'or in /home/me/.cargo/bin. ' +
         'Install it (cargo install --locked asl-lsp, or cargo install --locked --path . in a checkout) or set aslLsp.server.path.',
     );
   }
+});
+
+test('after PATH, cargo install\'s folder: $CARGO_HOME/bin, else ~/.cargo/bin', () => {
+  assert.deepEqual(findServer(env(['/home/me/.cargo/bin/asl-lsp'])), {
+    found: true,
+    source: 'cargo',
+    command: '/home/me/.cargo/bin/asl-lsp',
+  });
+  assert.deepEqual(findServer(env(['/opt/cargo/bin/asl-lsp', '/home/me/.cargo/bin/asl-lsp'], { cargoHome: '/opt/cargo' })), {
+    found: true,
+    source: 'cargo',
+    command: '/opt/cargo/bin/asl-lsp',
+  });
+  // PATH first: the binary the user's shell runs.
+  assert.deepEqual(findServer(env(['/usr/bin/asl-lsp', '/home/me/.cargo/bin/asl-lsp'])), {
+    found: true,
+    source: 'path',
+    command: '/usr/bin/asl-lsp',
+  });
 });

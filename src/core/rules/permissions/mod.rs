@@ -24,6 +24,17 @@ pub mod wildcard_resource;
 
 pub use crate::core::permissions::context::Context;
 
+/// Role rules that do not read the definition: what the trust policy
+/// allows, what the policies name, and the needs of the state machine
+/// resource itself (logging, tracing) in `missing-permission`.
+const DEFINITION_FREE: &[&str] = &[
+    "trust-policy-confused-deputy",
+    "trust-policy-blocks-service",
+    "missing-permission",
+    "unscoped-pass-role",
+    "unknown-action",
+];
+
 /// Runs the `Role` rules of the registry: those that read only the
 /// definition or the trust policy first, then, when the role is known, the
 /// others side by side, their findings joined in registry order.
@@ -36,7 +47,10 @@ pub fn check(
 ) {
     let ctx = Context::with_cache(files, unit, machine, cache);
     let mut held = Vec::new();
-    for rule in in_scope(Scope::Role) {
+    // Without the definition, only what the role and the resource say.
+    let rules =
+        in_scope(Scope::Role).filter(|r| !unit.definition_unread || DEFINITION_FREE.contains(&r.meta.id));
+    for rule in rules {
         match rule.check {
             Check::Role {
                 run,

@@ -6,7 +6,7 @@ use crate::core::diagnostic::{FileEdit, Finding, Fix, Location, Severity, Tag};
 use crate::core::fix;
 use crate::core::iam::{self, Effect, StatementRef};
 use crate::core::permissions::context::Context;
-use crate::core::permissions::policy_fix::statement_node;
+use crate::core::permissions::policy_fix::{self, statement_node};
 use crate::core::rules::meta::RuleMeta;
 use crate::core::rules::rule::{Check, Rule, Scope};
 use crate::core::syntax::NodeKind;
@@ -141,25 +141,10 @@ fn may_pass_role(ctx: &Context) -> bool {
     })
 }
 
-/// A task whose calls the catalog does not model (an unknown integration,
-/// an activity, a `Resource` it cannot read): what it uses is not known,
-/// so no action is safe to remove.
-fn has_unmodelled_task(ctx: &Context) -> bool {
-    ctx.tasks.iter().any(|t| {
-        t.map_site.is_none()
-            && match t.resource.kind {
-                TaskKind::Unknown => true,
-                TaskKind::Optimized { .. } | TaskKind::AwsSdk { .. } => t.needs.is_empty(),
-                TaskKind::Activity | TaskKind::LambdaArn { .. } => false,
-            }
-    })
-}
-
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let indirect = indirect_prefixes(ctx);
     let passes_role = may_pass_role(ctx);
-    // In doubt, the finding stays but offers no removal.
-    let removable = !has_unmodelled_task(ctx);
+
     let needed: std::collections::BTreeSet<String> = ctx
         .tasks
         .iter()
@@ -207,7 +192,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             };
             for &i in &unused {
                 let item = &actions.items[i];
-                let fix = removable
+                // In doubt, the finding stays but offers no removal.
+                let fix = policy_fix::may_narrow(ctx, p)
                     .then(|| removal(ctx, r, i, unused.len() == actions.items.len()))
                     .flatten()
                     .map(|edits| Fix {

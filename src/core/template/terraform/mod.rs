@@ -155,6 +155,7 @@ fn machine_unit(
     }
     Some(Unit {
         definition,
+        definition_unread: false,
         policies,
         trust,
         arn,
