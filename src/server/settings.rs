@@ -91,7 +91,12 @@ impl Settings {
                 .and_then(|t| t.rename.as_ref())
                 .and_then(|r| r.prepare_support)),
             configuration: yes(workspace.and_then(|w| w.configuration)),
-            pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+            // A finding spans files (a task and the statement for it): pull
+            // only for clients that take the linked files' reports with a
+            // document's, or those would go stale; push otherwise.
+            pull_diagnostics: yes(text
+                .and_then(|t| t.diagnostic.as_ref())
+                .and_then(|d| d.related_document_support)),
             diagnostic_refresh: yes(workspace
                 .and_then(|w| w.diagnostics.as_ref())
                 .and_then(|d| d.refresh_support)),

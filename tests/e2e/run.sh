@@ -215,8 +215,10 @@ JSON
   kill -- "-$cs_pid" 2>/dev/null
   cs_pid=
   # The server that ran was the one inside the VSIX.
-  if grep -qs 'starting .*/server/linux-x64/asl-lsp (from bundled)' \
-    "$data"/user/logs/*/exthost1/output_logging_*/*asl-lsp*.log; then
+  # (The extension's log sits under the user data or the screenshots'
+  # logs, as an output channel or in its own folder, by code-server version.)
+  if grep -rqs --include='*asl-lsp*.log' 'starting .*/server/linux-x64/asl-lsp (from bundled)' \
+    "$data/user/logs" "$e2e/vscode-shots/logs"; then
     echo "PASS the extension ran the server bundled in the VSIX"
     record vsix PASS 0
   else
