@@ -49,7 +49,12 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
         Err(error) => {
-            let offset = error.location().offset().min(text.len());
+            // The parser reports a byte offset that may fall inside a
+            // multibyte character; step back to the character's start.
+            let mut offset = error.location().offset().min(text.len());
+            while !text.is_char_boundary(offset) {
+                offset -= 1;
+            }
             let end = text[offset..]
                 .char_indices()
                 .nth(1)
@@ -413,6 +418,24 @@ mod tests {
             "x = 1e999999",
         ] {
             let _ = parse(bad);
+        }
+    }
+
+    /// The parser can stop inside a multibyte character (found by the hcl
+    /// fuzz target); the error then starts at that character.
+    #[test]
+    fn an_error_inside_a_multibyte_character_starts_at_the_character() {
+        for (text, start) in [
+            ("a \"b\" {é", 7),
+            ("x = [é", 5),
+            ("x = <<Eé", 7),
+            ("x = \"${€", 7),
+        ] {
+            let parsed = parse(text);
+            assert_eq!(parsed.errors.len(), 1, "{text:?}");
+            let range = parsed.errors[0].range;
+            assert_eq!(range.start(), start, "{text:?}");
+            assert_eq!(range.end(), text.len(), "{text:?}");
         }
     }
 }
