@@ -324,6 +324,9 @@ fn parse_strict(text: &str) -> Parsed {
                 } else {
                     last_end
                 };
+                // A core tag (`!!map`, `!!seq`) says what the collection
+                // already is; like a scalar's, it is not kept.
+                let tag = tag.filter(|t| !is_core_tag(t));
                 let node = tagged(text, Node::new(TextRange::new(start, end.max(start)), kind), tag);
                 if anchor != 0 {
                     anchors.insert(anchor, node.clone());
@@ -337,9 +340,7 @@ fn parse_strict(text: &str) -> Parsed {
                 };
                 let tag = tag.map(|t| tag_text(&t.handle, &t.suffix));
                 let kind = scalar_kind(&value, style, tag.as_deref());
-                let is_core = tag
-                    .as_deref()
-                    .is_some_and(|t| t.starts_with("tag:yaml.org,2002:") || t.starts_with("!!"));
+                let is_core = tag.as_deref().is_some_and(is_core_tag);
                 let node = tagged(text, Node::new(range, kind), if is_core { None } else { tag });
                 if anchor != 0 {
                     anchors.insert(anchor, node.clone());
@@ -469,6 +470,12 @@ fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
         i += 1;
     }
     fallback
+}
+
+/// A tag of YAML's core schema (`!!str`, `!!map`, ...), as opposed to an
+/// application tag such as CloudFormation's `!Ref`.
+fn is_core_tag(tag: &str) -> bool {
+    tag.starts_with("tag:yaml.org,2002:") || tag.starts_with("!!")
 }
 
 fn tag_text(handle: &str, suffix: &str) -> String {
@@ -632,6 +639,22 @@ mod tests {
         let sub = fun.value.get("Sub").unwrap().untagged();
         assert_eq!(slice(text, sub.span), "\"arn:${AWS::Partition}:x\"");
         assert_eq!(fun.value.get("Name").unwrap().as_str(), Some("名前"));
+    }
+
+    /// `!!map` and `!!seq` say what the collection is already: lookups see
+    /// through them as through `!!str` on a scalar (found by the fixer fuzz
+    /// target: a fix under `Properties: !!map` was not seen and re-applied).
+    #[test]
+    fn core_tags_on_collections_are_not_kept() {
+        let text = "Properties: !!map\n  Level: !!str ERROR\n  Items: !!seq [a]\n  Ref: !Ref X\n";
+        let root = parse(text).root.unwrap();
+        let properties = root.get("Properties").unwrap();
+        assert_eq!(properties.get("Level").unwrap().as_str(), Some("ERROR"));
+        assert_eq!(properties.get("Items").unwrap().elements().len(), 1);
+        assert!(matches!(
+            &properties.get("Ref").unwrap().kind,
+            NodeKind::Tagged { tag, .. } if tag == "!Ref"
+        ));
     }
 
     #[test]
