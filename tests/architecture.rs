@@ -601,6 +601,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "src/core/text.rs",
             "src/core/hash.rs",
             "src/core/files.rs",
+            "src/core/lines.rs",
             "src/core/suggest.rs",
             "src/core/diagnostic.rs",
             "src/core/rules/meta.rs",

@@ -2,16 +2,4 @@
 //! lie inside the text, without panicking.
 #![no_main]
 
-use asl_lsp::core::syntax;
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let parsed = syntax::hcl::parse(text);
-    asl_lsp_fuzz::check_parse(text, &parsed);
-    if let Some(root) = &parsed.root {
-        let _ = root.to_json();
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| asl_lsp_fuzz::targets::hcl(data));

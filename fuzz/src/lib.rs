@@ -1,6 +1,8 @@
 //! What the fuzz targets share: turning one input into a small file set,
 //! and the checks every target makes on what the core returns.
 
+pub mod targets;
+
 use asl_lsp::core::files::FileSet;
 use asl_lsp::core::syntax::{self, Parsed};
 

@@ -30,9 +30,11 @@ impl FileSet {
     /// Adds a file, or replaces the text of the file already at `path`.
     pub fn insert(&mut self, path: &str, text: impl Into<Arc<str>>, version: Option<i32>) -> FileId {
         let path = normalize(path);
+        let text: Arc<str> = text.into();
+        crate::core::lines::remember(&text);
         let file = SourceFile {
             path: path.clone(),
-            text: text.into(),
+            text,
             version,
         };
         if let Some(&id) = self.by_path.get(&path) {

@@ -15,6 +15,7 @@ pub mod hash;
 pub mod host;
 pub mod iam;
 pub mod ide;
+pub mod lines;
 pub mod link;
 pub mod permissions;
 pub mod rules;

@@ -79,6 +79,9 @@ pub fn line_start(text: &str, offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
+    if let Some(start) = crate::core::lines::line_start(text, offset) {
+        return start;
+    }
     last_break(&text.as_bytes()[..offset]).map(|i| i + 1).unwrap_or(0)
 }
 

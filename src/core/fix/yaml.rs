@@ -255,6 +255,34 @@ fn is_flow(text: &str, node: &Node) -> bool {
 
 /// Where a new line goes after a node ending at `end`: the end of that
 /// line (after any trailing comment), before its line break.
+/// Whether a member at column `col` can follow `last` on the next line. Not
+/// when `last`'s value is a flow collection that closes left of `col` (a
+/// key after it is refused as badly indented by strict parsers), nor when
+/// it is a block scalar that keeps its trailing blank lines (`|+`), which
+/// would lose them to the new member.
+fn appends_after(text: &str, last: &crate::core::syntax::Member, col: usize) -> bool {
+    let value = last.value.untagged();
+    let start = value.span.start().min(text.len());
+    let end = value.span.end().min(text.len());
+    // A block scalar's header (`|+`, `>2+`) is on the key's line; its span
+    // may start there or at its first line of content.
+    let key_end = last.key_span.end().min(start);
+    let header_end = text[start..].find(['\n', '\r']).map_or(text.len(), |i| start + i);
+    let header = text[key_end..header_end].split('#').next().unwrap_or("");
+    let header = header.trim_start_matches([':', ' ', '\t']);
+    if header.starts_with(['|', '>']) && header.lines().next().unwrap_or("").contains('+') {
+        return false;
+    }
+    if is_flow(text, value) {
+        // Every later line of the collection, the closing one included.
+        return text[start..end].split(['\n', '\r']).skip(1).all(|line| {
+            let content = line.trim_start_matches([' ', '\t']);
+            content.is_empty() || line.len() - content.len() >= col
+        });
+    }
+    true
+}
+
 fn after_line(text: &str, end: usize) -> usize {
     let end = end.min(text.len());
     let before = &text[..end];
@@ -471,6 +499,9 @@ impl Editor for YamlEditor {
         let first = members.first()?;
         let last = members.last()?;
         let col = column(text, first.key_span.start());
+        if !appends_after(text, last, col) {
+            return self.insert_members_before(file, text, object, 0, &[(key.to_string(), value.clone())]);
+        }
         let new_text = format!(
             "{}{}{}:{}",
             layout.newline,
@@ -569,6 +600,42 @@ mod tests {
         let parsed = parse(&after);
         assert!(parsed.errors.is_empty(), "{after}\n{:?}", parsed.errors);
         after
+    }
+
+    /// A member cannot follow a flow collection that closes left of the
+    /// keys (strict parsers refuse the next key), nor a block scalar that
+    /// keeps its trailing blank lines; it goes before the first member.
+    #[test]
+    fn adds_a_member_first_when_it_cannot_follow_the_last() {
+        for (text, expected) in [
+            (
+                "P:\n  A: 1\n  K: {\n    x: 1\n }\nQ: 2\n",
+                "P:\n  New: 3\n  A: 1\n  K: {\n    x: 1\n }\nQ: 2\n",
+            ),
+            (
+                "P:\n  A: 1\n  K: {\n    x: 1\n}\nQ: 2\n",
+                "P:\n  New: 3\n  A: 1\n  K: {\n    x: 1\n}\nQ: 2\n",
+            ),
+            (
+                "P:\n  A: 1\n  K: |+\n    text\n\nQ: 2\n",
+                "P:\n  New: 3\n  A: 1\n  K: |+\n    text\n\nQ: 2\n",
+            ),
+            // Otherwise it goes last.
+            (
+                "P:\n  A: 1\n  K: {\n    x: 1\n  }\nQ: 2\n",
+                "P:\n  A: 1\n  K: {\n    x: 1\n  }\n  New: 3\nQ: 2\n",
+            ),
+            (
+                "P:\n  A: 1\n  K: |\n    text\n\nQ: 2\n",
+                "P:\n  A: 1\n  K: |\n    text\n  New: 3\n\nQ: 2\n",
+            ),
+        ] {
+            let root = parse(text).root.unwrap();
+            let edits = YamlEditor
+                .add_member(FileId(0), text, root.get("P").unwrap(), "New", &json!(3))
+                .unwrap();
+            assert_eq!(apply(text, edits), expected, "{text}");
+        }
     }
 
     const POLICY: &str = "\

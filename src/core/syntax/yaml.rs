@@ -99,10 +99,48 @@ pub fn parse(text: &str) -> Parsed {
     match result.root.as_mut() {
         Some(root) => {
             refold_joined(text, root, &joined);
+            if tries > 0 {
+                reclose_flows(text, root, 0);
+            }
             result
         }
         None => parse_strict(text),
     }
+}
+
+/// A retry that moved closing brackets up a line leaves each flow
+/// collection's span ending where its bracket was moved to; in the text as
+/// written it ends at its own bracket, and so do the block collections and
+/// tags around it. An edit after such a value must not land inside it.
+fn reclose_flows(text: &str, node: &mut Node, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let mut end = node.span.end();
+    match &mut node.kind {
+        NodeKind::Object(members) => {
+            for member in members.iter_mut() {
+                reclose_flows(text, &mut member.value, depth + 1);
+                end = end.max(member.value.span.end());
+            }
+        }
+        NodeKind::Array(items) => {
+            for item in items.iter_mut() {
+                reclose_flows(text, item, depth + 1);
+                end = end.max(item.span.end());
+            }
+        }
+        NodeKind::Tagged { node: inner, .. } => {
+            reclose_flows(text, inner, depth + 1);
+            end = end.max(inner.span.end());
+        }
+        _ => return,
+    }
+    let start = node.span.start();
+    if matches!(text.as_bytes().get(start), Some(b'[' | b'{')) {
+        end = end.max(flow_end(text, start, end));
+    }
+    node.span = TextRange::new(start, end.min(text.len()));
 }
 
 /// A tab right after the `:` at `at` (a key's colon) becomes a space.
@@ -322,7 +360,7 @@ fn parse_strict(text: &str) -> Parsed {
                 let end = if range.end() > range.start() {
                     flow_end(text, start, range.end())
                 } else {
-                    last_end
+                    flow_end(text, start, last_end)
                 };
                 // A core tag (`!!map`, `!!seq`) says what the collection
                 // already is; like a scalar's, it is not kept.
@@ -436,7 +474,11 @@ fn quoted_range(text: &str, range: TextRange) -> TextRange {
 }
 
 /// The end of a flow collection starting at `start`: just past its closing
-/// bracket (saphyr's span may run on over a trailing comment).
+/// bracket. saphyr's span may run on over a trailing comment, or stop
+/// short of a closing bracket on a line of its own, so the brackets are
+/// matched here, up to the end of the text if need be. A quote opens a
+/// quoted scalar only where a scalar can start (`it's` is plain), and `#`
+/// after a space starts a comment.
 fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
     let bytes = text.as_bytes();
     if !matches!(bytes.get(start), Some(b'[' | b'{')) {
@@ -444,28 +486,46 @@ fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
     }
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
+    // The last byte outside quotes that was not a space.
+    let mut previous = b'[';
     let mut i = start;
-    while i < bytes.len().min(fallback.max(start) + 1) {
+    while i < bytes.len() {
         let b = bytes[i];
         match quote {
             Some(q) => {
                 if b == b'\\' && q == b'"' {
                     i += 1;
                 } else if b == q {
-                    quote = None;
-                }
-            }
-            None => match b {
-                b'\'' | b'"' => quote = Some(b),
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => {
-                    depth = depth.saturating_sub(1);
-                    if depth == 0 {
-                        return i + 1;
+                    if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 1;
+                    } else {
+                        quote = None;
+                        previous = b;
                     }
                 }
-                _ => {}
-            },
+            }
+            None => {
+                match b {
+                    b'\'' | b'"' if matches!(previous, b'[' | b'{' | b',' | b':' | b'?') => quote = Some(b),
+                    b'#' if i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
+                        while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r') {
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+                if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                    previous = b;
+                }
+            }
         }
         i += 1;
     }
@@ -655,6 +715,20 @@ mod tests {
             &properties.get("Ref").unwrap().kind,
             NodeKind::Tagged { tag, .. } if tag == "!Ref"
         ));
+    }
+
+    /// A flow collection whose closing bracket sits left of its key is read
+    /// (as CloudFormation does) and still ends at its own bracket.
+    #[test]
+    fn a_flow_collection_closing_left_of_its_key_ends_at_its_bracket() {
+        let text = "P:\n  A: 1\n  K: {\n    \"x\": [1,\n      2\n   ]\n }\nQ: 2\n";
+        let root = parse(text).root.unwrap();
+        let p = root.get("P").unwrap();
+        let k = p.get("K").unwrap();
+        assert_eq!(slice(text, k.span), "{\n    \"x\": [1,\n      2\n   ]\n }");
+        assert_eq!(slice(text, k.get("x").unwrap().span), "[1,\n      2\n   ]");
+        assert_eq!(p.span.end(), k.span.end());
+        assert_eq!(root.get("Q").unwrap().as_f64(), Some(2.0));
     }
 
     #[test]
