@@ -10,6 +10,10 @@
 #   fixer             every preferred fix applied, then re-parsed and
 #                     re-analysed (a file that parsed must still parse)
 #
+# FUZZ_SEED=N fixes libFuzzer's random seed (0, the default, picks one), so
+# that a run on the same seeds repeats the same inputs; CI uses a fixed
+# seed so that its verdict can be reproduced here.
+#
 # Usage:
 #   scripts/fuzz.sh TARGET SECONDS   fuzz one target for SECONDS
 #   scripts/fuzz.sh all SECONDS      fuzz each target in turn, SECONDS each
@@ -29,7 +33,9 @@
 # shared corpus beside the checkout (../shared/corpus). The analysis and
 # fixer targets take one fixture folder per input, packed as NUL-separated
 # chunks of "relative/path\n" + text (see fuzz/src/lib.rs). Crashing inputs
-# land in fuzz/artifacts/TARGET; the final line libFuzzer prints
+# land in fuzz/artifacts/TARGET (copied to tests/fixtures/fuzz/TARGET/, an
+# input becomes a regression test: tests/fuzz_regressions.rs replays each
+# through its target's checks); the final line libFuzzer prints
 # (stat::number_of_executed_units) says how many inputs ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +44,7 @@ targets=(json yaml hcl policy cloudformation terraform analysis fixer)
 export RUSTC_BOOTSTRAP=1
 
 usage() {
-    sed -n '14,17p' "$0" >&2
+    sed -n '18,20p' "$0" >&2
     exit 2
 }
 
@@ -114,7 +120,7 @@ run() {
     mkdir -p "fuzz/artifacts/$target"
     # cargo-fuzz runs from fuzz/, so paths are given absolute.
     (cd fuzz && cargo fuzz run --sanitizer none "$target" "$root/fuzz/corpus/$target" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$root/fuzz/artifacts/$target/") 2>&1 |
         tee "fuzz/artifacts/$target.log" | grep -E '^(stat::|==|SUMMARY|Done|INFO: Running|artifact_prefix|Test unit)|panicked|ERROR' || true
     # libFuzzer's exit status is lost in the pipe: a crash shows in the log.

@@ -49,8 +49,15 @@ impl Layout {
             }
             previous = Some(line);
         }
-        let doubles = text.matches(": \"").count() + text.matches("- \"").count();
-        let singles = text.matches(": '").count() + text.matches("- '").count();
+        // The quote style shows in the first 64 KiB; a file with many fixes
+        // must not be read whole for each.
+        let mut window = text.len().min(64 * 1024);
+        while !text.is_char_boundary(window) {
+            window -= 1;
+        }
+        let sample = &text[..window];
+        let doubles = sample.matches(": \"").count() + sample.matches("- \"").count();
+        let singles = sample.matches(": '").count() + sample.matches("- '").count();
         Layout {
             newline: style.newline,
             unit,
