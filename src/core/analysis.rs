@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::core::cancel::{self, Proceed, Stage};
 use crate::core::classify::{self, FileKind, Format};
 use crate::core::config::Config;
-use crate::core::diagnostic::{Finding, Location};
+use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::files::{parent_dir, FileId, FileSet};
 use crate::core::link::{config_for, units};
 use crate::core::permissions::context::{LoweredRole, RoleCache};
@@ -211,6 +211,20 @@ fn connected_units<'u>(units: &'u [Unit], focus: &[FileId]) -> Vec<&'u Unit> {
         .collect()
 }
 
+/// The severity of `finding` when its rule is configured at `configured`.
+/// The level replaces the rule's default; a finding the rule reports below
+/// its default (an `info` that names a value the analysis cannot know)
+/// may be lowered with it but never raised: a configured `error` stays a
+/// claim only where the analysis is certain.
+fn configured_severity(finding: &Finding, configured: Severity) -> Severity {
+    let default = crate::core::rules::meta(finding.rule).map(|m| m.default_severity);
+    match default {
+        // `Severity` orders from `Error` (least) to `Hint` (greatest).
+        Some(default) if finding.severity > default => finding.severity.max(configured),
+        _ => configured,
+    }
+}
+
 /// Severity overrides from `.asl-lsp.json`, then de-duplication and a
 /// stable order (file, position, rule).
 fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
@@ -227,7 +241,7 @@ fn finish(workspace: &Workspace, findings: Vec<Finding>) -> Vec<Finding> {
             .or_else(|| workspace.defaults.rules.get(finding.rule));
         match level {
             Some(None) => continue,
-            Some(Some(severity)) => finding.severity = *severity,
+            Some(Some(severity)) => finding.severity = configured_severity(&finding, *severity),
             None => {}
         }
         out.push(finding);
@@ -260,6 +274,34 @@ mod tests {
     use super::*;
     use crate::core::diagnostic::Severity;
     use crate::core::workspace::CACHE_FILES;
+
+    #[test]
+    fn a_configured_level_never_raises_a_finding_its_rule_reports_below_its_default() {
+        let at = |severity| {
+            let location = Location {
+                file: FileId(0),
+                range: crate::core::text::TextRange::empty(0),
+            };
+            Finding::new("missing-permission", severity, location, String::new())
+        };
+        // missing-permission is an error by default; its uncertain findings are infos.
+        assert_eq!(
+            configured_severity(&at(Severity::Error), Severity::Warning),
+            Severity::Warning
+        );
+        assert_eq!(
+            configured_severity(&at(Severity::Info), Severity::Error),
+            Severity::Info
+        );
+        assert_eq!(
+            configured_severity(&at(Severity::Info), Severity::Warning),
+            Severity::Info
+        );
+        assert_eq!(
+            configured_severity(&at(Severity::Info), Severity::Hint),
+            Severity::Hint
+        );
+    }
 
     #[test]
     fn editor_defaults_fill_what_the_project_leaves_open() {

