@@ -78,7 +78,9 @@ fn is_policy_variable(inner: &str) -> bool {
     }
 }
 
-fn is_identifier(key: &str) -> bool {
+/// Whether `key` can be written bare: as an object key, or as a block's
+/// name in a reference (`aws_iam_role.NAME.arn`).
+pub(crate) fn is_identifier(key: &str) -> bool {
     let mut chars = key.chars();
     chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')

@@ -1,6 +1,7 @@
 //! Expression evaluation: a module instance's references, locals,
 //! variables and function calls as canonical strings.
 
+use crate::core::fix::hcl::is_identifier;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -61,6 +62,11 @@ impl<'s, 'a> Scope<'s, 'a> {
             names.region = Some(format!("var.{variable}"));
         }
         for (&(kind, name), block) in &self.module.data {
+            // A block whose label is no identifier cannot be referenced:
+            // a fix must not write `data.aws_region.<label>.name` for it.
+            if !is_identifier(name) {
+                continue;
+            }
             match kind {
                 "aws_region" => names.region = Some(format!("data.aws_region.{name}.name")),
                 "aws_caller_identity" => {
@@ -81,7 +87,7 @@ impl<'s, 'a> Scope<'s, 'a> {
         block: &Block,
         prefix: &str,
     ) {
-        let Some(shape) = shape(kind) else {
+        let Some(shape) = shape(kind).filter(|_| is_identifier(name)) else {
             return;
         };
         for (attribute, form) in shape.forms {
