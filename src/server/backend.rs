@@ -157,28 +157,58 @@ impl Backend {
 }
 
 /// Exactly the providers the handlers below implement.
-fn capabilities(settings: &Settings) -> Value {
-    let mut capabilities = json!({
-        "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
-        "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
-        "hoverProvider": true,
-        "documentSymbolProvider": {"label": "Step Functions states"},
-        "definitionProvider": true,
-        "inlayHintProvider": true,
-        "referencesProvider": true,
-        "renameProvider": if settings.prepare_rename { json!({"prepareProvider": true}) } else { json!(true) },
+fn capabilities(settings: &Settings) -> ServerCapabilities {
+    let rename = if settings.prepare_rename {
+        OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })
+    } else {
+        OneOf::Left(true)
+    };
+    let diagnostics = settings.pull_diagnostics.then(|| {
+        DiagnosticServerCapabilities::Options(DiagnosticOptions {
+            identifier: Some("asl-lsp".into()),
+            inter_file_dependencies: true,
+            workspace_diagnostics: true,
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })
+    });
+    ServerCapabilities {
+        position_encoding: Some(match settings.encoding {
+            crate::protocol::Encoding::Utf8 => PositionEncodingKind::UTF8,
+            crate::protocol::Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+            open_close: Some(true),
+            change: Some(TextDocumentSyncKind::INCREMENTAL),
+            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                include_text: Some(false),
+            })),
+            ..TextDocumentSyncOptions::default()
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
+            ..CodeActionOptions::default()
+        })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(OneOf::Right(DocumentSymbolOptions {
+            label: Some("Step Functions states".into()),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })),
+        definition_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(rename),
         // `"` opens a value; `:` continues one (a policy's `lambda:`, a YAML
         // `Next:`), where clients would otherwise end the completion.
-        "completionProvider": {"triggerCharacters": ["\"", ":"]},
-    });
-    if settings.pull_diagnostics {
-        capabilities["diagnosticProvider"] = json!({
-            "identifier": "asl-lsp",
-            "interFileDependencies": true,
-            "workspaceDiagnostics": true,
-        });
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), ":".into()]),
+            ..CompletionOptions::default()
+        }),
+        diagnostic_provider: diagnostics,
+        ..ServerCapabilities::default()
     }
-    capabilities
 }
 
 /// LSP's `RequestFailed` (-32803): the request was valid, its answer is no
@@ -209,16 +239,16 @@ impl LanguageServer for Backend {
             }
         }
         self.state.workspace.set_roots(roots);
-        let mut result = json!({
-            "capabilities": capabilities(&settings),
-            "serverInfo": {"name": "asl-lsp", "version": env!("CARGO_PKG_VERSION")},
-        });
-        result["capabilities"]["positionEncoding"] = json!(match settings.encoding {
-            crate::protocol::Encoding::Utf8 => "utf-8",
-            crate::protocol::Encoding::Utf16 => "utf-16",
-        });
+        let result = InitializeResult {
+            capabilities: capabilities(&settings),
+            server_info: Some(ServerInfo {
+                name: "asl-lsp".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            }),
+            ..InitializeResult::default()
+        };
         self.state.set_settings(settings);
-        serde_json::from_value(result).map_err(|_| Error::internal_error())
+        Ok(result)
     }
 
     async fn initialized(&self, _: InitializedParams) {
@@ -226,14 +256,20 @@ impl LanguageServer for Backend {
         let _ = tokio::task::spawn_blocking(move || state.workspace.index()).await;
         self.state.indexed.send_replace(true);
         if self.state.settings().dynamic_watch {
-            let options = json!({"watchers": [
-                {"globPattern": "**/*.{json,yaml,yml,tf,template}"},
-                {"globPattern": "**/.asl-lsp.json"},
-            ]});
+            let watch = |glob: &str| FileSystemWatcher {
+                glob_pattern: GlobPattern::String(glob.into()),
+                kind: None,
+            };
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: vec![
+                    watch("**/*.{json,yaml,yml,tf,template}"),
+                    watch("**/.asl-lsp.json"),
+                ],
+            };
             let registration = Registration {
                 id: "asl-lsp-watch".into(),
                 method: "workspace/didChangeWatchedFiles".into(),
-                register_options: Some(options),
+                register_options: serde_json::to_value(options).ok(),
             };
             if let Err(err) = self.state.client.register_capability(vec![registration]).await {
                 tracing::warn!(%err, "the client refused the file watcher");
@@ -542,5 +578,50 @@ impl LanguageServer for Backend {
                 )))
             })
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn advertised(client: Value) -> Value {
+        let client: ClientCapabilities = serde_json::from_value(client).unwrap();
+        serde_json::to_value(capabilities(&Settings::from_initialize(&client, None))).unwrap()
+    }
+
+    /// What a client is told, exactly: no provider the handlers lack, and
+    /// pull diagnostics, prepare-rename and UTF-8 only for clients that take them.
+    #[test]
+    fn capabilities_are_the_implemented_providers() {
+        let plain = json!({
+            "positionEncoding": "utf-16",
+            "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
+            "codeActionProvider": {"codeActionKinds": ["quickfix", "source"]},
+            "hoverProvider": true,
+            "documentSymbolProvider": {"label": "Step Functions states"},
+            "definitionProvider": true,
+            "inlayHintProvider": true,
+            "referencesProvider": true,
+            "renameProvider": true,
+            "completionProvider": {"triggerCharacters": ["\"", ":"]},
+        });
+        assert_eq!(advertised(json!({})), plain);
+        let mut rich = plain.clone();
+        rich["positionEncoding"] = json!("utf-8");
+        rich["renameProvider"] = json!({"prepareProvider": true});
+        rich["diagnosticProvider"] = json!({
+            "identifier": "asl-lsp",
+            "interFileDependencies": true,
+            "workspaceDiagnostics": true,
+        });
+        let client = json!({
+            "general": {"positionEncodings": ["utf-8", "utf-16"]},
+            "textDocument": {
+                "rename": {"prepareSupport": true},
+                "diagnostic": {"relatedDocumentSupport": true},
+            },
+        });
+        assert_eq!(advertised(client), rich);
     }
 }

@@ -292,10 +292,11 @@ fn appends_after(text: &str, last: &crate::core::syntax::Member, col: usize) -> 
 
 fn after_line(text: &str, end: usize) -> usize {
     let end = end.min(text.len());
-    let before = &text[..end];
+    // A block scalar's span ends after its last line break, or after the
+    // indentation of the line that ends it.
+    let before = text[..end].trim_end_matches([' ', '\t']);
     if before.ends_with('\n') || before.ends_with('\r') {
-        // A block scalar's span ends after its last line break.
-        return before.trim_end_matches(['\n', '\r']).len();
+        return before.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
     }
     text[end..]
         .find(['\n', '\r'])
@@ -627,6 +628,12 @@ mod tests {
                 "P:\n  A: 1\n  K: |+\n    text\n\nQ: 2\n",
                 "P:\n  New: 3\n  A: 1\n  K: |+\n    text\n\nQ: 2\n",
             ),
+            // After a block scalar in a tagged sequence, ended by a less
+            // indented key: at the end of the scalar's last line.
+            (
+                "R:\n  P:\n    A: 1\n    D: !Sub\n      - |-\n        text\n\n  Q: 2\n",
+                "R:\n  P:\n    A: 1\n    D: !Sub\n      - |-\n        text\n    New: 3\n\n  Q: 2\n",
+            ),
             // Otherwise it goes last.
             (
                 "P:\n  A: 1\n  K: {\n    x: 1\n  }\nQ: 2\n",
@@ -638,8 +645,9 @@ mod tests {
             ),
         ] {
             let root = parse(text).root.unwrap();
+            let object = root.get("P").or_else(|| root.get("R")?.get("P")).unwrap();
             let edits = YamlEditor
-                .add_member(FileId(0), text, root.get("P").unwrap(), "New", &json!(3))
+                .add_member(FileId(0), text, object, "New", &json!(3))
                 .unwrap();
             assert_eq!(apply(text, edits), expected, "{text}");
         }

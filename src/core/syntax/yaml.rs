@@ -476,7 +476,7 @@ fn quoted_range(text: &str, range: TextRange) -> TextRange {
 /// The end of a flow collection starting at `start`: just past its closing
 /// bracket. saphyr's span may run on over a trailing comment, or stop
 /// short of a closing bracket on a line of its own, so the brackets are
-/// matched here, up to the end of the text if need be. A quote opens a
+/// matched here, up to the next line with content after saphyr's end. A quote opens a
 /// quoted scalar only where a scalar can start (`it's` is plain), and `#`
 /// after a space starts a comment.
 fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
@@ -484,12 +484,26 @@ fn flow_end(text: &str, start: usize, fallback: usize) -> usize {
     if !matches!(bytes.get(start), Some(b'[' | b'{')) {
         return fallback;
     }
+    // saphyr's end is at most one line short (a bracket on a line of its
+    // own, left of its key): the search ends with the first line holding
+    // anything after the line `fallback` is on.
+    let line_end = |from: usize| {
+        bytes[from.min(bytes.len())..]
+            .iter()
+            .position(|b| matches!(b, b'\n' | b'\r'))
+            .map_or(bytes.len(), |i| from + i)
+    };
+    let mut next = line_end(fallback);
+    while next < bytes.len() && bytes[next].is_ascii_whitespace() {
+        next += 1;
+    }
+    let limit = line_end(next);
     let mut depth = 0usize;
     let mut quote: Option<u8> = None;
     // The last byte outside quotes that was not a space.
     let mut previous = b'[';
     let mut i = start;
-    while i < bytes.len() {
+    while i < limit {
         let b = bytes[i];
         match quote {
             Some(q) => {
