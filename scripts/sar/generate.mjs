@@ -98,6 +98,10 @@ const exceptions = exceptionsFile.operations;
 const prefixOverrides = exceptionsFile.prefixes;
 const verbPrefixes = exceptionsFile.httpVerbPrefixes;
 const withoutIam = exceptionsFile.withoutIamActions;
+const retired = exceptionsFile.retired;
+for (const [id, source] of Object.entries(retired)) {
+  if (!source.startsWith('https://docs.aws.amazon.com/')) throw new Error(`retired ${id}: source`);
+}
 for (const [id, o] of Object.entries(prefixOverrides)) {
   if (!sar.has(o.prefix)) throw new Error(`prefix override ${id}: no service ${o.prefix}`);
 }
@@ -159,6 +163,11 @@ for (const s of sdk) {
     if (ex) {
       actions = ex.actions;
       source = ex.source;
+    } else if (retired[s.id] && !exists(`${s.prefix}:${op}`)) {
+      // A service AWS has discontinued: the SDK models keep its operations,
+      // the Service Authorization Reference no longer lists their actions.
+      actions = [];
+      source = retired[s.id];
     } else if (withoutIam[s.id] && !exists(`${s.prefix}:${op}`)) {
       // Called with a token the service issues, not with IAM credentials.
       actions = [];
@@ -180,6 +189,9 @@ for (const s of sdk) {
     if (source) fields.push(clean(source, 'source'));
     lines.push(fields.join('\t'));
   }
+}
+for (const id of Object.keys(retired)) {
+  if (!sdk.some((x) => x.id === id)) throw new Error(`retired ${id} names no SDK service`);
 }
 for (const key of Object.keys(exceptions)) {
   const [id, op] = key.split(':');
