@@ -1388,3 +1388,52 @@ fn code_description_links_point_at_the_repository_pages() {
         );
     }
 }
+
+/// An ECS task definition's task and execution roles are passed by
+/// `ecs:runTask`: the statement granting `iam:PassRole` on them is used,
+/// so `--fix --unsafe-fixes` (which may remove unused actions) keeps it,
+/// and removing one of its roles is reported.
+#[test]
+fn unsafe_fixes_keep_pass_role_for_a_task_definitions_roles() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/rules/unused-permission/ecs-task-definition-roles-pass-role-kept");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&case, dir.path());
+    let template = dir.path().join("template.yaml");
+    let before = std::fs::read_to_string(&template).unwrap();
+    let pass_role = "              - Effect: Allow
+                Action: iam:PassRole
+                Resource:
+                  - !GetAtt TaskRole.Arn
+                  - !GetAtt ExecutionRole.Arn
+                Condition:
+                  StringEquals:
+                    iam:PassedToService: ecs-tasks.amazonaws.com
+";
+    assert!(before.contains(pass_role));
+    let (code, _, err) = run(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, Some(0), "{err}");
+    let after = std::fs::read_to_string(&template).unwrap();
+    assert!(after.contains(pass_role), "{after}");
+    // The only change is the logging fix.
+    assert_eq!(after.replace("Level: ERROR", "Level: \"OFF\""), before);
+
+    // Without the execution role's grant, the task may not start: both
+    // roles' names are made at deploy time, so this is an `info` naming them.
+    let narrowed = before.replace("                  - !GetAtt ExecutionRole.Arn\n", "");
+    std::fs::write(&template, narrowed).unwrap();
+    let (code, out, _) = run(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let json: Vec<Value> = serde_json::from_str(&out).unwrap();
+    let missing: Vec<&Value> = json
+        .iter()
+        .filter(|f| f["code"] == "missing-permission")
+        .collect();
+    assert_eq!(missing.len(), 2, "{json:#?}");
+    assert_eq!(missing[0]["severity"], 3, "info");
+    assert_eq!(
+        missing[0]["message"],
+        "State \"Run\" needs iam:PassRole on arn:aws:iam::${AWS::AccountId}:role/${ExecutionRole}; \
+         whether the role allows it depends on ExecutionRole and TaskRole, which cannot be resolved here"
+    );
+}

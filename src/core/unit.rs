@@ -188,6 +188,63 @@ pub struct MachineResource {
     /// The index of the CloudFormation template `root` is, built once for
     /// all the state machines of the file; `None` for Terraform.
     pub template: Option<Arc<TemplateIndex>>,
+    /// The ECS task definitions the template declares, with the roles a
+    /// task started from each passes to ECS.
+    pub task_definitions: Arc<Vec<TaskDefinitionRoles>>,
+}
+
+/// An ECS task definition of a template or module: how a task names it
+/// and the roles (task role, execution role) it passes to ECS.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct TaskDefinitionRoles {
+    /// Its ARN as the template writes a reference to it (canonical form,
+    /// revision included).
+    pub arn: String,
+    /// Its family, when the template states it.
+    pub family: Option<String>,
+    /// The role ARNs it names (canonical forms).
+    pub roles: Vec<String>,
+}
+
+impl TaskDefinitionRoles {
+    /// Whether a task's `TaskDefinition` value (a family, `family:revision`
+    /// or an ARN, with or without its revision) names this definition.
+    pub fn named_by(&self, value: &str) -> bool {
+        if value == self.arn {
+            return true;
+        }
+        // The ARN without its revision (`...:task-definition/family`).
+        let base = match self.arn.rfind("task-definition/") {
+            Some(at) => {
+                let rest = &self.arn[at..];
+                match rest.rfind(':') {
+                    Some(colon) => &self.arn[..at + colon],
+                    None => self.arn.as_str(),
+                }
+            }
+            None => self.arn.as_str(),
+        };
+        let without_revision = |v: &str| -> String {
+            match v.rsplit_once(':') {
+                Some((head, rev)) if !rev.is_empty() && rev.bytes().all(|b| b.is_ascii_digit()) => {
+                    head.to_string()
+                }
+                _ => v.to_string(),
+            }
+        };
+        if value == base || without_revision(value) == base {
+            return true;
+        }
+        let Some(family) = self.family.as_deref().filter(|f| !f.contains("${")) else {
+            return false;
+        };
+        let named = match value.rfind("task-definition/") {
+            Some(at) if value.starts_with("arn:") => &value[at + "task-definition/".len()..],
+            _ if value.starts_with("arn:") => return false,
+            _ => value,
+        };
+        without_revision(named) == family
+    }
 }
 
 impl MachineResource {

@@ -23,6 +23,22 @@ pub struct Catalog {
     pub integrations: Vec<Integration>,
     #[serde(rename = "distributedMap")]
     pub distributed_map: DistributedMap,
+    #[serde(rename = "taskDefinitionRoles")]
+    pub task_definition_roles: TaskDefinitionRoleSpec,
+}
+
+/// The roles a call that starts ECS tasks passes: its task definition's
+/// (read from the template) and its overrides'.
+#[derive(Deserialize, Debug)]
+pub struct TaskDefinitionRoleSpec {
+    /// `service:api`, as both the optimized integration and the SDK name it.
+    pub calls: Vec<String>,
+    /// The argument that names the task definition.
+    pub argument: String,
+    /// Argument paths of role overrides.
+    pub overrides: Vec<String>,
+    pub principal: String,
+    pub source: String,
 }
 
 /// What a Map state in `DISTRIBUTED` mode needs, by what it does.

@@ -95,6 +95,74 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
     }
 }
 
+/// Whether the task starts ECS tasks from a task definition it names
+/// (`ecs:runTask`, optimized or as an SDK call): the value of that
+/// argument, when it is a literal.
+pub fn started_task_definition(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue) -> Option<String> {
+    if !starts_ecs_tasks(task) {
+        return None;
+    }
+    match args(&catalog().task_definition_roles.argument) {
+        ArgValue::Static(serde_json::Value::String(v)) => Some(v),
+        _ => None,
+    }
+}
+
+fn starts_ecs_tasks(task: &TaskResource) -> bool {
+    let (service, api) = match &task.kind {
+        TaskKind::Optimized { service, api } => (service, api),
+        TaskKind::AwsSdk { service, action } => (service, action),
+        _ => return false,
+    };
+    catalog()
+        .task_definition_roles
+        .calls
+        .iter()
+        .any(|call| call.split_once(':') == Some((service.as_str(), api.as_str())))
+}
+
+/// `iam:PassRole` (to ECS) for the roles the ECS tasks the call starts run
+/// with: `definition_roles`, the roles of the task definition it names
+/// (read from the template that declares it), and the roles its overrides
+/// name.
+pub fn task_role_needs(
+    task: &TaskResource,
+    args: &dyn Fn(&str) -> ArgValue,
+    ctx: &ArnContext,
+    definition_roles: &[String],
+) -> Vec<Need> {
+    if !starts_ecs_tasks(task) {
+        return Vec::new();
+    }
+    let spec = &catalog().task_definition_roles;
+    let condition = Condition::equals("iam:PassedToService", &spec.principal);
+    let mut out = Vec::new();
+    if !definition_roles.is_empty() {
+        out.push(Need {
+            actions: vec!["iam:PassRole".into()],
+            resources: definition_roles.to_vec(),
+            kind: NeedKind::PassRole,
+            target_argument: None,
+            dynamic: false,
+            condition: Some(condition.clone()),
+            any_of: false,
+            optional: false,
+            source: spec.source.as_str(),
+        });
+    }
+    let ctx = effective_context(task, ctx);
+    for path in &spec.overrides {
+        out.extend(sdk::role_argument_need(
+            path,
+            args,
+            &ctx,
+            Some(condition.clone()),
+            spec.source.as_str(),
+        ));
+    }
+    out
+}
+
 /// Whether a need applies to the task's arguments (its `when`), whether it
 /// is only possibly needed (the argument is known only at run time), and
 /// the page that says so.

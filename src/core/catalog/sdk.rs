@@ -592,45 +592,59 @@ fn pass_role_needs(service: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         .passed_to_service
         .iter()
         .find(|p| p.services.iter().any(|s| s == service));
+    let condition = passed.map(|p| Condition::equals("iam:PassedToService", &p.principal));
+    let source = passed.map_or(sdk.role_arguments.source.as_str(), |p| p.source.as_str());
+    sdk.role_arguments
+        .arguments
+        .iter()
+        .filter_map(|path| role_argument_need(path, args, ctx, condition.clone(), source))
+        .collect()
+}
+
+/// `iam:PassRole` for the roles the role argument at `path` names (a role
+/// name or ARN; any role when it is dynamic); `None` when it is absent.
+pub(super) fn role_argument_need(
+    path: &str,
+    args: &dyn Fn(&str) -> ArgValue,
+    ctx: &ArnContext,
+    condition: Option<Condition>,
+    source: &'static str,
+) -> Option<Need> {
     let role_format = "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}";
-    let mut out = Vec::new();
-    for path in &sdk.role_arguments.arguments {
-        let values = match argument_values(path, args, ctx.symbolic) {
-            None => vec![DYNAMIC_ELEMENT.to_string()],
-            Some(values) => values.into_iter().flatten().collect(),
-        };
-        if values.is_empty() {
-            continue;
-        }
-        let mut resources = Vec::new();
-        let mut dynamic = false;
-        for v in values {
-            let r = if v == DYNAMIC_ELEMENT {
-                dynamic = true;
-                wildcard_form(role_format, ctx)
-            } else if v.starts_with("arn:") || v.contains("${") {
-                v
-            } else {
-                // A role name.
-                fill_format(role_format, ctx, &|_| v.clone())
-            };
-            if !resources.contains(&r) {
-                resources.push(r);
-            }
-        }
-        out.push(Need {
-            actions: vec!["iam:PassRole".into()],
-            resources,
-            kind: NeedKind::PassRole,
-            target_argument: Some(top(path).to_string()),
-            dynamic,
-            condition: passed.map(|p| Condition::equals("iam:PassedToService", &p.principal)),
-            any_of: false,
-            optional: false,
-            source: passed.map_or(sdk.role_arguments.source.as_str(), |p| p.source.as_str()),
-        });
+    let values = match argument_values(path, args, ctx.symbolic) {
+        None => vec![DYNAMIC_ELEMENT.to_string()],
+        Some(values) => values.into_iter().flatten().collect(),
+    };
+    if values.is_empty() {
+        return None;
     }
-    out
+    let mut resources = Vec::new();
+    let mut dynamic = false;
+    for v in values {
+        let r = if v == DYNAMIC_ELEMENT {
+            dynamic = true;
+            wildcard_form(role_format, ctx)
+        } else if v.starts_with("arn:") || v.contains("${") {
+            v
+        } else {
+            // A role name.
+            fill_format(role_format, ctx, &|_| v.clone())
+        };
+        if !resources.contains(&r) {
+            resources.push(r);
+        }
+    }
+    Some(Need {
+        actions: vec!["iam:PassRole".into()],
+        resources,
+        kind: NeedKind::PassRole,
+        target_argument: Some(top(path).to_string()),
+        dynamic,
+        condition,
+        any_of: false,
+        optional: false,
+        source,
+    })
 }
 
 /// What the service reads from S3 with the caller's credentials: a

@@ -14,6 +14,7 @@ pub mod context;
 mod overlap;
 pub mod policy;
 pub mod policy_fix;
+mod task_answer;
 pub mod trust;
 
 /// Where a policy-side finding about a statement goes: the written

@@ -13,7 +13,9 @@ use crate::core::diagnostic::{Finding, Location};
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Node, NodeKind};
-use crate::core::unit::{ArnDefaults, DefinitionDoc, LinkKind, MachineResource, PolicyDoc, Unit};
+use crate::core::unit::{
+    ArnDefaults, DefinitionDoc, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit,
+};
 use crate::core::workspace::Workspace;
 
 const STATE_MACHINE: &str = "AWS::StepFunctions::StateMachine";
@@ -43,6 +45,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
         encoder: Some(encoder.clone()),
     };
     let other_resources_roles = roles_of_other_resources(&template);
+    let task_definitions = Arc::new(task_definitions(&template));
     for resource in template.resources() {
         if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
             continue;
@@ -108,9 +111,37 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 sources: vec![file],
                 name: super::scan::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
                 template: Some(template.index().clone()),
+                task_definitions: task_definitions.clone(),
             }),
         });
     }
+}
+
+/// The template's ECS task definitions and the roles each passes to ECS
+/// (`TaskRoleArn`, `ExecutionRoleArn`), where they can be resolved.
+fn task_definitions(template: &Template) -> Vec<TaskDefinitionRoles> {
+    template
+        .resources_of_kind("AWS::ECS::TaskDefinition")
+        .filter_map(|resource| {
+            let arn = template.reference(resource.id)?;
+            let family = resource
+                .property("Family")
+                .and_then(|n| template.eval(n))
+                .filter(|f| !f.is_empty());
+            let roles: Vec<String> = ["TaskRoleArn", "ExecutionRoleArn"]
+                .iter()
+                .filter_map(|p| resource.property(p))
+                .filter_map(|n| template.eval(n))
+                .filter(|r| !r.is_empty())
+                .fold(Vec::new(), |mut roles, r| {
+                    if !roles.contains(&r) {
+                        roles.push(r);
+                    }
+                    roles
+                });
+            Some(TaskDefinitionRoles { arn, family, roles })
+        })
+        .collect()
 }
 
 /// The stand-in for a definition that could not be read: an empty object

@@ -324,7 +324,9 @@ impl<'t> Template<'t> {
                 format!("${{{}.{token}}}", resource.id)
             }
         });
+        // A task definition's revision is known only once it is registered.
         form.replace("{name}", &name)
+            .replace("{revision}", &format!("${{{}.Revision}}", resource.id))
     }
 
     /// Every canonical form a resource reference can take, longest first,
@@ -583,6 +585,16 @@ fn shape(kind: &str) -> Option<&'static Shape> {
         attributes: &[],
     };
     const STREAM: Shape = Shape::named("Name", "kinesis", "stream");
+    // `Ref` and `TaskDefinitionArn` are the ARN with its revision.
+    const TASK_DEFINITION_ARN: &str =
+        "arn:aws:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/{name}:{revision}";
+    const TASK_DEFINITION: Shape = Shape {
+        name_property: Some("Family"),
+        name_token: "Family",
+        reference: text(TASK_DEFINITION_ARN),
+        arn: None,
+        attributes: &[("TaskDefinitionArn", text(TASK_DEFINITION_ARN))],
+    };
     Some(match kind {
         "AWS::Lambda::Function" | "AWS::Serverless::Function" => &LAMBDA,
         "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => &TABLE,
@@ -599,6 +611,7 @@ fn shape(kind: &str) -> Option<&'static Shape> {
         "AWS::CodeBuild::Project" => &CODEBUILD,
         "AWS::Glue::Job" => &GLUE_JOB,
         "AWS::Kinesis::Stream" => &STREAM,
+        "AWS::ECS::TaskDefinition" => &TASK_DEFINITION,
         _ => return None,
     })
 }

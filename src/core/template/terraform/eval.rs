@@ -115,7 +115,9 @@ impl<'s, 'a> Scope<'s, 'a> {
             .and_then(|n| self.eval(n, depth + 1))
             .filter(|n| !n.is_empty());
         let value = literal.unwrap_or_else(|| format!("${{{prefix}{kind}.{name}.{}}}", shape.name_property));
+        // A task definition's revision is known only once it is registered.
         form.replace("{name}", &value)
+            .replace("{revision}", &format!("${{{prefix}{kind}.{name}.revision}}"))
     }
 
     /// The canonical string of a value; `None` when it is not a string

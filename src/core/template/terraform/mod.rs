@@ -23,6 +23,7 @@ mod shape;
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use self::definition::definition;
 use self::eval::Scope;
@@ -31,9 +32,10 @@ use self::policy::policy_value;
 use self::role::{role_block, role_policies, used_elsewhere};
 use crate::core::classify::FileKind;
 use crate::core::files::{parent_dir, FileId};
+use crate::core::fix::hcl::is_identifier;
 use crate::core::syntax::Node;
 use crate::core::template::scan::{own_name, Scan};
-use crate::core::unit::{LinkKind, MachineResource, PolicyDoc, Unit};
+use crate::core::unit::{LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit};
 use crate::core::workspace::Workspace;
 
 /// Bounds instantiation of deep module chains.
@@ -172,6 +174,7 @@ fn machine_unit(
             logical_id: format!("{}aws_sfn_state_machine.{name}", scope.prefix),
             encoder: scope.encoder(),
             dialect: crate::core::fix::Dialect::Hcl,
+            task_definitions: Arc::new(task_definitions(scope, names_module)),
             sources: workspace
                 .files
                 .ids()
@@ -184,4 +187,44 @@ fn machine_unit(
         }),
         unknown_policies: Vec::new(),
     })
+}
+
+/// The ECS task definitions of the state machine's module (and of its
+/// role's, when that is another) with the roles each passes to ECS
+/// (`task_role_arn`, `execution_role_arn`), where they can be resolved.
+fn task_definitions(scope: &Scope, role_scope: &Scope) -> Vec<TaskDefinitionRoles> {
+    let mut out: Vec<TaskDefinitionRoles> = Vec::new();
+    let scopes: &[&Scope] = if std::ptr::eq(scope.module, role_scope.module) {
+        &[scope]
+    } else {
+        &[scope, role_scope]
+    };
+    for scope in scopes {
+        for (&(kind, name), block) in &scope.module.resources {
+            if kind != "aws_ecs_task_definition" || !is_identifier(name) {
+                continue;
+            }
+            let Some(arn) = scope.attribute(kind, name, block, "arn", "", 0) else {
+                continue;
+            };
+            let family = block
+                .get("family")
+                .and_then(|n| scope.eval(n, 0))
+                .filter(|f| !f.is_empty());
+            let mut roles = Vec::new();
+            for attribute in ["task_role_arn", "execution_role_arn"] {
+                let Some(role) = block.get(attribute).and_then(|n| scope.eval(n, 0)) else {
+                    continue;
+                };
+                if !role.is_empty() && !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+            let found = TaskDefinitionRoles { arn, family, roles };
+            if !out.contains(&found) {
+                out.push(found);
+            }
+        }
+    }
+    out
 }

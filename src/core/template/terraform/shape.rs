@@ -100,6 +100,10 @@ pub(super) fn shape(kind: &str) -> Option<Shape> {
             "family",
             &[
                 (
+                    "arn",
+                    T("arn:aws:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/{name}:{revision}"),
+                ),
+                (
                     "arn_without_revision",
                     T("arn:aws:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/{name}"),
                 ),
