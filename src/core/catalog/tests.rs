@@ -414,11 +414,26 @@ fn activities_need_nothing_and_unknown_is_not_known() {
     assert!(needs(&unknown, &|_| ArgValue::Absent, &ctx()).is_empty());
 }
 
+/// A definition's own substitution is one value made at deploy time, not
+/// a target chosen at run time: kept, by name, in the need.
 #[test]
-fn placeholders_are_unknown_targets() {
+fn substitutions_are_kept_as_one_unknown_value() {
     let needs = needs_for(
         "arn:aws:states:::lambda:invoke",
         json!({"FunctionName": "${WorkerArn}"}),
+    );
+    assert!(!needs[0].dynamic);
+    assert_eq!(
+        needs[0].resources,
+        strings(&[
+            "arn:aws:lambda:us-east-1:123456789012:function:${WorkerArn}",
+            "arn:aws:lambda:us-east-1:123456789012:function:${WorkerArn}:*"
+        ])
+    );
+    // A value from the state's data stays dynamic.
+    let needs = needs_for(
+        "arn:aws:states:::lambda:invoke",
+        json!({"FunctionName": "${?}"}),
     );
     assert!(needs[0].dynamic);
 }
