@@ -162,6 +162,10 @@ pub enum SdkValueForm {
     NameSuffix,
     /// `https://sqs.<region>.amazonaws.com/<account>/<name>`.
     SqsQueueUrl,
+    /// ECS `family[:revision]`: the family.
+    TaskDefinitionFamily,
+    /// ECS `family[:revision]`: the revision (any: the latest one runs).
+    TaskDefinitionRevision,
 }
 
 #[derive(Deserialize, Debug)]

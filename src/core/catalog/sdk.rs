@@ -557,6 +557,16 @@ fn shape(exception: Option<&ResourceArgument>, value: &str, format: &str, ctx: &
         SdkValueForm::Value => Piece::Part(value.to_string()),
         SdkValueForm::TrimLeadingSlash => Piece::Part(value.trim_start_matches('/').to_string()),
         SdkValueForm::NameSuffix => Piece::Part(format!("{value}{}", e.suffix.as_deref().unwrap_or(""))),
+        SdkValueForm::TaskDefinitionFamily => Piece::Part(
+            value
+                .split_once(':')
+                .map_or(value, |(family, _)| family)
+                .to_string(),
+        ),
+        SdkValueForm::TaskDefinitionRevision => match value.split_once(':') {
+            Some((_, revision)) => Piece::Part(revision.to_string()),
+            None => Piece::Wild,
+        },
         SdkValueForm::SqsQueueUrl => {
             let rest = value
                 .strip_prefix("https://")

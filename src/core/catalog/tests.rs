@@ -431,10 +431,7 @@ fn substitutions_are_kept_as_one_unknown_value() {
         ])
     );
     // A value from the state's data stays dynamic.
-    let needs = needs_for(
-        "arn:aws:states:::lambda:invoke",
-        json!({"FunctionName": "${?}"}),
-    );
+    let needs = needs_for("arn:aws:states:::lambda:invoke", json!({"FunctionName": "${?}"}));
     assert!(needs[0].dynamic);
 }
 
@@ -828,4 +825,32 @@ fn athena_glue_and_data_catalog_scopes() {
         .map(|n| n.optional)
         .collect();
     assert_eq!(optional, [false, true, true, true]);
+}
+
+/// `aws-sdk:ecs:runTask` names its task definition as ECS does: a family
+/// (its latest revision runs), `family:revision`, or an ARN.
+#[test]
+fn sdk_run_task_scopes_the_task_definition() {
+    let resources = |value: &str| {
+        needs_for(
+            "arn:aws:states:::aws-sdk:ecs:runTask",
+            json!({"Cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "TaskDefinition": value}),
+        )
+        .into_iter()
+        .find(|n| n.actions == ["ecs:RunTask"])
+        .unwrap()
+        .resources
+    };
+    assert_eq!(
+        resources("pack"),
+        strings(&["arn:aws:ecs:us-east-1:123456789012:task-definition/pack:*"])
+    );
+    assert_eq!(
+        resources("pack:3"),
+        strings(&["arn:aws:ecs:us-east-1:123456789012:task-definition/pack:3"])
+    );
+    assert_eq!(
+        resources("arn:aws:ecs:eu-west-1:210987654321:task-definition/pack:7"),
+        strings(&["arn:aws:ecs:eu-west-1:210987654321:task-definition/pack:7"])
+    );
 }
