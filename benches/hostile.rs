@@ -125,6 +125,16 @@ fn machines(n: usize, pretty: bool) -> FileSet {
     one("/w/stack.template.json", text)
 }
 
+/// An object whose keys each open a bracket after two operators, nested
+/// `n` deep (exponential in the HCL parser: 25 levels took 12 s).
+fn operator_brackets(n: usize) -> FileSet {
+    let mut text = String::from("a = {\n");
+    for _ in 0..n {
+        text.push_str(" s/g+{\n");
+    }
+    one("/w/main.tf", text)
+}
+
 fn hostile(c: &mut Criterion) {
     let mut group = c.benchmark_group("hostile");
     group.sample_size(10);
@@ -142,6 +152,10 @@ fn hostile(c: &mut Criterion) {
         (
             "template with 1,000 state machines, one line",
             machines(1_000, false),
+        ),
+        (
+            "Terraform, 25 brackets nested after operators",
+            operator_brackets(25),
         ),
     ];
     for (name, files) in &cases {

@@ -100,6 +100,12 @@ enum Outcome {
     Undecided(String),
 }
 
+/// Whether a statement's conditions may hold for a request with `context`:
+/// false only when one is decided false.
+pub fn conditions_may_hold(statement: &Statement, context: &[(&str, &str)]) -> bool {
+    conditions_hold(&statement.conditions, context) != Outcome::Fails
+}
+
 fn conditions_hold(conditions: &[Condition], context: &[(&str, &str)]) -> Outcome {
     let mut undecided = Vec::new();
     for condition in conditions {

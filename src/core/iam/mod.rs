@@ -7,7 +7,7 @@ mod model;
 
 pub use arn::{arn_condition_matches, resource_matches};
 pub use eval::{
-    action_matches, evaluate, evaluate_indexed, evaluate_trust, statement_allows_action,
+    action_matches, conditions_may_hold, evaluate, evaluate_indexed, evaluate_trust, statement_allows_action,
     statement_resource_matches, Decision, PolicyIndex, Request, StatementRef,
 };
 pub use glob::{glob_match, pattern_covers};

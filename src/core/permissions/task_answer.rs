@@ -260,6 +260,7 @@ pub(super) fn check_need(
                     action,
                     &placeholders_as_wildcards(resource),
                     pass_role_unknown_service,
+                    &context,
                 );
             }
             let optional = resource
@@ -301,6 +302,7 @@ fn overlapping_allow(
     action: &str,
     pattern: &str,
     pass_role_unknown_service: bool,
+    context: &[(&str, &str)],
 ) -> Decision {
     let mut by = Vec::new();
     for (p, policy) in policies.iter().enumerate() {
@@ -323,7 +325,8 @@ fn overlapping_allow(
                     && statement
                         .conditions
                         .iter()
-                        .all(|c| c.key.eq_ignore_ascii_case("iam:PassedToService")));
+                        .all(|c| c.key.eq_ignore_ascii_case("iam:PassedToService")))
+                || iam::conditions_may_hold(statement, context);
             if overlaps && conditions_allow {
                 by.push(StatementRef {
                     policy: p,

@@ -38,6 +38,19 @@ pub const CALL_PREFIX: &str = "fn:";
 /// Parses a `.tf` file. Never panics: a file that does not parse yields
 /// no tree and one error where the parser stopped.
 pub fn parse(text: &str) -> Parsed {
+    if let Some(at) = operator_nesting_too_deep(text) {
+        let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+        return Parsed {
+            root: None,
+            errors: vec![SyntaxError {
+                range: TextRange::new(at, end),
+                message: format!(
+                    "HCL: too deeply nested to analyse: more than {MAX_OPERATOR_NESTING} brackets opened after operators"
+                ),
+            }],
+            comments: Vec::new(),
+        };
+    }
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => {
             let converter = Converter { text };
@@ -70,6 +83,147 @@ pub fn parse(text: &str) -> Parsed {
             }
         }
     }
+}
+
+/// hcl-edit's parser backtracks over a bracket opened right after a binary
+/// operator (`a/b+{`, `a*b+(`): each such bracket nested in another
+/// doubles its work, so 25 levels in a few hundred bytes take seconds.
+/// Real configurations nest a handful; deeper is reported, not parsed.
+const MAX_OPERATOR_NESTING: usize = 12;
+
+/// The offset of the first bracket (or interpolation) that nests more
+/// than [`MAX_OPERATOR_NESTING`] levels of brackets opened after
+/// operators, skipping strings' text, comments and heredocs. A linear scan.
+fn operator_nesting_too_deep(text: &str) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Frame {
+        Bracket,
+        Interpolation,
+        Str,
+    }
+    let bytes = text.as_bytes();
+    // Each open frame, and whether it counts (opened after an operator).
+    let mut stack: Vec<(Frame, bool)> = Vec::new();
+    let mut depth = 0usize;
+    // The last two bytes of code seen (not spaces).
+    let (mut last, mut before_last) = (0u8, 0u8);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if let Some(&(Frame::Str, counted)) = stack.last() {
+            match b {
+                b'\\' => i += 1,
+                b'$' | b'%' if bytes.get(i + 1) == Some(&b) && bytes.get(i + 2) == Some(&b'{') => i += 2,
+                b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => {
+                    stack.push((Frame::Interpolation, counted));
+                    if counted {
+                        depth += 1;
+                        if depth > MAX_OPERATOR_NESTING {
+                            return Some(i);
+                        }
+                    }
+                    (last, before_last) = (b'{', b);
+                    i += 2;
+                    continue;
+                }
+                b'"' | b'\n' => {
+                    stack.pop();
+                    (last, before_last) = (b'"', 0);
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b'#' => {
+                i = line_end(bytes, i);
+                continue;
+            }
+            b'/' if next == Some(b'/') => {
+                i = line_end(bytes, i);
+                continue;
+            }
+            b'/' if next == Some(b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |at| i + 2 + at + 2);
+                continue;
+            }
+            b'<' if next == Some(b'<') => {
+                if let Some(after) = heredoc_end(text, i) {
+                    i = after;
+                    (last, before_last) = (b'"', 0);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        let after_operator = match last {
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'<' | b'!' | b'&' | b'|' => true,
+            // `=>` of a `for` expression is no operator; `==`, `>=` are.
+            b'>' => before_last != b'=',
+            b'=' => matches!(before_last, b'=' | b'!' | b'<' | b'>'),
+            _ => false,
+        };
+        match b {
+            b'"' => stack.push((Frame::Str, after_operator)),
+            b'{' | b'(' | b'[' => {
+                stack.push((Frame::Bracket, after_operator));
+                if after_operator {
+                    depth += 1;
+                    if depth > MAX_OPERATOR_NESTING {
+                        return Some(i);
+                    }
+                }
+            }
+            b'}' | b')' | b']' => {
+                if let Some((frame, counted)) = stack.pop() {
+                    if counted && frame != Frame::Str {
+                        depth -= 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if !b.is_ascii_whitespace() {
+            (last, before_last) = (b, last);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn line_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |at| from + at)
+}
+
+/// Where a heredoc that starts at `at` (`<<EOF` or `<<-EOF`) ends: after
+/// the line that holds only its delimiter. `None` if no heredoc starts.
+fn heredoc_end(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at + 2..];
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let name_len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    if name_len == 0 || !rest[name_len..].starts_with(['\n', '\r']) {
+        return None;
+    }
+    let name = &rest[..name_len];
+    let body_start = text.len() - rest.len() + name_len;
+    let mut offset = body_start;
+    for (n, line) in text[body_start..].split_inclusive('\n').enumerate() {
+        offset += line.len();
+        // The first is the rest of the `<<EOF` line.
+        if n > 0 && line.trim() == name {
+            return Some(offset);
+        }
+    }
+    // Never closed: the rest of the file is its text.
+    Some(text.len())
 }
 
 fn range(span: Option<std::ops::Range<usize>>) -> TextRange {
@@ -437,5 +591,65 @@ mod tests {
             assert_eq!(range.start(), start, "{text:?}");
             assert_eq!(range.end(), text.len(), "{text:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    /// `depth` nested lines that each open a bracket after two operators.
+    fn operator_chain(depth: usize, line: &str) -> String {
+        let mut text = String::from("a = {\n");
+        for _ in 0..depth {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text
+    }
+
+    #[test]
+    fn brackets_nested_after_operators_past_the_limit_are_reported_not_parsed() {
+        let text = operator_chain(25, " s/g+{");
+        let parsed = parse(&text);
+        assert!(parsed.root.is_none());
+        // The 13th bracket opened after an operator: line 14, its `{`.
+        let at = text.match_indices('{').nth(MAX_OPERATOR_NESTING + 1).unwrap().0;
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(parsed.errors[0].range, TextRange::new(at, at + 1));
+        assert_eq!(
+            parsed.errors[0].message,
+            "HCL: too deeply nested to analyse: more than 12 brackets opened after operators"
+        );
+        // Inside interpolations too.
+        let text = operator_chain(25, " s/g+\"${");
+        assert!(operator_nesting_too_deep(&text).is_some());
+    }
+
+    #[test]
+    fn ordinary_nesting_strings_comments_and_heredocs_are_not_counted() {
+        // Attributes, `for` arrows, comparisons closed again, and deep
+        // plain nesting are all fine.
+        let mut deep = String::from("a = ");
+        for _ in 0..100 {
+            deep.push_str("{ k = [");
+        }
+        for _ in 0..100 {
+            deep.push_str("] }");
+        }
+        assert_eq!(operator_nesting_too_deep(&deep), None);
+        let fors = "x = { for k, v in m : k => { for a, b in v : a => { y = b } } }\n";
+        assert_eq!(operator_nesting_too_deep(fors), None);
+        let closed = " s/g+{ }\n".repeat(40);
+        assert_eq!(operator_nesting_too_deep(&format!("a = {{\n{closed}}}\n")), None);
+        let hidden = format!(
+            "# {c}\n// {c}\n/* {c} */\nb = \"{c}\"\nc = <<EOF\n{c}\nEOF\nd = 1\n",
+            c = "+{".repeat(40)
+        );
+        assert_eq!(operator_nesting_too_deep(&hidden), None);
+        assert!(parse(&hidden).root.is_some());
+        // The heredoc's end is found: what follows it is scanned again.
+        let after = format!("c = <<-EOF\n  text\n  EOF\n{}", operator_chain(20, " s/g+{"));
+        assert!(operator_nesting_too_deep(&after).is_some());
     }
 }

@@ -49,24 +49,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &mut Vec<Finding>) {
-    let call = task
-        .needs
-        .iter()
-        .find(|n| {
-            n.need.kind == NeedKind::Call && n.need.target_argument.as_deref() == Some(argument.name.as_str())
-        })
-        .or_else(|| {
-            task.needs
-                .iter()
-                .find(|n| n.need.kind == NeedKind::Call && n.need.dynamic)
-        });
+    // The need the argument picks the resource of: the call's, or the
+    // `iam:PassRole` of a role argument. Without one, no grant is judged.
+    let call = task.needs.iter().find(|n| {
+        matches!(n.need.kind, NeedKind::Call | NeedKind::PassRole)
+            && n.need.target_argument.as_deref() == Some(argument.name.as_str())
+    });
     let pattern = catalog::input_pattern(&task.resource, &argument.name, &ctx.arn);
-    // Statements that grant the call, and whether any grants it beyond the
-    // account- and region-scoped pattern.
+    // Statements that grant the call, and whether one of them lets the
+    // input name a target nobody listed.
     let mut granting: Vec<StatementRef> = Vec::new();
     let mut wildcard = false;
-    // Wider than the account- and region-scoped pattern: what the policy
-    // fix narrows.
     let mut broader = false;
     if let Some(call) = call {
         for pair in &call.pairs {
@@ -77,21 +70,25 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
                     }
                     let statement = ctx.statement(*r);
                     if let Some(resources) = &statement.resources {
-                        // Any pattern (not a list of exact targets) lets
-                        // the input choose among targets nobody listed.
-                        let wider = resources.negated
+                        wildcard |= resources.negated
+                            || resources
+                                .items
+                                .iter()
+                                .any(|item| admits_any_target(&pair.resource, &item.value));
+                        // Wider than the account- and region-scoped
+                        // pattern: what the policy fix narrows.
+                        broader |= resources.negated
                             || resources
                                 .items
                                 .iter()
                                 .any(|item| !iam::pattern_covers(&pair.resource, &item.value, false));
-                        broader |= wider;
-                        wildcard |=
-                            wider || resources.items.iter().any(|item| item.value.contains(['*', '?']));
                     }
                 }
             }
         }
     }
+    // Narrowing helps only a grant that lets the input choose.
+    let broader = broader && wildcard;
     let severity = if wildcard {
         Severity::Error
     } else {
@@ -177,6 +174,62 @@ fn report(ctx: &Context, task: &Task, argument: &Argument, origin: &str, out: &m
             out.push(on_policy);
         }
     }
+}
+
+/// A name no one gives a resource: what the input could name in place of
+/// the values the workflow uses.
+const PROBE: &str = "asl-lsp-unlisted-target";
+
+/// Whether the grant `item` allows the call on a target nobody listed:
+/// `need` (the pattern the input fills, `*` where it does) with a made-up
+/// name in each input-chosen place. Region, account and partition left
+/// open (`*`) or written as template references take the grant's own, so
+/// only the part the input names decides.
+fn admits_any_target(need: &str, item: &str) -> bool {
+    let probe = |resource: &str| resource.replace('*', PROBE).replace('?', "x");
+    let candidate = match (need.starts_with("arn:"), item.starts_with("arn:")) {
+        (true, true) => {
+            let need_parts: Vec<&str> = need.splitn(6, ':').collect();
+            let item_parts: Vec<&str> = item.splitn(6, ':').collect();
+            if need_parts.len() < 6 || item_parts.len() < 6 {
+                probe(need)
+            } else {
+                let open = |v: &str| v.contains(['*', '?']) || v.contains("${");
+                let mut parts: Vec<String> = Vec::with_capacity(6);
+                for (i, (n, g)) in need_parts.iter().zip(&item_parts).enumerate() {
+                    parts.push(match i {
+                        1 | 3 | 4 if open(n) => g.to_string(),
+                        _ => probe(n),
+                    });
+                }
+                parts.join(":")
+            }
+        }
+        // The call names its target in no ARN form the catalog knows (its
+        // need is `*`): a grant on every resource of a type (`*`,
+        // `foundation-model/*`) allows any.
+        _ if !need.starts_with("arn:") => {
+            let resource = item.splitn(6, ':').nth(5).unwrap_or(item);
+            let any = match resource.find(['/', ':']) {
+                Some(at) => &resource[at + 1..],
+                None => resource,
+            };
+            return item == "*" || (item.starts_with("arn:") && any == "*");
+        }
+        _ => probe(need),
+    };
+    // A template reference or variable in either (`${BucketName}`) is one
+    // fixed value, not any: only itself matches it. Pseudo parameters stand
+    // for the one region and account.
+    iam::resource_matches(&opaque(item), &opaque(&candidate))
+}
+
+/// `text` with each placeholder that is not a pseudo parameter written as
+/// plain text, so that it matches only itself.
+fn opaque(text: &str) -> String {
+    crate::core::template::intrinsics::replace_placeholders(text, |name| {
+        (!name.starts_with("AWS::")).then(|| format!("{{{name}}}"))
+    })
 }
 
 /// Inserts `Check <task>` (a Choice admitting only `pattern`) and
