@@ -201,6 +201,14 @@ pub fn argument_values(
                 // An unresolved placeholder (`${WorkerArn}`) names no known
                 // target, unless it is a template's reference to a resource;
                 // nor does a value taken from the state's data (`${?}`).
+                // A definition's own `${Name}` (a substitution made at
+                // deploy time, out of view) is kept: one fixed value that
+                // checks and messages name, and no fix writes.
+                let substitution = !symbolic && s.starts_with("${") && s.ends_with('}') && !s.contains("${?");
+                if substitution {
+                    out.push(Some(s));
+                    continue;
+                }
                 if (s.contains("${") && !s.starts_with("arn:") && !symbolic) || s.contains("${?") {
                     if !each_element {
                         return None;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::sync::Arc;
 
 use super::task_answer::{answer, check_need, NEED_MEMO_LIMIT};
-pub use super::task_answer::{NeedCheck, NeedMemo, PairCheck, TaskAnswer, TaskKey};
+pub use super::task_answer::{placeholder_names, NeedCheck, NeedMemo, PairCheck, TaskAnswer, TaskKey};
 use crate::core::asl::dataflow::{self, Argument};
 use crate::core::asl::{State, StateMachine};
 use crate::core::catalog::{self, ArgValue, ArnContext, MapSite, Need, TaskResource};

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::context::{sid_for, statement_json, Context};
 use crate::core::diagnostic::FileEdit;
-use crate::core::fix;
+use crate::core::fix::{self, Dialect};
 use crate::core::iam::{self, StatementRef};
 use crate::core::syntax::{Node, NodeKind};
 
@@ -65,6 +65,9 @@ pub fn insert_statements(ctx: &Context, mut statements: Vec<Value>) -> Option<Ve
     };
     unique_sids(ctx, index, &mut statements);
     let doc = ctx.policy_root(index);
+    if !writable(doc.dialect, &statements) {
+        return None;
+    }
     let editor = doc.editor()?;
     let text = ctx_text(ctx, index);
     let root = &doc.root;
@@ -143,6 +146,34 @@ fn insert_into_sam_policies(ctx: &Context, statements: Vec<Value>) -> Option<Vec
             &Value::Array(vec![document]),
         ),
     }
+}
+
+/// Whether statements can be written into a policy of `dialect` as they
+/// are. A plain JSON or YAML policy has no template to resolve a
+/// placeholder a need kept (`${WorkerFunctionArn}`, `${AWS::Region}`): IAM
+/// would read it as a policy variable, so such a fix is not offered. IAM's
+/// own variables (`${aws:username}`, `${*}`) are written as they are.
+fn writable(dialect: Dialect, statements: &[Value]) -> bool {
+    if !matches!(dialect, Dialect::Json | Dialect::Yaml) {
+        return true;
+    }
+    fn unresolved(value: &Value) -> bool {
+        match value {
+            Value::String(s) => {
+                let mut found = false;
+                crate::core::template::intrinsics::replace_placeholders(s, |name| {
+                    found |=
+                        name.starts_with("AWS::") || !name.contains(':') && !matches!(name, "*" | "?" | "$");
+                    None
+                });
+                found
+            }
+            Value::Array(items) => items.iter().any(unresolved),
+            Value::Object(members) => members.values().any(unresolved),
+            _ => false,
+        }
+    }
+    !statements.iter().any(unresolved)
 }
 
 fn ctx_text<'c>(ctx: &'c Context, policy: usize) -> &'c str {
@@ -269,6 +300,9 @@ pub fn scope_statement(
         kept.is_empty() && statement.sid.is_some(),
     );
     let doc = ctx.policy_root(r.policy);
+    if !writable(doc.dialect, &new_statements) {
+        return None;
+    }
     let editor = doc.editor()?;
     let text = ctx_text(ctx, r.policy);
     let statements = doc.root.get("Statement")?;

@@ -433,7 +433,7 @@ fn opaque_placeholders(text: &str) -> String {
 }
 
 /// The placeholders of `text` that are not pseudo parameters.
-fn placeholder_names(text: &str) -> Vec<String> {
+pub fn placeholder_names(text: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find("${") {

@@ -6,7 +6,9 @@
 use crate::core::catalog::{MachineFeature, NeedKind};
 use crate::core::diagnostic::{Finding, Fix, Location, Severity};
 use crate::core::iam::Decision;
-use crate::core::permissions::context::{grouped_statements, Context, Grants, MachineNeed, NeedCheck, Task};
+use crate::core::permissions::context::{
+    grouped_statements, placeholder_names, Context, Grants, MachineNeed, NeedCheck, Task,
+};
 use crate::core::permissions::policy_fix;
 use crate::core::permissions::{list, policy_anchor};
 use crate::core::rules::meta::RuleMeta;
@@ -209,6 +211,24 @@ pub fn report(ctx: &Context, out: &mut Vec<Finding>, rule: &RuleMeta, select: im
         );
         if !denied.is_empty() {
             message.push_str(&format!(" ({} explicitly denied)", list(&denied)));
+        }
+        // A definition's own substitution (`${WorkerFunctionArn}`), made
+        // out of view: no statement allows the call whatever it is, but no
+        // fix can name it in a plain policy.
+        if !ctx.arn.symbolic {
+            let mut unknown: Vec<String> = Vec::new();
+            for name in checked
+                .iter()
+                .flat_map(|(_, r)| r)
+                .flat_map(|r| placeholder_names(r))
+            {
+                if !name.starts_with('?') && !unknown.contains(&name) {
+                    unknown.push(name);
+                }
+            }
+            if !unknown.is_empty() {
+                message.push_str(&format!(", whatever {} is", list(&unknown)));
+            }
         }
         let fix = if denied.is_empty() {
             policy_fix::insert_statements(ctx, statements).map(|edits| Fix {
