@@ -2,6 +2,8 @@
 //! `$['a'][0]`, `$$.Execution.Input.x`, `$var.x`, and the references inside
 //! intrinsic functions and JSONata expressions.
 
+use std::sync::Arc;
+
 /// Where a path starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Root {
@@ -13,11 +15,74 @@ pub enum Root {
     Variable(String),
 }
 
+/// One step of a path.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Segment {
+    /// `.name` or `['name']`.
+    Field(Arc<str>),
+    /// `[3]`: one element of an array.
+    Index(usize),
+    /// `[*]`, a filter, a slice, a union or a deep scan: some element(s)
+    /// we cannot name.
+    Any,
+}
+
+impl Segment {
+    pub fn field(name: &str) -> Segment {
+        Segment::Field(Arc::from(name))
+    }
+
+    /// Whether this is the field `name`.
+    pub fn is(&self, name: &str) -> bool {
+        matches!(self, Segment::Field(f) if &**f == name)
+    }
+
+    /// The segment inside brackets: a quoted name, an index, or anything else.
+    fn bracketed(inner: &str) -> Segment {
+        let inner = inner.trim();
+        let quoted = inner
+            .strip_prefix('\'')
+            .and_then(|s| s.strip_suffix('\''))
+            .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
+        match quoted {
+            Some(name) => Segment::field(name),
+            None if !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit()) => {
+                inner.parse().map(Segment::Index).unwrap_or(Segment::Any)
+            }
+            None => Segment::Any,
+        }
+    }
+
+    /// Appends the segment in JSONPath form: `.name` (or `['a b']` when
+    /// `quote_odd_names`), `[3]`, `[*]`.
+    pub fn write(&self, out: &mut String, quote_odd_names: bool) {
+        match self {
+            Segment::Field(name)
+                if !quote_odd_names
+                    || (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')) =>
+            {
+                out.push('.');
+                out.push_str(name);
+            }
+            Segment::Field(name) => {
+                out.push_str("['");
+                out.push_str(&name.replace('\'', "\\'"));
+                out.push_str("']");
+            }
+            Segment::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+            Segment::Any => out.push_str("[*]"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefPath {
     pub root: Root,
-    /// Field names; `*` stands for an index, a wildcard or a filter.
-    pub segments: Vec<String>,
+    pub segments: Vec<Segment>,
 }
 
 impl RefPath {
@@ -29,12 +94,7 @@ impl RefPath {
             Root::Variable(v) => format!("${v}"),
         };
         for seg in &self.segments {
-            if seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !seg.is_empty() {
-                out.push('.');
-                out.push_str(seg);
-            } else {
-                out.push_str(&format!("['{}']", seg.replace('\'', "\\'")));
-            }
+            seg.write(&mut out, true);
         }
         out
     }
@@ -63,12 +123,12 @@ pub fn parse(text: &str) -> Option<RefPath> {
     Some(RefPath { root, segments })
 }
 
-fn parse_segments(mut rest: &str) -> Option<Vec<String>> {
+fn parse_segments(mut rest: &str) -> Option<Vec<Segment>> {
     let mut segments = Vec::new();
     while !rest.is_empty() {
         if let Some(r) = rest.strip_prefix("..") {
             // Deep scan: anything below.
-            segments.push("*".to_string());
+            segments.push(Segment::Any);
             rest = r;
             continue;
         }
@@ -77,19 +137,11 @@ fn parse_segments(mut rest: &str) -> Option<Vec<String>> {
             if end == 0 {
                 return None;
             }
-            segments.push(r[..end].to_string());
+            segments.push(Segment::field(&r[..end]));
             rest = &r[end..];
         } else if let Some(r) = rest.strip_prefix('[') {
             let close = r.find(']')?;
-            let inner = r[..close].trim();
-            let quoted = inner
-                .strip_prefix('\'')
-                .and_then(|s| s.strip_suffix('\''))
-                .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
-            match quoted {
-                Some(name) => segments.push(name.to_string()),
-                None => segments.push("*".to_string()),
-            }
+            segments.push(Segment::bracketed(&r[..close]));
             rest = &r[close + 1..];
         } else {
             return None;
@@ -182,7 +234,7 @@ pub fn jsonata_references(expr: &str) -> Vec<RefPath> {
             i = j; // a function call
             continue;
         }
-        let mut segments: Vec<String> = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
         loop {
             if j < bytes.len() && bytes[j] == b'.' {
                 let s = j + 1;
@@ -193,17 +245,12 @@ pub fn jsonata_references(expr: &str) -> Vec<RefPath> {
                 if e == s || (e < bytes.len() && bytes[e] == b'(') {
                     break;
                 }
-                segments.push(expr[s..e].to_string());
+                segments.push(Segment::field(&expr[s..e]));
                 j = e;
             } else if j < bytes.len() && bytes[j] == b'[' {
                 match expr[j..].find(']') {
                     Some(close) => {
-                        let inner = expr[j + 1..j + close].trim();
-                        let quoted = inner
-                            .strip_prefix('\'')
-                            .and_then(|s| s.strip_suffix('\''))
-                            .or_else(|| inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
-                        segments.push(quoted.unwrap_or("*").to_string());
+                        segments.push(Segment::bracketed(&expr[j + 1..j + close]));
                         j += close + 1;
                     }
                     None => break,
@@ -213,7 +260,11 @@ pub fn jsonata_references(expr: &str) -> Vec<RefPath> {
             }
         }
         let path = if name == "states" {
-            match segments.first().map(String::as_str) {
+            let first = match segments.first() {
+                Some(Segment::Field(f)) => Some(&**f),
+                _ => None,
+            };
+            match first {
                 Some("input") => Some(RefPath {
                     root: Root::Current,
                     segments: segments[1..].to_vec(),
@@ -222,8 +273,8 @@ pub fn jsonata_references(expr: &str) -> Vec<RefPath> {
                     root: Root::Context,
                     segments: segments[1..].to_vec(),
                 }),
-                Some("result") | Some("errorOutput") => Some(RefPath {
-                    root: Root::Variable(format!("states.{}", segments[0])),
+                Some(name @ ("result" | "errorOutput")) => Some(RefPath {
+                    root: Root::Variable(format!("states.{name}")),
                     segments: segments[1..].to_vec(),
                 }),
                 _ => None,
@@ -257,14 +308,34 @@ mod tests {
     fn p(root: Root, segs: &[&str]) -> RefPath {
         RefPath {
             root,
-            segments: segs.iter().map(|s| s.to_string()).collect(),
+            segments: segs
+                .iter()
+                .map(|s| match s.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+                    Some("*") => Segment::Any,
+                    Some(i) => Segment::Index(i.parse().unwrap()),
+                    None => Segment::field(s),
+                })
+                .collect(),
         }
     }
 
     #[test]
     fn parses_paths() {
         assert_eq!(parse("$.a.b"), Some(p(Root::Current, &["a", "b"])));
-        assert_eq!(parse("$['a b'][0]"), Some(p(Root::Current, &["a b", "*"])));
+        assert_eq!(parse("$['a b'][0]"), Some(p(Root::Current, &["a b", "[0]"])));
+        assert_eq!(
+            parse("$['0'][*][1:2]"),
+            Some(p(Root::Current, &["0", "[*]", "[*]"]))
+        );
+        assert_eq!(parse("$.a[12].b"), Some(p(Root::Current, &["a", "[12]", "b"])));
+        assert_eq!(
+            parse("$[99999999999999999999999]"),
+            Some(p(Root::Current, &["[*]"]))
+        );
+        assert_eq!(
+            p(Root::Current, &["[0]", "a b", "[*]"]).to_jsonpath(),
+            "$[0]['a b'][*]"
+        );
         assert_eq!(
             parse("$$.Execution.Input.x"),
             Some(p(Root::Context, &["Execution", "Input", "x"]))

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::shape::{literal, object, Env, Fields, Leaf, Shape, MAX_TEMPLATE_DEPTH};
-use crate::core::asl::paths::{self, RefPath, Root};
+use crate::core::asl::paths::{self, RefPath, Root, Segment};
 use crate::core::syntax::Node;
 
 /// A template value as JSON, each field whose value comes from the data
@@ -85,11 +85,11 @@ pub(super) fn resolve(path: &RefPath, ctx: &Ctx) -> Shape {
         Root::Current => ctx.current.select(&path.segments),
         Root::Context => {
             let segs = &path.segments;
-            if segs.len() >= 2 && segs[0] == "Execution" && segs[1] == "Input" {
+            if segs.len() >= 2 && segs[0].is("Execution") && segs[1].is("Input") {
                 Shape::Leaf(Leaf::Input(Arc::from("$"))).select(&segs[2..])
-            } else if segs.len() >= 2 && segs[0] == "Map" && segs[1] == "Item" {
+            } else if segs.len() >= 2 && segs[0].is("Map") && segs[1].is("Item") {
                 match ctx.env.variables.get("states.mapitem") {
-                    Some(item) if segs.get(2).map(String::as_str) == Some("Value") => item.select(&segs[3..]),
+                    Some(item) if segs.get(2).is_some_and(|s| s.is("Value")) => item.select(&segs[3..]),
                     _ => Shape::computed(),
                 }
             } else {
@@ -177,11 +177,11 @@ pub(super) fn eval_template(node: &Node, ctx: &Ctx, jsonata: bool, depth: usize)
     for member in node.members() {
         match member.key.strip_suffix(".$") {
             Some(name) if !jsonata => {
-                fields.insert(Arc::from(name), eval_path_string(member.value.as_str(), ctx));
+                fields.insert(Segment::field(name), eval_path_string(member.value.as_str(), ctx));
             }
             _ => {
                 fields.insert(
-                    Arc::from(member.key.as_str()),
+                    Segment::field(&member.key),
                     eval_value(&member.value, ctx, jsonata, depth + 1),
                 );
             }

@@ -13,7 +13,7 @@ mod tests;
 use std::sync::Arc;
 
 use crate::core::asl::model::{QueryLanguage, ScopeId, StateId, StateMachine, StateType};
-use crate::core::asl::paths::{self, RefPath, Root};
+use crate::core::asl::paths::{self, RefPath, Root, Segment};
 use crate::core::hash::FastMap;
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
@@ -152,11 +152,17 @@ impl Flow<'_, '_> {
                 Some(r) => literal(r.to_json()),
                 None => arguments().unwrap_or_else(|| effective.clone()),
             },
+            // An array: element `i` is branch `i`'s output; an index we cannot
+            // name (`[*]`, or one past the branches) reads as any branch's.
+            // When some branch was not lowered (not an object), the children
+            // do not line up with the indices, and every element is any branch's.
             StateType::Parallel => {
                 let branch_input = arguments().unwrap_or_else(|| effective.clone());
+                let mut branches = Fields::new();
                 let mut joined: Option<Shape> = None;
+                let aligned = node.get("Branches").map(|b| b.elements().len()) == Some(state.children.len());
                 if depth < 32 {
-                    for &child in &state.children {
+                    for (i, &child) in state.children.iter().enumerate() {
                         let entry = Env {
                             input: branch_input.clone(),
                             variables: env.variables.clone(),
@@ -165,11 +171,14 @@ impl Flow<'_, '_> {
                         let out = self.scope(child, entry, depth + 1);
                         joined = Some(match joined {
                             Some(j) => j.join(&out),
-                            None => out,
+                            None => out.clone(),
                         });
+                        if aligned {
+                            branches.insert(Segment::Index(i), out);
+                        }
                     }
                 }
-                object(Fields::new(), joined.unwrap_or_else(Shape::computed))
+                object(branches, joined.unwrap_or_else(Shape::computed))
             }
             StateType::Map => {
                 let items = if jsonata {
@@ -180,7 +189,7 @@ impl Flow<'_, '_> {
                 } else {
                     apply_path(&effective, node.get("ItemsPath"), env)
                 };
-                let item = items.select(&["*".to_string()]);
+                let item = items.select(&[Segment::Any]);
                 let selector = node.get("ItemSelector").or_else(|| node.get("Parameters"));
                 let item_input = match selector {
                     Some(sel) => {
@@ -194,6 +203,19 @@ impl Flow<'_, '_> {
                         eval_template(sel, &ctx, jsonata, 0)
                     }
                     None => item,
+                };
+                // A batch is `{"Items": [...], "BatchInput": ...}`, its
+                // `BatchInput` evaluated over the state's input.
+                let item_input = match node.get("ItemBatcher") {
+                    Some(batcher) => {
+                        let mut batch = Fields::new();
+                        batch.insert(Segment::field("Items"), object(Fields::new(), item_input));
+                        if let Some(fixed) = batcher.get("BatchInput") {
+                            batch.insert(Segment::field("BatchInput"), eval_value(fixed, &ctx, jsonata, 0));
+                        }
+                        object(batch, Shape::computed())
+                    }
+                    None => item_input,
                 };
                 let mut out = Shape::computed();
                 if depth < 32 {

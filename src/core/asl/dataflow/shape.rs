@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::core::asl::paths::Segment;
+
 /// What a value is made of.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Leaf {
@@ -24,18 +26,61 @@ pub enum Shape {
     Object(Arc<Obj>),
 }
 
-/// Known fields, and what any other field (or array element) is. The
-/// fields are a persistent map: a state that sets one field shares the
-/// rest with its input, so long workflows stay linear.
+/// Known fields (or array elements, keyed by index), and what any other
+/// field or element is. The fields are a persistent map: a state that sets
+/// one field shares the rest with its input, so long workflows stay linear.
 #[derive(Clone, Debug)]
 pub struct Obj {
     pub(super) fields: Fields,
-    pub(super) rest: Shape,
+    pub(super) rest: Rest,
     /// An upper bound of the nesting below this object.
     pub(super) depth: usize,
 }
 
-pub(super) type Fields = imbl::OrdMap<Arc<str>, Shape>;
+/// What a field or element an object does not list is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rest {
+    /// This value, whichever it is: an array's elements, the fields a
+    /// template does not write.
+    Each(Shape),
+    /// That field of this value: the value a `ResultPath` wrote into, whose
+    /// other fields are still there (`$.b` of the input stays `$.b`).
+    Below(Leaf),
+}
+
+impl Rest {
+    fn child(&self, seg: &Segment) -> Shape {
+        match self {
+            Rest::Each(each) => each.clone(),
+            Rest::Below(leaf) => Shape::Leaf(leaf.clone()).child(seg),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match self {
+            Rest::Each(each) => each.depth(),
+            Rest::Below(_) => 0,
+        }
+    }
+
+    /// Any other field or element, read as one value (the rest of a
+    /// leaf stands for its fields with the leaf's provenance).
+    fn any(&self) -> Shape {
+        match self {
+            Rest::Each(each) => each.clone(),
+            Rest::Below(leaf) => Shape::Leaf(leaf.clone()),
+        }
+    }
+
+    fn join_at(&self, other: &Rest, depth: usize) -> Rest {
+        match (self, other) {
+            (Rest::Below(a), Rest::Below(b)) => Rest::Below(join_leaf(a, b)),
+            _ => Rest::Each(self.any().join_at(&other.any(), depth)),
+        }
+    }
+}
+
+pub(super) type Fields = imbl::OrdMap<Segment, Shape>;
 
 impl PartialEq for Obj {
     fn eq(&self, other: &Obj) -> bool {
@@ -56,24 +101,24 @@ impl PartialEq for Shape {
 pub(super) const MAX_SHAPE_DEPTH: usize = 8;
 pub(super) const MAX_TEMPLATE_DEPTH: usize = 16;
 
-pub(super) fn object(fields: Fields, rest: Shape) -> Shape {
+/// An object (or array) of `fields`, every other field being `each`.
+pub(super) fn object(fields: Fields, each: Shape) -> Shape {
+    object_with(fields, Rest::Each(each))
+}
+
+fn object_with(fields: Fields, rest: Rest) -> Shape {
     let depth = 1 + fields
         .values()
-        .chain(std::iter::once(&rest))
         .map(Shape::depth)
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .max(rest.depth());
     Shape::Object(Arc::new(Obj { fields, rest, depth }))
 }
 
-/// Appends one path segment to an input origin (`.name`, or `[*]`).
-pub(super) fn push_segment(out: &mut String, seg: &str) {
-    if seg == "*" {
-        out.push_str("[*]");
-    } else {
-        out.push('.');
-        out.push_str(seg);
-    }
+/// Appends one path segment to an input origin (`.name`, `[3]` or `[*]`).
+pub(super) fn push_segment(out: &mut String, seg: &Segment) {
+    seg.write(out, false);
 }
 
 pub(super) fn literal(value: Value) -> Shape {
@@ -85,25 +130,22 @@ impl Shape {
         Shape::Leaf(Leaf::Computed)
     }
 
-    pub(super) fn child(&self, seg: &str) -> Shape {
+    /// The value of one field or element. A field an object does not list
+    /// is what its [`Rest`] says: the same value for every element, or that
+    /// field of the value written into (an input origin gains the segment).
+    pub(super) fn child(&self, seg: &Segment) -> Shape {
         match self {
-            Shape::Leaf(Leaf::Input(origin)) => {
-                let mut out = String::from(&**origin);
-                push_segment(&mut out, seg);
-                Shape::Leaf(Leaf::Input(out.into()))
-            }
-            Shape::Leaf(Leaf::Literal(v)) => match v.get(seg) {
-                Some(inner) => literal(inner.clone()),
-                None => Shape::computed(),
+            Shape::Object(obj) => match obj.fields.get(seg) {
+                Some(known) => known.clone(),
+                None => obj.rest.child(seg),
             },
-            Shape::Leaf(Leaf::Computed) => Shape::computed(),
-            Shape::Object(obj) => obj.fields.get(seg).cloned().unwrap_or_else(|| obj.rest.clone()),
+            Shape::Leaf(leaf) => leaf_child(leaf, seg),
         }
     }
 
     /// The value at `segments`. Once the walk reaches an input leaf, the
     /// rest of the path is appended in one go (linear in the path's length).
-    pub(super) fn select(&self, segments: &[String]) -> Shape {
+    pub(super) fn select(&self, segments: &[Segment]) -> Shape {
         let mut current = self.clone();
         for (i, seg) in segments.iter().enumerate() {
             match current {
@@ -125,7 +167,7 @@ impl Shape {
     /// [`MAX_SHAPE_DEPTH`] stops at that depth: what lies below becomes one
     /// leaf joining the old value there with the new one, so a path of any
     /// length costs a fixed depth (and no recursion).
-    pub(super) fn set(self, segments: &[String], value: Shape) -> Shape {
+    pub(super) fn set(self, segments: &[Segment], value: Shape) -> Shape {
         let (segments, value) = if segments.len() > MAX_SHAPE_DEPTH {
             let (kept, _) = segments.split_at(MAX_SHAPE_DEPTH);
             let old = self.select(kept).summary();
@@ -134,7 +176,7 @@ impl Shape {
             (segments, value)
         };
         // Walk down, remembering each level's fields, then rebuild upwards.
-        let mut levels: Vec<(Fields, Shape, usize, Arc<str>)> = Vec::with_capacity(segments.len());
+        let mut levels: Vec<(Fields, Rest, usize, Segment)> = Vec::with_capacity(segments.len());
         let mut current = self;
         for seg in segments {
             let (fields, rest, depth) = match current {
@@ -144,14 +186,15 @@ impl Shape {
                         .as_object()
                         .into_iter()
                         .flatten()
-                        .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
+                        .map(|(k, v)| (Segment::field(k), literal(v.clone())))
                         .collect();
-                    (fields, Shape::computed(), 1)
+                    (fields, Rest::Each(Shape::computed()), 1)
                 }
-                // Writing into a leaf: the other fields keep the leaf's provenance.
-                leaf => (Fields::new(), leaf, 1),
+                // Writing into a leaf: each other field is that field of the
+                // leaf (`$.b` of the input stays `$.b`).
+                Shape::Leaf(leaf) => (Fields::new(), Rest::Below(leaf), 1),
             };
-            let key: Arc<str> = Arc::from(seg.as_str());
+            let key = seg.clone();
             current = fields.get(&key).cloned().unwrap_or_else(|| rest.child(seg));
             levels.push((fields, rest, depth, key));
         }
@@ -187,23 +230,23 @@ impl Shape {
                     let b = bf.get(key).cloned().unwrap_or_else(|| br.child(key));
                     fields.insert(key.clone(), a.join_at(&b, depth + 1));
                 }
-                object(fields, ar.join_at(&br, depth + 1))
+                object_with(fields, ar.join_at(&br, depth + 1))
             }
         }
     }
 
-    pub(super) fn as_object(&self) -> (Fields, Shape) {
+    pub(super) fn as_object(&self) -> (Fields, Rest) {
         match self {
             Shape::Object(obj) => (obj.fields.clone(), obj.rest.clone()),
             Shape::Leaf(Leaf::Literal(v)) if v.is_object() => (
                 v.as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(k, v)| (Arc::from(k.as_str()), literal(v.clone())))
+                    .map(|(k, v)| (Segment::field(k), literal(v.clone())))
                     .collect(),
-                Shape::computed(),
+                Rest::Each(Shape::computed()),
             ),
-            leaf => (Fields::new(), leaf.clone()),
+            Shape::Leaf(leaf) => (Fields::new(), Rest::Below(leaf.clone())),
         }
     }
 
@@ -214,7 +257,12 @@ impl Shape {
             Shape::Object(obj) => {
                 let mut stack: Vec<&Obj> = vec![obj];
                 while let Some(o) = stack.pop() {
-                    for s in o.fields.values().chain(std::iter::once(&o.rest)) {
+                    let rest = match &o.rest {
+                        Rest::Each(each) => Some(each),
+                        Rest::Below(Leaf::Input(origin)) => return Leaf::Input(origin.clone()),
+                        Rest::Below(_) => None,
+                    };
+                    for s in o.fields.values().chain(rest) {
                         match s {
                             Shape::Leaf(Leaf::Input(origin)) => return Leaf::Input(origin.clone()),
                             Shape::Leaf(_) => {}
@@ -246,15 +294,40 @@ impl Shape {
     pub(super) fn truncate(&self, depth: usize) -> Shape {
         match self {
             Shape::Object(_) if depth >= MAX_SHAPE_DEPTH => Shape::Leaf(self.summary()),
-            Shape::Object(obj) => object(
+            Shape::Object(obj) => object_with(
                 obj.fields
                     .iter()
                     .map(|(k, v)| (k.clone(), v.truncate(depth + 1)))
                     .collect(),
-                obj.rest.truncate(depth + 1),
+                match &obj.rest {
+                    Rest::Each(each) => Rest::Each(each.truncate(depth + 1)),
+                    below => below.clone(),
+                },
             ),
             leaf => leaf.clone(),
         }
+    }
+}
+
+fn leaf_child(leaf: &Leaf, seg: &Segment) -> Shape {
+    match leaf {
+        Leaf::Input(origin) => {
+            let mut out = String::from(&**origin);
+            push_segment(&mut out, seg);
+            Shape::Leaf(Leaf::Input(out.into()))
+        }
+        Leaf::Literal(v) => {
+            let inner = match seg {
+                Segment::Field(name) => v.get(&**name),
+                Segment::Index(i) => v.get(*i),
+                Segment::Any => None,
+            };
+            match inner {
+                Some(inner) => literal(inner.clone()),
+                None => Shape::computed(),
+            }
+        }
+        Leaf::Computed => Shape::computed(),
     }
 }
 

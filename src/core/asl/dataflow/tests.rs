@@ -160,3 +160,81 @@ fn loops_terminate() {
     let machine = StateMachine::lower(&root);
     assert!(analyze(&machine).is_empty());
 }
+
+#[test]
+fn parallel_elements_are_their_branches() {
+    let text = r#"{"StartAt":"P","States":{
+        "P":{"Type":"Parallel","Next":"T","Branches":[
+            {"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::aws-sdk:ec2:runInstances",
+                "Parameters":{"ImageId":"ami-1"},"ResultSelector":{"Id.$":"$.Instances[0].InstanceId"},"End":true}}},
+            {"StartAt":"Keep","States":{"Keep":{"Type":"Pass","ResultPath":null,"End":true}}}]},
+        "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+             "Parameters":{"A.$":"$[0].Id","B.$":"$[1].Id","C.$":"$[*].Id","D.$":"$[2].Id"}}}}"#;
+    assert_eq!(provenance(text, "T", "A").0, Leaf::Computed);
+    assert_eq!(provenance(text, "T", "B").0, Leaf::Input("$.Id".into()));
+    assert_eq!(provenance(text, "T", "C").0, Leaf::Input("$.Id".into()));
+    assert_eq!(provenance(text, "T", "D").0, Leaf::Input("$.Id".into()));
+    assert_eq!(args_of(text, "T")[1].test_path.as_deref(), Some("$[1].Id"));
+    // A branch that is not an object is not lowered: the elements no longer
+    // line up with the branches, so each reads as any branch's output.
+    let skewed = text.replace(r#""Branches":["#, r#""Branches":[7,"#);
+    assert_eq!(provenance(&skewed, "T", "A").0, Leaf::Input("$.Id".into()));
+}
+
+#[test]
+fn an_index_of_the_input_keeps_its_place() {
+    let text = format!(
+        r#"{{"StartAt":"C","States":{{
+        "C":{{"Type":"Choice","Choices":[{{"Variable":"$.fns[0]","StringEquals":"a","Next":"T"}}],"Default":"F"}},
+        "F":{{"Type":"Fail"}},
+        "T":{{{TASK},"Parameters":{{"FunctionName.$":"$.fns[0]","Other.$":"$.fns[1]"}}}}}}}}"#
+    );
+    assert_eq!(
+        provenance(&text, "T", "FunctionName"),
+        (Leaf::Input("$.fns[0]".into()), true)
+    );
+    assert_eq!(
+        provenance(&text, "T", "Other"),
+        (Leaf::Input("$.fns[1]".into()), false)
+    );
+}
+
+#[test]
+fn other_fields_keep_their_path_after_a_result_path() {
+    let text = r#"{"StartAt":"A","States":{
+        "A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"x"},"ResultPath":"$.r","Next":"C"},
+        "C":{"Type":"Choice","Choices":[{"Variable":"$.Good","StringEquals":"ok","Next":"T"}],"Default":"F"},
+        "F":{"Type":"Fail"},
+        "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+             "Parameters":{"FunctionName.$":"$.Evil","Good.$":"$.Good","Deep.$":"$.a.b","R.$":"$.r.x"}}}}"#;
+    assert_eq!(
+        provenance(text, "T", "FunctionName"),
+        (Leaf::Input("$.Evil".into()), false)
+    );
+    assert_eq!(
+        provenance(text, "T", "Good"),
+        (Leaf::Input("$.Good".into()), true)
+    );
+    assert_eq!(provenance(text, "T", "Deep").0, Leaf::Input("$.a.b".into()));
+    assert_eq!(provenance(text, "T", "R").0, Leaf::Computed);
+}
+
+#[test]
+fn a_batch_holds_its_items_and_batch_input() {
+    let text = r#"{"StartAt":"P","States":{
+        "P":{"Type":"Pass","Parameters":{"Bucket.$":"$.bucket"},"ResultPath":"$.params","Next":"M"},
+        "M":{"Type":"Map","ItemsPath":"$.keys","End":true,
+             "ItemBatcher":{"MaxItemsPerBatch":10,"BatchInput":{"bucket.$":"$.params.Bucket","fixed":"x"}},
+             "ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+             "Parameters":{"FunctionName.$":"$.BatchInput.bucket","Fixed.$":"$.BatchInput.fixed","Item.$":"$.Items[0]","Other.$":"$.other"}}}}}}}"#;
+    assert_eq!(
+        provenance(text, "T", "FunctionName").0,
+        Leaf::Input("$.bucket".into())
+    );
+    assert_eq!(
+        provenance(text, "T", "Fixed").0,
+        Leaf::Literal(Arc::new(serde_json::json!("x")))
+    );
+    assert_eq!(provenance(text, "T", "Item").0, Leaf::Input("$.keys[*]".into()));
+    assert_eq!(provenance(text, "T", "Other").0, Leaf::Computed);
+}
