@@ -37,6 +37,7 @@ pub fn call_needs(
             n.resources == resolved.resources
                 && n.dynamic == resolved.dynamic
                 && n.target_argument == resolved.target
+                && n.optional == resolved.optional
                 && n.kind == NeedKind::Call
         }) {
             if !need.actions.iter().any(|a| a == action) {
@@ -52,7 +53,7 @@ pub fn call_needs(
             dynamic: resolved.dynamic,
             condition: None,
             any_of: false,
-            optional: false,
+            optional: resolved.optional,
             source: resolved.source.unwrap_or(source),
         });
     };
@@ -104,6 +105,11 @@ struct Resolved {
     /// An argument of the call names this resource (or its format has no
     /// variable to name).
     named: bool,
+    /// A required type no argument names, beside types arguments do name:
+    /// perhaps an alternative to them (`states:ListExecutions` on a state
+    /// machine or a Map Run), perhaps needed too (`ec2:RunInstances` also
+    /// acts on an instance, a subnet, ...). Granted, never reported missing.
+    optional: bool,
 }
 
 fn star() -> Resolved {
@@ -113,6 +119,7 @@ fn star() -> Resolved {
         target: None,
         source: None,
         named: false,
+        optional: false,
     }
 }
 
@@ -163,14 +170,15 @@ fn action_resources(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         .into_iter()
         .map(|(name, format)| resolve_type(prefix, action, name, format, args, ctx))
         .collect();
-    // Required types the call's arguments do not name are alternatives to
-    // the ones they do (`states:ListExecutions` on a state machine or a
-    // Map Run): when some are named, only those are acted on.
+    // Required types the call's arguments do not name, beside ones they
+    // do, may be alternatives or may be needed too: kept as optional.
     if resolved
         .iter()
         .any(|r| r.named && r.resources.iter().any(|x| x != "*"))
     {
-        resolved.retain(|r| r.named);
+        for r in resolved.iter_mut().filter(|r| !r.named) {
+            r.optional = true;
+        }
     }
     resolved
 }
@@ -197,6 +205,7 @@ fn bedrock_model(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnContext
         target: Some("ModelId".into()),
         source: Some(BEDROCK_PROFILES),
         named: true,
+        optional: false,
     })
 }
 
@@ -218,6 +227,7 @@ fn dynamic_model(ctx: &ArnContext) -> Option<Resolved> {
         target: Some("ModelId".into()),
         source: Some(BEDROCK_PROFILES),
         named: true,
+        optional: false,
     })
 }
 
@@ -390,6 +400,7 @@ fn resolve_type(
                 target: Some(arn_argument),
                 source: None,
                 named: true,
+                optional: false,
             }
         }
         Some(values) if values.iter().any(Option::is_some) => {
@@ -412,6 +423,7 @@ fn resolve_type(
                 target: Some(arn_argument),
                 source: None,
                 named: true,
+                optional: false,
             };
         }
         Some(_) => {}
@@ -516,6 +528,7 @@ fn resolve_type(
                 target,
                 source,
                 named,
+                optional: false,
             };
         }
     }
@@ -545,6 +558,7 @@ fn resolve_type(
         target,
         source,
         named,
+        optional: false,
     }
 }
 
