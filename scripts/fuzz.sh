@@ -120,12 +120,17 @@ run() {
     echo "fuzz: $target for ${seconds}s ($(find "fuzz/corpus/$target" -type f | wc -l) inputs in the corpus)"
     mkdir -p "fuzz/artifacts/$target"
     # cargo-fuzz runs from fuzz/, so paths are given absolute.
+    local status=0
     (cd fuzz && cargo fuzz run --sanitizer none "$target" "$root/fuzz/corpus/$target" -- \
         -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$root/fuzz/artifacts/$target/") 2>&1 |
-        tee "fuzz/artifacts/$target.log" | grep -E '^(stat::|==|SUMMARY|Done|INFO: Running|artifact_prefix|Test unit)|panicked|ERROR' || true
-    # libFuzzer's exit status is lost in the pipe: a crash shows in the log.
-    if grep -qE 'ERROR: libFuzzer|panicked at|deadly signal|Test unit written' "fuzz/artifacts/$target.log"; then
+        -artifact_prefix="$root/fuzz/artifacts/$target/") >"fuzz/artifacts/$target.log" 2>&1 || status=$?
+    grep -E '^(stat::|==|SUMMARY|Done|INFO: Running|artifact_prefix|Test unit)|panicked|ERROR|exited with signal' \
+        "fuzz/artifacts/$target.log" || true
+    # A crash libFuzzer could not catch (a signal) leaves no artifact and no
+    # final statistics: a failed exit or missing statistics fail the run.
+    if [ "$status" -ne 0 ] ||
+        ! grep -q 'stat::number_of_executed_units' "fuzz/artifacts/$target.log" ||
+        grep -qE 'ERROR: libFuzzer|panicked at|deadly signal|Test unit written|exited with signal' "fuzz/artifacts/$target.log"; then
         echo "fuzz: $target FAILED; see fuzz/artifacts/$target.log" >&2
         return 1
     fi

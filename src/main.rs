@@ -36,6 +36,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    asl_lsp::configure_threads();
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(err) => {

@@ -16,6 +16,7 @@ const MAX_FILES: usize = 8;
 /// dropped. Invalid UTF-8 is replaced, as the CLI and server never hand the
 /// core anything but text.
 pub fn file_set(data: &[u8]) -> FileSet {
+    asl_lsp::configure_threads();
     let text = String::from_utf8_lossy(data);
     let mut files = FileSet::new();
     for chunk in text.split('\0').take(MAX_FILES) {
@@ -50,6 +51,7 @@ fn clean_path(name: &str) -> String {
 
 /// One file set holding `text` at `path`.
 pub fn one(path: &str, data: &[u8]) -> FileSet {
+    asl_lsp::configure_threads();
     let mut files = FileSet::new();
     files.insert(path, String::from_utf8_lossy(data).as_ref(), None);
     files

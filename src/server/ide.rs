@@ -21,6 +21,7 @@ fn requests_pool() -> Option<&'static rayon::ThreadPool> {
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(2)
+            .stack_size(crate::ANALYSIS_STACK)
             .thread_name(|i| format!("asl-lsp-request-{i}"))
             .build()
             .ok()
