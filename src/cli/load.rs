@@ -357,6 +357,22 @@ pub fn load_with(
             }
         }
     }
+    // Definition files a template names that no walk reached
+    // (`DefinitionUri: ../defs/flow.asl.json`): read when inside the
+    // project; otherwise the template's finding says why they went unread.
+    for path in crate::core::template::missing_definition_files(&reader.files) {
+        let at = Path::new(&path);
+        if !reader.inside(at) {
+            reader.files.mark_unread(&path, "it is outside the project root");
+            continue;
+        }
+        if at.is_file() && reader.read(at).is_none() {
+            if let Some((_, reason)) = reader.skipped.iter().find(|(p, _)| *p == path) {
+                let reason = reason.clone();
+                reader.files.mark_unread(&path, &reason);
+            }
+        }
+    }
     focus.sort();
     focus.dedup();
     Ok(Loaded {

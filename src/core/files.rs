@@ -1,7 +1,7 @@
 //! The files an analysis sees. The caller (CLI or server) reads them from
 //! disk or from the editor and hands them over; the core never does I/O.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
@@ -20,6 +20,10 @@ pub struct SourceFile {
 pub struct FileSet {
     files: Vec<SourceFile>,
     by_path: HashMap<String, FileId>,
+    /// Paths deliberately not read (outside the project root, too large),
+    /// with the reason: a template naming one is told why its definition
+    /// went unchecked, not that it is missing.
+    unread: BTreeMap<String, String>,
 }
 
 impl FileSet {
@@ -61,6 +65,16 @@ impl FileSet {
 
     pub fn lookup(&self, path: &str) -> Option<FileId> {
         self.by_path.get(&normalize(path)).copied()
+    }
+
+    /// Records that the file at `path` was not read on purpose, and why.
+    pub fn mark_unread(&mut self, path: &str, reason: &str) {
+        self.unread.insert(normalize(path), reason.to_string());
+    }
+
+    /// Why the file at `path` was not read, if it was left unread on purpose.
+    pub fn unread_reason(&self, path: &str) -> Option<&str> {
+        self.unread.get(&normalize(path)).map(String::as_str)
     }
 
     pub fn len(&self) -> usize {

@@ -164,6 +164,22 @@ impl State {
                 files.insert(&candidate, text, None);
             }
         }
+        // Definition files a template names outside the folders the
+        // candidates cover (`DefinitionUri: ../defs/flow.asl.json`).
+        let names_files = files
+            .ids()
+            .any(|id| files.text(id).contains("DefinitionUri") || files.text(id).contains("file("));
+        if names_files {
+            for missing in crate::core::template::missing_definition_files(&files) {
+                if let Some(snapshot) = self.docs.snapshot(&missing) {
+                    files.insert(&missing, snapshot.text, Some(snapshot.version));
+                } else if let Some(text) = self.workspace.disk_text(&missing) {
+                    files.insert(&missing, text, None);
+                } else if let Some(reason) = self.workspace.unread_reason(&missing) {
+                    files.mark_unread(&missing, reason);
+                }
+            }
+        }
         files
     }
 

@@ -134,6 +134,19 @@ impl Workspace {
         self.disk.remove(path);
     }
 
+    /// Why a path the index does not hold was left unread, when it was on
+    /// purpose: outside every workspace folder (never looked at), or a
+    /// file the index passed over. `None` when there is no such file.
+    pub fn unread_reason(&self, path: &str) -> Option<&'static str> {
+        let under_a_root = self.roots().iter().any(|root| Path::new(path).starts_with(root));
+        if !under_a_root {
+            return Some("it is outside the workspace folders");
+        }
+        std::fs::metadata(path)
+            .is_ok_and(|m| m.is_file())
+            .then_some("the server did not index it: a link, too large, or past the workspace limits")
+    }
+
     pub fn disk_text(&self, path: &str) -> Option<Arc<str>> {
         self.disk.get(path).map(|t| t.clone())
     }

@@ -5,11 +5,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::intrinsics::{call, Encoder, Resource, Template};
-use super::problems::DEFINITION_URI;
 use super::scan::Scan;
 use super::{embedded, sam};
 use crate::core::classify::{FileKind, Format};
-use crate::core::diagnostic::{Finding, Location};
+use crate::core::diagnostic::Location;
 use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Node, NodeKind};
@@ -221,30 +220,16 @@ fn definition(
     let path = join(parent_dir(files.path(file)), uri);
     let id = match files.lookup(&path) {
         Some(id) => id,
-        None => {
-            let location = Location {
+        None => super::scan::missing_definition_file(
+            files,
+            scan,
+            Location {
                 file,
                 range: uri_node.span,
-            };
-            let lower = path.to_lowercase();
-            let same_but_case = files.ids().find(|&i| files.path(i).to_lowercase() == lower);
-            let message = match same_but_case {
-                Some(other) => format!(
-                    "DefinitionUri \"{uri}\" differs in letter case from the file {}: deployment from a case-sensitive file system fails",
-                    crate::core::files::file_name(files.path(other))
-                ),
-                None => format!("DefinitionUri \"{uri}\" names no file in the workspace"),
-            };
-            scan.findings.push(Finding::new(
-                DEFINITION_URI.id,
-                DEFINITION_URI.default_severity,
-                location,
-                message,
-            ));
-            // The file meant is plain to see: it is still read, so every
-            // other check runs on it.
-            same_but_case?
-        }
+            },
+            &format!("DefinitionUri \"{uri}\""),
+            &path,
+        )?,
     };
     let root = workspace.shared_root(id)?;
     let def_format = match workspace.kind(id) {

@@ -23,6 +23,12 @@ pub use features::{machine_features, FeatureUse};
 pub use intrinsics::{Encoder, Template};
 pub use scan::Scan;
 
+/// The definition files the templates of `files` name that `files` does
+/// not hold (absolute paths): what a caller reading from disk adds.
+pub fn missing_definition_files(files: &crate::core::files::FileSet) -> std::collections::BTreeSet<String> {
+    scan(&Workspace::new(files)).missing_files
+}
+
 pub fn scan(workspace: &Workspace) -> Scan {
     let mut scan = Scan::default();
     for id in workspace.files.ids() {

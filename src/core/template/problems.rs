@@ -13,5 +13,5 @@ pub const SYNTAX: RuleMeta = RuleMeta {
 pub const DEFINITION_URI: RuleMeta = RuleMeta {
     id: "definition-uri-not-found",
     default_severity: Severity::Error,
-    summary: "A template's DefinitionUri names no file (or one that differs in letter case)",
+    summary: "A template's definition file (DefinitionUri, Terraform file()/templatefile()) names no file, or one that differs in letter case",
 };

@@ -1,5 +1,6 @@
-//! `definition-uri-not-found`: a template's `DefinitionUri` that names no
-//! file, or one whose name differs in letter case.
+//! `definition-uri-not-found`: a template's definition file (`DefinitionUri`,
+//! Terraform `file()`/`templatefile()`) that names no file, or one whose
+//! name differs in letter case.
 
 use crate::core::rules::rule::{Check, Rule, Scope};
 
@@ -10,6 +11,6 @@ pub const ENTRY: Rule = Rule {
     meta: DEFINITION_URI,
     scope: Scope::Syntax,
     check: Check::Elsewhere {
-        by: "the CloudFormation/SAM front end (core::template::cfn), which reads DefinitionUri",
+        by: "the template front ends (core::template::cfn, core::template::terraform), which read definition files",
     },
 };

@@ -7,28 +7,98 @@ use std::sync::Arc;
 use super::eval::Scope;
 use super::module::{call_args, call_name, ref_text, segments};
 use crate::core::classify::{FileKind, Format};
+use crate::core::diagnostic::{Finding, Location, Severity};
 use crate::core::files::{join, normalize, FileId};
 use crate::core::fix::Dialect;
 use crate::core::syntax::hcl::{self, HEREDOC, TEMPLATE};
 use crate::core::syntax::{self as syn, Member, Node, NodeKind};
 use crate::core::template::intrinsics::substitute_tree;
-use crate::core::template::scan::{push_embedded_errors, Scan};
+use crate::core::template::problems::DEFINITION_URI;
+use crate::core::template::scan::{missing_definition_file, push_embedded_errors, Scan};
 use crate::core::text::TextRange;
 use crate::core::unit::{DefinitionDoc, OffsetMap};
 use crate::core::workspace::Workspace;
 
 /// A path argument (`"${path.module}/flow.asl.json"`) as a file of the workspace.
 pub(super) fn file_argument(workspace: &Workspace, scope: &Scope, node: &Node) -> Option<FileId> {
-    let path = scope.eval(node, 0)?;
+    match named_file(workspace, scope, node) {
+        NamedFile::Found(id) => Some(id),
+        NamedFile::Missing(_) | NamedFile::Unknown(_) => None,
+    }
+}
+
+/// What a path argument names.
+pub(super) enum NamedFile {
+    Found(FileId),
+    /// A path known exactly that the file set has no file for.
+    Missing(String),
+    /// A path that depends on a value not known here (`var.file`), as far
+    /// as it evaluates.
+    Unknown(String),
+}
+
+pub(super) fn named_file(workspace: &Workspace, scope: &Scope, node: &Node) -> NamedFile {
+    let Some(path) = scope.eval(node, 0) else {
+        return NamedFile::Unknown(String::new());
+    };
     if path.contains("${") {
-        return None;
+        return NamedFile::Unknown(path);
     }
     let path = if path.starts_with('/') {
         normalize(&path)
     } else {
         join(&scope.module.dir, &path)
     };
-    workspace.files.lookup(&path)
+    match workspace.files.lookup(&path) {
+        Some(id) => NamedFile::Found(id),
+        None => NamedFile::Missing(path),
+    }
+}
+
+/// The definition file a `file()`/`templatefile()` argument names, or the
+/// finding that says why there is none to check.
+fn definition_file_argument(
+    workspace: &Workspace,
+    scope: &Scope,
+    file: FileId,
+    call: &str,
+    node: &Node,
+    scan: &mut Scan,
+) -> Option<FileId> {
+    let (path_scope, path_file, path_node) = scope.deref(file, node, 0);
+    let location = Location {
+        file: path_file,
+        range: path_node.span,
+    };
+    match named_file(workspace, path_scope, path_node) {
+        NamedFile::Found(id) => Some(id),
+        NamedFile::Missing(path) => {
+            // As the module would write it: relative to its folder.
+            let written = path
+                .strip_prefix(path_scope.module.dir.as_str())
+                .and_then(|p| p.strip_prefix('/'))
+                .unwrap_or(&path);
+            missing_definition_file(
+                workspace.files,
+                scan,
+                location,
+                &format!("{call}() of \"{written}\""),
+                &path,
+            )
+        }
+        NamedFile::Unknown(path) => {
+            let message = if path.is_empty() {
+                format!("The path {call}() reads is not known here: the state machine's definition is not checked")
+            } else {
+                format!(
+                    "The path {call}() reads, \"{path}\", depends on a value not known here: the state machine's definition is not checked"
+                )
+            };
+            scan.findings
+                .push(Finding::new(DEFINITION_URI.id, Severity::Info, location, message));
+            None
+        }
+    }
 }
 
 /// `templatefile()`'s variables (or `template_file`'s `vars`), each as its
@@ -63,7 +133,14 @@ pub(super) fn definition(
             let vars = template_vars(scope, block.file, block.get("vars"));
             let (t_scope, t_file, template) = scope.deref(block.file, template, 0);
             if call_name(template) == Some("file") {
-                let id = file_argument(workspace, t_scope, call_args(template).first()?)?;
+                let id = definition_file_argument(
+                    workspace,
+                    t_scope,
+                    t_file,
+                    "file",
+                    call_args(template).first()?,
+                    scan,
+                )?;
                 return Some(definition_file(workspace, id, &vars, scan));
             }
             return definition(workspace, t_scope, t_file, template, scan);
@@ -73,7 +150,7 @@ pub(super) fn definition(
     match call_name(node) {
         Some(name @ ("file" | "templatefile")) => {
             let args = call_args(node);
-            let id = file_argument(workspace, scope, args.first()?)?;
+            let id = definition_file_argument(workspace, scope, file, name, args.first()?, scan)?;
             let vars = if name == "templatefile" {
                 template_vars(scope, file, args.get(1))
             } else {

@@ -33,9 +33,9 @@ use self::role::{role_block, role_policies, used_elsewhere};
 use crate::core::classify::FileKind;
 use crate::core::files::{parent_dir, FileId};
 use crate::core::fix::hcl::is_identifier;
-use crate::core::syntax::Node;
+use crate::core::syntax::{Node, NodeKind};
 use crate::core::template::scan::{own_name, Scan};
-use crate::core::unit::{LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit};
+use crate::core::unit::{DefinitionDoc, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit};
 use crate::core::workspace::Workspace;
 
 /// Bounds instantiation of deep module chains.
@@ -118,7 +118,13 @@ fn machine_unit(
     scan: &mut Scan,
 ) -> Option<Unit> {
     let definition_node = block.get("definition")?;
-    let definition = definition(workspace, scope, block.file, definition_node, scan)?;
+    // A definition that cannot be read (a file that is not there, a path
+    // from a variable) still leaves the state machine and its role to check.
+    let (definition, definition_unread) =
+        match definition(workspace, scope, block.file, definition_node, scan) {
+            Some(definition) => (definition, false),
+            None => (unread_definition(workspace, block.file, definition_node), true),
+        };
     let mut policies = Vec::new();
     let mut trust = None;
     let mut names_module = scope;
@@ -157,7 +163,7 @@ fn machine_unit(
     }
     Some(Unit {
         definition,
-        definition_unread: false,
+        definition_unread,
         policies,
         trust,
         arn,
@@ -187,6 +193,22 @@ fn machine_unit(
         }),
         unknown_policies: Vec::new(),
     })
+}
+
+/// The stand-in for a definition that could not be read: an empty object
+/// at the `definition` argument.
+fn unread_definition(workspace: &Workspace, file: FileId, node: &Node) -> DefinitionDoc {
+    DefinitionDoc {
+        file,
+        root: Arc::new(Node {
+            span: node.span,
+            kind: NodeKind::Object(Vec::new()),
+        }),
+        format: crate::core::classify::Format::Json,
+        dialect: crate::core::fix::Dialect::Hcl,
+        map: None,
+        text: workspace.files.get(file).text.clone(),
+    }
 }
 
 /// The ECS task definitions of the state machine's module (and of its
