@@ -78,6 +78,34 @@ fn deep_result_path_in_a_template_does_not_overflow_the_stack() {
     );
 }
 
+/// Resources whose names refer to the next one, 20,000 deep, and the last
+/// back to the first: CloudFormation rejects the cycle; we must not
+/// recurse along it (the chain once overflowed the stack).
+#[test]
+fn resource_names_referring_along_a_long_chain_do_not_overflow_the_stack() {
+    let n = 20_000;
+    let mut resources = serde_json::Map::new();
+    for i in 0..n {
+        resources.insert(
+            format!("F{i}"),
+            json!({"Type": "AWS::Lambda::Function",
+                   "Properties": {"FunctionName": {"Ref": format!("F{}", (i + 1) % n)}}}),
+        );
+    }
+    resources.insert(
+        "M".into(),
+        json!({"Type": "AWS::StepFunctions::StateMachine",
+               "Properties": {"Definition": {"StartAt": "T", "States": {
+                   "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                         "Parameters": {"FunctionName": {"Ref": "F0"}}, "End": true}}}}}),
+    );
+    let template = json!({ "Resources": resources });
+    assert_eq!(
+        check_one("chain.template.json", &template.to_string()),
+        (Some(0), vec!["logging-disabled 2".to_string()])
+    );
+}
+
 /// A workflow of `n` tasks, each invoking its own function, under a role
 /// that may invoke any function.
 fn lambda_tasks(n: usize) -> tempfile::TempDir {

@@ -74,6 +74,11 @@ pub fn call(node: &Node) -> Option<Call<'_>> {
 pub struct Template<'t> {
     pub root: &'t Node,
     index: Arc<TemplateIndex>,
+    /// Each resource's physical name once worked out (`None`: not known
+    /// statically, or being worked out). Names that refer to one another
+    /// in a cycle end there instead of recursing, and a name many values
+    /// use is evaluated once.
+    names: std::sync::Mutex<HashMap<String, Option<String>>>,
 }
 
 /// Where a template's resources and parameters are, built once per file
@@ -126,7 +131,11 @@ impl<'t> Template<'t> {
 
     /// A template over `root` with the index built for it before.
     pub fn with_index(root: &'t Node, index: Arc<TemplateIndex>) -> Self {
-        Template { root, index }
+        Template {
+            root,
+            index,
+            names: Default::default(),
+        }
     }
 
     /// The index, to share with the next reader of the same tree.
@@ -192,14 +201,14 @@ impl<'t> Template<'t> {
     fn eval_call(&self, invocation: &Call, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
         let arg = invocation.argument.untagged();
         match invocation.name.as_str() {
-            "Ref" => self.reference(arg.as_str()?),
+            "Ref" => self.reference_at(arg.as_str()?, depth),
             "Fn::GetAtt" => {
                 let (id, attribute) = match &arg.kind {
                     NodeKind::String(s) => s.split_once('.')?,
                     NodeKind::Array(items) if items.len() == 2 => (items[0].as_str()?, items[1].as_str()?),
                     _ => return None,
                 };
-                self.attribute(id, attribute)
+                self.attribute_at(id, attribute, depth)
             }
             "Fn::Sub" => {
                 let (text, bindings) = match &arg.kind {
@@ -214,7 +223,7 @@ impl<'t> Template<'t> {
                         .unwrap_or_else(|| format!("${{{}}}", member.key));
                     local.insert(member.key.clone(), value);
                 }
-                Some(self.substitute(text, &local))
+                Some(self.substitute_at(text, &local, depth))
             }
             "Fn::Join" => {
                 let items = arg.elements();
@@ -263,21 +272,29 @@ impl<'t> Template<'t> {
     /// template parameter or resource (`Ref`), or `Resource.Attribute`.
     /// `${!Literal}` stays `${Literal}` in the result, as AWS writes it.
     pub fn substitute(&self, text: &str, vars: &HashMap<String, String>) -> String {
+        self.substitute_at(text, vars, 0)
+    }
+
+    fn substitute_at(&self, text: &str, vars: &HashMap<String, String>, depth: usize) -> String {
         replace_placeholders(text, |name| {
             Some(if let Some(literal) = name.strip_prefix('!') {
                 format!("${{{literal}}}")
             } else if let Some(value) = vars.get(name) {
                 value.clone()
             } else if let Some((id, attribute)) = name.split_once('.') {
-                self.attribute(id, attribute)?
+                self.attribute_at(id, attribute, depth)?
             } else {
-                self.reference(name)?
+                self.reference_at(name, depth)?
             })
         })
     }
 
     /// `Ref` of a pseudo parameter, a parameter or a resource.
     pub fn reference(&self, name: &str) -> Option<String> {
+        self.reference_at(name, 0)
+    }
+
+    fn reference_at(&self, name: &str, depth: usize) -> Option<String> {
         match name {
             "AWS::Partition" => return Some("aws".into()),
             "AWS::URLSuffix" => return Some("amazonaws.com".into()),
@@ -290,19 +307,23 @@ impl<'t> Template<'t> {
         }
         let resource = self.resource(name)?;
         Some(match shape(resource.kind).and_then(|s| s.reference.text()) {
-            Some(reference) => self.expand(&resource, reference),
+            Some(reference) => self.expand_at(&resource, reference, depth),
             None => format!("${{{name}}}"),
         })
     }
 
     /// `Fn::GetAtt` of a resource's attribute.
     pub fn attribute(&self, id: &str, attribute: &str) -> Option<String> {
+        self.attribute_at(id, attribute, 0)
+    }
+
+    fn attribute_at(&self, id: &str, attribute: &str, depth: usize) -> Option<String> {
         let resource = self.resource(id)?;
         let expanded = shape(resource.kind).and_then(|shape| {
             shape
                 .forms()
                 .find(|(name, _)| *name == attribute)
-                .map(|(_, form)| self.expand(&resource, form))
+                .map(|(_, form)| self.expand_at(&resource, form, depth))
         });
         Some(expanded.unwrap_or_else(|| format!("${{{id}.{attribute}}}")))
     }
@@ -310,13 +331,12 @@ impl<'t> Template<'t> {
     /// Fills a shape's form: `{name}` is the physical name (the literal
     /// name property, else the reference that yields it at deploy time).
     fn expand(&self, resource: &Resource, form: &str) -> String {
+        self.expand_at(resource, form, 0)
+    }
+
+    fn expand_at(&self, resource: &Resource, form: &str, depth: usize) -> String {
         let shape = shape(resource.kind);
-        let literal = shape
-            .and_then(|s| s.name_property)
-            .and_then(|p| resource.property(p))
-            .and_then(|n| self.eval(n))
-            .filter(|n| !n.is_empty());
-        let name = literal.unwrap_or_else(|| {
+        let name = self.physical_name(resource, depth).unwrap_or_else(|| {
             let token = shape.map(|s| s.name_token).unwrap_or("");
             if token.is_empty() {
                 format!("${{{}}}", resource.id)
@@ -327,6 +347,29 @@ impl<'t> Template<'t> {
         // A task definition's revision is known only once it is registered.
         form.replace("{name}", &name)
             .replace("{revision}", &format!("${{{}.Revision}}", resource.id))
+    }
+
+    /// The literal value of a resource's name property, if it can be known.
+    fn physical_name(&self, resource: &Resource, depth: usize) -> Option<String> {
+        let property = shape(resource.kind)
+            .and_then(|s| s.name_property)
+            .and_then(|p| resource.property(p))?;
+        {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(known) = names.get(resource.id) {
+                return known.clone();
+            }
+            // Being worked out: a cycle back here finds it unknown.
+            names.insert(resource.id.to_string(), None);
+        }
+        let name = self
+            .eval_with(property, &HashMap::new(), depth + 1)
+            .filter(|n| !n.is_empty());
+        self.names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(resource.id.to_string(), name.clone());
+        name
     }
 
     /// Every canonical form a resource reference can take, longest first,
