@@ -121,6 +121,17 @@ pub struct AwsSdk {
     /// S3 objects a service reads with the caller's credentials.
     #[serde(rename = "callerReads", default)]
     pub caller_reads: Vec<CallerRead>,
+    /// Resource types a call also acts on that the reference does not mark
+    /// required.
+    #[serde(rename = "alsoActsOn", default)]
+    pub also_acts_on: Vec<AlsoActsOn>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct AlsoActsOn {
+    pub action: String,
+    pub types: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]

@@ -167,9 +167,27 @@ fn action_resources(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
     }
     let prefix = action.split(':').next().unwrap_or("");
     let mut resolved: Vec<Resolved> = types
-        .into_iter()
-        .map(|(name, format)| resolve_type(prefix, action, name, format, args, ctx))
+        .iter()
+        .map(|&(name, format)| resolve_type(prefix, action, name, format, args, ctx))
         .collect();
+    // Types the call also acts on that the reference leaves optional (an
+    // EBS-backed instance's volume): granted too, never reported missing.
+    for (extra, source) in also_acts_on(action) {
+        if types.iter().any(|(name, _)| *name == extra) {
+            continue;
+        }
+        let format = sar()
+            .action_resources(action)
+            .iter()
+            .find(|(r, _)| r.name == extra)
+            .map(|(_, arn)| *arn);
+        if let Some(format) = format {
+            let mut also = resolve_type(prefix, action, extra, format, args, ctx);
+            also.optional = true;
+            also.source = Some(source);
+            resolved.push(also);
+        }
+    }
     // Required types the call's arguments do not name, beside ones they
     // do, may be alternatives or may be needed too: kept as optional.
     if resolved
@@ -181,6 +199,16 @@ fn action_resources(action: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
         }
     }
     resolved
+}
+
+/// The catalog's `alsoActsOn` types of an action.
+fn also_acts_on(action: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    catalog()
+        .aws_sdk
+        .also_acts_on
+        .iter()
+        .filter(move |a| a.action.eq_ignore_ascii_case(action))
+        .flat_map(|a| a.types.iter().map(|t| (t.as_str(), a.source.as_str())))
 }
 
 /// Bedrock's model invocation on its `ModelId`: a foundation model, or an

@@ -854,3 +854,40 @@ fn sdk_run_task_scopes_the_task_definition() {
         strings(&["arn:aws:ecs:eu-west-1:210987654321:task-definition/pack:7"])
     );
 }
+
+/// `ec2:runInstances` acts on the image it names and on resources it
+/// creates or uses: instance, subnet, security group, network interface
+/// (required in the reference) and the volume of an EBS-backed instance
+/// (`alsoActsOn`). Only the image is certain; the rest are granted, never
+/// reported missing.
+#[test]
+fn sdk_run_instances_also_grants_the_volume() {
+    let needs = needs_for(
+        "arn:aws:states:::aws-sdk:ec2:runInstances",
+        json!({"ImageId": "ami-0abcdef1234567890", "MinCount": 1, "MaxCount": 1}),
+    );
+    let run: Vec<(String, bool)> = needs
+        .iter()
+        .filter(|n| n.actions == ["ec2:RunInstances"])
+        .flat_map(|n| n.resources.iter().map(move |r| (r.clone(), n.optional)))
+        .collect();
+    let has = |suffix: &str, optional: bool| run.iter().any(|(r, o)| r.ends_with(suffix) && *o == optional);
+    assert!(has(":image/ami-0abcdef1234567890", false), "{run:?}");
+    for optional_type in [
+        ":instance/*",
+        ":subnet/*",
+        ":security-group/*",
+        ":network-interface/*",
+        ":volume/*",
+    ] {
+        assert!(has(optional_type, true), "{optional_type}: {run:?}");
+    }
+    let volume = needs
+        .iter()
+        .find(|n| n.resources.iter().any(|r| r.ends_with(":volume/*")))
+        .unwrap();
+    assert_eq!(
+        volume.source,
+        "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html#iam-example-runinstances"
+    );
+}
