@@ -125,6 +125,23 @@ pub struct AwsSdk {
     /// required.
     #[serde(rename = "alsoActsOn", default)]
     pub also_acts_on: Vec<AlsoActsOn>,
+    /// Query operations whose actions depend on the query.
+    #[serde(rename = "queryActions", default)]
+    pub query_actions: Vec<QueryActions>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct QueryActions {
+    /// `sdkService:operation`.
+    pub operations: Vec<String>,
+    /// The argument holding the query text.
+    pub argument: String,
+    /// The one action a query that only reads needs.
+    pub read: String,
+    /// Words (steps, clauses) of a query that may change data.
+    #[serde(rename = "changeWords")]
+    pub change_words: Vec<String>,
+    pub source: String,
 }
 
 #[derive(Deserialize, Debug)]

@@ -64,16 +64,20 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
                 .collect()
         }
         TaskKind::AwsSdk { service, action } => {
-            let (actions, any_of) = match transaction_actions(service, action, args) {
-                Some(found) => found,
-                None => (aws_sdk_actions(service, action), false),
-            };
-            let source = catalog()
+            let mut source = catalog()
                 .aws_sdk
                 .action_sources
                 .get(&format!("{service}:{action}"))
                 .unwrap_or(&catalog().aws_sdk.source)
                 .as_str();
+            let (actions, any_of) = if let Some(found) = transaction_actions(service, action, args) {
+                found
+            } else if let Some((found, query_source)) = query_actions(service, action, args) {
+                source = query_source;
+                found
+            } else {
+                (aws_sdk_actions(service, action), false)
+            };
             sdk::call_needs(service, &actions, any_of, args, &ctx, source)
         }
         TaskKind::LambdaArn { function_arn } => {
@@ -219,6 +223,34 @@ fn transaction_actions(
         }
     }
     Some((aws_sdk_actions(service, action), true))
+}
+
+/// Neptune's queries need read, write or delete via query as the query's
+/// steps do (`queryActions`): a query text known statically with none of
+/// the words that change data needs only the read action; any other needs
+/// at least one of the operation's actions, which ones its text decides.
+fn query_actions(
+    service: &str,
+    action: &str,
+    args: &dyn Fn(&str) -> ArgValue,
+) -> Option<((Vec<String>, bool), &'static str)> {
+    let operation = format!("{service}:{action}");
+    let entry = catalog()
+        .aws_sdk
+        .query_actions
+        .iter()
+        .find(|e| e.operations.iter().any(|o| o.eq_ignore_ascii_case(&operation)))?;
+    // A `${Name}` left in the text may stand for any words at all.
+    if let ArgValue::Static(serde_json::Value::String(query)) = args(&entry.argument) {
+        let changes = query.contains("${")
+            || query
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                .any(|word| entry.change_words.iter().any(|w| w.eq_ignore_ascii_case(word)));
+        if !changes {
+            return Some(((vec![entry.read.clone()], false), entry.source.as_str()));
+        }
+    }
+    Some(((aws_sdk_actions(service, action), true), entry.source.as_str()))
 }
 
 /// The target-identifying argument names of the task's integration.

@@ -891,3 +891,58 @@ fn sdk_run_instances_also_grants_the_volume() {
         "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html#iam-example-runinstances"
     );
 }
+
+/// A Neptune query needs read, write or delete via query as its steps do
+/// (the data-access page): a static query with no step that changes data
+/// needs only the read action; any other needs at least one of the three,
+/// and which is left to the query (met by any one, never reported for the
+/// others).
+#[test]
+fn neptune_queries_need_the_actions_their_steps_take() {
+    let actions = |resource: &str, args: serde_json::Value| {
+        let needs = needs_for(resource, args);
+        assert_eq!(needs.len(), 1, "{needs:?}");
+        (needs[0].actions.clone(), needs[0].any_of)
+    };
+    let gremlin = "arn:aws:states:::aws-sdk:neptunedata:executeGremlinQuery";
+    assert_eq!(
+        actions(
+            gremlin,
+            json!({"GremlinQuery": "g.V().hasLabel('order').count()"})
+        ),
+        (strings(&["neptune-db:ReadDataViaQuery"]), false)
+    );
+    let all = strings(&[
+        "neptune-db:DeleteDataViaQuery",
+        "neptune-db:ReadDataViaQuery",
+        "neptune-db:WriteDataViaQuery",
+    ]);
+    assert_eq!(
+        actions(
+            gremlin,
+            json!({"GremlinQuery": "g.addV('order').property('id', 1)"})
+        ),
+        (all.clone(), true)
+    );
+    assert_eq!(
+        actions(gremlin, json!({"GremlinQuery": "$dynamic"})),
+        (all.clone(), true)
+    );
+    let cypher = "arn:aws:states:::aws-sdk:neptunedata:executeOpenCypherQuery";
+    assert_eq!(
+        actions(
+            cypher,
+            json!({"OpenCypherQuery": "MATCH (n:Order) RETURN n LIMIT 10"})
+        ),
+        (strings(&["neptune-db:ReadDataViaQuery"]), false)
+    );
+    assert_eq!(
+        actions(cypher, json!({"OpenCypherQuery": "MATCH (n) DETACH DELETE n"})),
+        (all.clone(), true)
+    );
+    // A substitution left in the text could be any clause.
+    assert_eq!(
+        actions(cypher, json!({"OpenCypherQuery": "MATCH (n) ${Rest}"})),
+        (all, true)
+    );
+}
