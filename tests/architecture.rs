@@ -623,6 +623,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "src/core/sar/",
             "src/core/classify.rs",
             "src/core/template/intrinsics.rs",
+            "src/core/template/cfn_shape.rs",
         ],
     ),
     // Edit builders in each file's own style.

@@ -191,6 +191,12 @@ pub struct MachineResource {
     /// The ECS task definitions the template declares, with the roles a
     /// task started from each passes to ECS.
     pub task_definitions: Arc<Vec<TaskDefinitionRoles>>,
+    /// The KMS key its encryption configuration names (`KmsKeyId`,
+    /// `kms_key_id`), as far as it resolves.
+    pub encryption_key: Option<String>,
+    /// Actions (patterns) the policy of that key, where the template
+    /// declares it, allows the state machine's role by name.
+    pub key_policy_grants: Vec<String>,
 }
 
 /// An ECS task definition of a template or module: how a task names it

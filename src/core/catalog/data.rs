@@ -86,6 +86,9 @@ pub struct MachineNeeds {
     pub logging: MachineNeedSpec,
     /// X-Ray, when tracing is enabled.
     pub tracing: MachineNeedSpec,
+    /// The customer managed key's data keys, when the machine encrypts
+    /// with one (`resource` is descriptive: the key is the template's).
+    pub encryption: MachineNeedSpec,
 }
 
 #[derive(Deserialize, Debug)]

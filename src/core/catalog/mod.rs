@@ -336,20 +336,31 @@ pub enum MachineFeature {
     Logging,
     /// X-Ray tracing enabled.
     Tracing,
+    /// Encryption at rest with a customer managed KMS key.
+    Encryption,
 }
 
 /// What the role needs for a feature of the state machine resource.
-pub fn machine_need(feature: MachineFeature) -> Need {
+/// `key` is the KMS key `Encryption` uses, as the template gives it.
+pub fn machine_need(feature: MachineFeature, key: Option<&str>, ctx: &ArnContext) -> Need {
     let spec = match feature {
         MachineFeature::Logging => &catalog().machine.logging,
         MachineFeature::Tracing => &catalog().machine.tracing,
+        MachineFeature::Encryption => &catalog().machine.encryption,
+    };
+    let (resources, dynamic) = match feature {
+        MachineFeature::Encryption => {
+            let (arn, dynamic) = kms_key_arn(key.unwrap_or_default(), ctx);
+            (vec![arn], dynamic)
+        }
+        _ => (vec![spec.resource.clone()], false),
     };
     Need {
         actions: spec.actions.clone(),
-        resources: vec![spec.resource.clone()],
+        resources,
         kind: NeedKind::Other,
         target_argument: None,
-        dynamic: false,
+        dynamic,
         condition: None,
         any_of: false,
         optional: false,
@@ -357,13 +368,55 @@ pub fn machine_need(feature: MachineFeature) -> Need {
     }
 }
 
+/// A KMS key as IAM authorises it: by its key ARN. A key ARN is itself; a
+/// key ID becomes the key ARN in the machine's region and account; an
+/// alias (name or ARN) names a key not known here, so any key of the
+/// account stands (`dynamic`).
+fn kms_key_arn(value: &str, ctx: &ArnContext) -> (String, bool) {
+    let region = ctx.region.as_deref().unwrap_or("*");
+    let account = ctx.account.as_deref().unwrap_or("*");
+    let partition = ctx.partition.as_deref().unwrap_or("aws");
+    let any_key = || (format!("arn:{partition}:kms:{region}:{account}:key/*"), true);
+    if value.is_empty() || value.starts_with("alias/") || value.contains(":alias/") {
+        return any_key();
+    }
+    // One reference: a key resource's ARN or ID; anything else (a
+    // parameter, a variable) may be an ID, an ARN or an alias.
+    let reference = value.starts_with("${") && value.ends_with('}') && value.matches("${").count() == 1;
+    if reference {
+        let attribute = value[2..value.len() - 1].rsplit('.').next().unwrap_or("");
+        return match attribute {
+            "Arn" | "arn" => (value.to_string(), false),
+            "KeyId" | "key_id" => (
+                format!("arn:{partition}:kms:{region}:{account}:key/{value}"),
+                false,
+            ),
+            _ => any_key(),
+        };
+    }
+    if value.starts_with("arn:") {
+        return (value.to_string(), false);
+    }
+    if value.contains(['/', ':', '$']) {
+        return any_key();
+    }
+    (
+        format!("arn:{partition}:kms:{region}:{account}:key/{value}"),
+        false,
+    )
+}
+
 /// What is unconfirmed about the machine-level needs: (feature, note).
 pub fn machine_unconfirmed() -> Vec<(&'static str, &'static str)> {
     let machine = &catalog().machine;
-    [("logging", &machine.logging), ("tracing", &machine.tracing)]
-        .into_iter()
-        .filter_map(|(name, spec)| spec.unconfirmed.as_deref().map(|u| (name, u)))
-        .collect()
+    [
+        ("logging", &machine.logging),
+        ("tracing", &machine.tracing),
+        ("encryption", &machine.encryption),
+    ]
+    .into_iter()
+    .filter_map(|(name, spec)| spec.unconfirmed.as_deref().map(|u| (name, u)))
+    .collect()
 }
 
 /// Integrations whose facts could not all be confirmed in the AWS

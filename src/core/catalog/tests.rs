@@ -51,7 +51,7 @@ fn every_entry_parses_and_names_its_aws_source() {
 #[test]
 fn machine_needs_name_their_aws_source_and_any_resource() {
     for feature in [MachineFeature::Logging, MachineFeature::Tracing] {
-        let need = machine_need(feature);
+        let need = machine_need(feature, None, &ctx());
         assert!(need
             .source
             .starts_with("https://docs.aws.amazon.com/step-functions/"));
@@ -59,7 +59,7 @@ fn machine_needs_name_their_aws_source_and_any_resource() {
         assert!(!need.actions.is_empty());
     }
     assert_eq!(
-        machine_need(MachineFeature::Tracing).actions,
+        machine_need(MachineFeature::Tracing, None, &ctx()).actions,
         strings(&[
             "xray:PutTraceSegments",
             "xray:PutTelemetryRecords",
@@ -67,7 +67,7 @@ fn machine_needs_name_their_aws_source_and_any_resource() {
             "xray:GetSamplingTargets"
         ])
     );
-    assert!(machine_need(MachineFeature::Logging)
+    assert!(machine_need(MachineFeature::Logging, None, &ctx())
         .actions
         .iter()
         .all(|a| a.starts_with("logs:")));
@@ -945,4 +945,38 @@ fn neptune_queries_need_the_actions_their_steps_take() {
         actions(cypher, json!({"OpenCypherQuery": "MATCH (n) ${Rest}"})),
         (all, true)
     );
+}
+
+/// A customer managed key is authorised by its key ARN: given whole, built
+/// from a key ID, or any key of the account for an alias or a value not
+/// known here.
+#[test]
+fn encryption_needs_the_data_key_actions_on_the_key_arn() {
+    let need = |key: &str| {
+        let n = machine_need(MachineFeature::Encryption, Some(key), &ctx());
+        assert_eq!(n.actions, strings(&["kms:Decrypt", "kms:GenerateDataKey"]));
+        assert_eq!(
+            n.source,
+            "https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html"
+        );
+        (n.resources[0].clone(), n.dynamic)
+    };
+    let arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert_eq!(need(arn), (arn.to_string(), false));
+    assert_eq!(
+        need("1234abcd-12ab-34cd-56ef-1234567890ab"),
+        (arn.to_string(), false)
+    );
+    let any = ("arn:aws:kms:us-east-1:123456789012:key/*".to_string(), true);
+    assert_eq!(need("alias/flow"), any);
+    assert_eq!(need("arn:aws:kms:us-east-1:123456789012:alias/flow"), any);
+    assert_eq!(need("${KeyParameter}"), any);
+    assert_eq!(
+        need("${FlowKey.KeyId}"),
+        (
+            "arn:aws:kms:us-east-1:123456789012:key/${FlowKey.KeyId}".to_string(),
+            false
+        )
+    );
+    assert_eq!(need("${FlowKey.Arn}"), ("${FlowKey.Arn}".to_string(), false));
 }

@@ -186,14 +186,32 @@ impl<'m, 'a> Context<'m, 'a> {
             .map(crate::core::template::features::machine_features)
             .unwrap_or_default()
             .into_iter()
-            .map(|used| MachineNeed {
-                feature: used.feature,
-                key: used.key,
-                location: Location {
-                    file: unit.machine.as_ref().map_or(definition.file, |m| m.file),
-                    range: used.range,
-                },
-                check: check_need(catalog::machine_need(used.feature), &policies, &index, Vec::new()),
+            .filter_map(|used| {
+                let mut need = catalog::machine_need(used.feature, used.kms_key.as_deref(), &arn);
+                // What the key's own policy grants the role is met there.
+                let by_key_policy = unit
+                    .machine
+                    .as_ref()
+                    .map_or(&[][..], |m| &m.key_policy_grants[..]);
+                if used.feature == catalog::MachineFeature::Encryption {
+                    need.actions.retain(|a| {
+                        !by_key_policy
+                            .iter()
+                            .any(|p| crate::core::iam::action_matches(p, a))
+                    });
+                    if need.actions.is_empty() {
+                        return None;
+                    }
+                }
+                Some(MachineNeed {
+                    feature: used.feature,
+                    key: used.key,
+                    location: Location {
+                        file: unit.machine.as_ref().map_or(definition.file, |m| m.file),
+                        range: used.range,
+                    },
+                    check: check_need(need, &policies, &index, Vec::new()),
+                })
             })
             .collect();
         Context {

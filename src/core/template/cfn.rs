@@ -111,9 +111,90 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                 name: super::scan::own_name(template.reference(resource.id), &format!("${{{}", resource.id)),
                 template: Some(template.index().clone()),
                 task_definitions: task_definitions.clone(),
+                encryption_key: resource
+                    .property("EncryptionConfiguration")
+                    .and_then(|c| c.untagged().get("KmsKeyId"))
+                    .and_then(|k| template.eval(k))
+                    .filter(|k| !k.is_empty()),
+                key_policy_grants: key_policy_grants(&template, resource),
             }),
         });
     }
+}
+
+/// The actions the policy of the state machine's own KMS key (an
+/// `AWS::KMS::Key` of the template) allows its role by name: a key policy
+/// may grant them directly, so the role's own policies need not.
+fn key_policy_grants(template: &Template, machine: &Resource) -> Vec<String> {
+    let Some(key_node) = machine
+        .property("EncryptionConfiguration")
+        .and_then(|c| c.untagged().get("KmsKeyId"))
+    else {
+        return Vec::new();
+    };
+    let key_id = match call(key_node) {
+        Some(c) if c.name == "Ref" => c.argument.untagged().as_str(),
+        Some(c) if c.name == "Fn::GetAtt" => match &c.argument.untagged().kind {
+            NodeKind::String(s) => s.split('.').next(),
+            NodeKind::Array(items) => items.first().and_then(Node::as_str),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(key) = key_id
+        .and_then(|id| template.resource(id))
+        .filter(|k| k.kind == "AWS::KMS::Key")
+    else {
+        return Vec::new();
+    };
+    let role = machine
+        .property("RoleArn")
+        .or_else(|| machine.property("Role"))
+        .and_then(|n| template.eval(n));
+    let Some(role) = role else {
+        return Vec::new();
+    };
+    let Some(policy) = key.property("KeyPolicy") else {
+        return Vec::new();
+    };
+    // A list, or one value standing for a list of one.
+    fn listed(node: Option<&Node>) -> Vec<&Node> {
+        // Elements keep their tags (`!GetAtt`): `eval` reads them.
+        match node {
+            Some(n) if matches!(n.untagged().kind, NodeKind::Array(_)) => {
+                n.untagged().elements().iter().collect()
+            }
+            Some(n) => vec![n],
+            None => Vec::new(),
+        }
+    }
+    let statements = listed(policy.untagged().get("Statement"));
+    let mut granted = Vec::new();
+    for statement in statements {
+        let statement = statement.untagged();
+        let allows = statement
+            .get("Effect")
+            .and_then(|e| template.eval(e))
+            .is_some_and(|e| e == "Allow");
+        let names_role = statement
+            .get("Principal")
+            .and_then(|p| p.untagged().get("AWS"))
+            .is_some_and(|p| {
+                listed(Some(p))
+                    .iter()
+                    .any(|v| template.eval(v).as_deref() == Some(role.as_str()))
+            });
+        if !allows || !names_role || statement.get("NotAction").is_some() {
+            continue;
+        }
+        for action in listed(statement.get("Action"))
+            .iter()
+            .filter_map(|a| template.eval(a))
+        {
+            granted.push(action);
+        }
+    }
+    granted
 }
 
 /// The template's ECS task definitions and the roles each passes to ECS

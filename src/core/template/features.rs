@@ -1,5 +1,5 @@
 //! The features of a state machine resource that need permissions of its
-//! role: logging and tracing.
+//! role: logging, tracing and encryption with a customer managed key.
 
 use crate::core::unit::MachineResource;
 
@@ -12,6 +12,17 @@ pub struct FeatureUse {
     /// The key as the template names it.
     pub key: String,
     pub range: crate::core::text::TextRange,
+    /// The KMS key an encryption configuration names, as resolved.
+    pub kms_key: Option<String>,
+}
+
+/// Whether an encryption configuration uses a customer managed key.
+fn customer_managed(config: &crate::core::syntax::Node, type_key: &str) -> bool {
+    config
+        .untagged()
+        .get(type_key)
+        .and_then(|t| t.untagged().as_str())
+        .is_some_and(|t| t == "CUSTOMER_MANAGED_KMS_KEY")
 }
 
 /// Whether a logging configuration sets a level other than `OFF` (the
@@ -46,6 +57,9 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
             feature,
             key: member.key.clone(),
             range: member.key_span,
+            kms_key: (feature == MachineFeature::Encryption)
+                .then(|| machine.encryption_key.clone())
+                .flatten(),
         })
     };
     if machine.dialect == crate::core::fix::Dialect::Hcl {
@@ -68,6 +82,11 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
             if let Some(m) = body.member("tracing_configuration") {
                 if tracing_on(&m.value, "enabled") {
                     push(MachineFeature::Tracing, m);
+                }
+            }
+            if let Some(m) = body.member("encryption_configuration") {
+                if customer_managed(&m.value, "type") && machine.encryption_key.is_some() {
+                    push(MachineFeature::Encryption, m);
                 }
             }
         }
@@ -94,6 +113,11 @@ pub fn machine_features(machine: &MachineResource) -> Vec<FeatureUse> {
     if let Some(m) = properties.member(tracing) {
         if tracing_on(&m.value, "Enabled") {
             push(MachineFeature::Tracing, m);
+        }
+    }
+    if let Some(m) = properties.member("EncryptionConfiguration") {
+        if customer_managed(&m.value, "Type") && machine.encryption_key.is_some() {
+            push(MachineFeature::Encryption, m);
         }
     }
     out

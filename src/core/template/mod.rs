@@ -10,6 +10,7 @@
 use crate::core::workspace::Workspace;
 
 pub mod cfn;
+mod cfn_shape;
 pub mod embedded;
 pub mod features;
 pub mod intrinsics;

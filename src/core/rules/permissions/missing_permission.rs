@@ -77,9 +77,14 @@ fn report_machine(ctx: &Context, out: &mut Vec<Finding>, need: &MachineNeed) {
         .as_ref()
         .map(|m| m.logical_id.as_str())
         .unwrap_or_default();
+    let resources: Vec<String> = need.check.need.resources.clone();
     let what = match need.feature {
-        MachineFeature::Logging => "logs to CloudWatch Logs",
-        MachineFeature::Tracing => "sends traces to X-Ray",
+        MachineFeature::Logging => "logs to CloudWatch Logs".to_string(),
+        MachineFeature::Tracing => "sends traces to X-Ray".to_string(),
+        MachineFeature::Encryption => format!(
+            "encrypts its data with the customer managed key {}",
+            list(&resources)
+        ),
     };
     let mut message = format!(
         "State machine \"{name}\" {what} ({}), which needs {} but the role does not allow {}",
@@ -90,9 +95,27 @@ fn report_machine(ctx: &Context, out: &mut Vec<Finding>, need: &MachineNeed) {
     if !denied.is_empty() {
         message.push_str(&format!(" ({} explicitly denied)", list(&denied)));
     }
+    // A key policy may grant them to the role itself, out of sight here.
+    let mut severity = RULE.default_severity;
+    if need.feature == MachineFeature::Encryption && denied.is_empty() {
+        severity = Severity::Info;
+        message.push_str(&format!(
+            ": executions fail unless the key's policy grants {} to the role",
+            if actions.len() == 1 { "it" } else { "them" }
+        ));
+    }
     let fix = if denied.is_empty() {
         policy_fix::insert_statements(ctx, grouped_statements(&missing)).map(|edits| Fix {
-            title: format!("Allow {} for {}", list(&actions), need.key),
+            title: if resources == ["*"] {
+                format!("Allow {} for {}", list(&actions), need.key)
+            } else {
+                format!(
+                    "Allow {} on {} for {}",
+                    list(&actions),
+                    list(&resources),
+                    need.key
+                )
+            },
             preferred: true,
             safe: true,
             edits,
@@ -101,7 +124,7 @@ fn report_machine(ctx: &Context, out: &mut Vec<Finding>, need: &MachineNeed) {
         None
     };
     let anchor = policy_anchor(ctx);
-    let (severity, message) = out_of_sight(ctx, RULE.default_severity, message);
+    let (severity, message) = out_of_sight(ctx, severity, message);
     let mut on_machine = Finding::new(RULE.id, severity, need.location, message.clone());
     if let Some(anchor) = anchor {
         on_machine = on_machine.with_related(anchor, "The role's policy");

@@ -181,6 +181,13 @@ fn machine_unit(
             encoder: scope.encoder(),
             dialect: crate::core::fix::Dialect::Hcl,
             task_definitions: Arc::new(task_definitions(scope, names_module)),
+            encryption_key: block
+                .get("encryption_configuration")
+                .and_then(|c| c.get("kms_key_id"))
+                .and_then(|k| scope.eval(k, 0))
+                .filter(|k| !k.is_empty()),
+            // Terraform key policies (`aws_kms_key.policy`) are not read yet.
+            key_policy_grants: Vec::new(),
             sources: workspace
                 .files
                 .ids()

@@ -45,6 +45,15 @@ pub(super) fn shape(kind: &str) -> Option<Shape> {
             ],
         ),
         "aws_dynamodb_table" => named!(Arn("dynamodb", "table")),
+        // The key ID is known only once it is created.
+        "aws_kms_key" => (
+            "key_id",
+            &[
+                ("arn", Arn("kms", "key")),
+                ("key_id", T("{name}")),
+                ("id", T("{name}")),
+            ],
+        ),
         "aws_sqs_queue" => (
             "name",
             &[
