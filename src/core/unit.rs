@@ -197,6 +197,21 @@ pub struct MachineResource {
     /// Actions (patterns) the policy of that key, where the template
     /// declares it, allows the state machine's role by name.
     pub key_policy_grants: Vec<String>,
+    /// The queues, topics and streams of the template that a customer
+    /// managed KMS key encrypts.
+    pub encrypted_targets: Arc<Vec<EncryptedTarget>>,
+}
+
+/// A queue, topic or stream a KMS key encrypts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EncryptedTarget {
+    /// The target's ARN (canonical form).
+    pub arn: String,
+    /// The key as the template names it (canonical form).
+    pub key: String,
+    /// Actions (patterns) the key's policy, where the template declares
+    /// it, allows the state machine's role by name.
+    pub key_policy_grants: Vec<String>,
 }
 
 /// An ECS task definition of a template or module: how a task names it

@@ -25,6 +25,23 @@ pub struct Catalog {
     pub distributed_map: DistributedMap,
     #[serde(rename = "taskDefinitionRoles")]
     pub task_definition_roles: TaskDefinitionRoleSpec,
+    #[serde(rename = "encryptedTargets")]
+    pub encrypted_targets: EncryptedTargets,
+}
+
+/// What a call on a KMS-encrypted queue, topic or stream needs of its key.
+#[derive(Deserialize, Debug)]
+pub struct EncryptedTargets {
+    pub entries: Vec<EncryptedTargetEntry>,
+}
+
+#[derive(Deserialize, Debug)]
+pub struct EncryptedTargetEntry {
+    /// The calls (IAM actions) that use the target's key.
+    pub actions: Vec<String>,
+    #[serde(rename = "keyActions")]
+    pub key_actions: Vec<String>,
+    pub source: String,
 }
 
 /// The roles a call that starts ECS tasks passes: its task definition's

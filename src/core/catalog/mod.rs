@@ -368,6 +368,73 @@ pub fn machine_need(feature: MachineFeature, key: Option<&str>, ctx: &ArnContext
     }
 }
 
+/// The KMS keys the needs' calls use: a call on a queue, topic or stream
+/// that a customer managed key encrypts (`encryptedTargets`) also needs
+/// the key's data-key actions on it. `targets` are the template's
+/// (target ARN, key as written); AWS managed keys (`alias/aws/...`) need
+/// nothing of the caller. Each target is (its ARN, its key as written, the
+/// actions its key's policy grants the role by name).
+pub fn key_use_needs(needs: &[Need], targets: &[(&str, &str, &[String])], ctx: &ArnContext) -> Vec<Need> {
+    let mut out: Vec<Need> = Vec::new();
+    if targets.is_empty() {
+        return out;
+    }
+    for need in needs.iter().filter(|n| n.kind == NeedKind::Call) {
+        for entry in &catalog().encrypted_targets.entries {
+            let uses = need
+                .actions
+                .iter()
+                .any(|a| entry.actions.iter().any(|e| e.eq_ignore_ascii_case(a)));
+            if !uses {
+                continue;
+            }
+            for &(target, key, granted) in targets {
+                if !need.resources.iter().any(|r| r == target)
+                    || key.starts_with("alias/aws/")
+                    || key.contains(":alias/aws/")
+                {
+                    continue;
+                }
+                // What the key's own policy grants the role is met there.
+                let key_actions: Vec<String> = entry
+                    .key_actions
+                    .iter()
+                    .filter(|a| !granted.iter().any(|p| crate::core::iam::action_matches(p, a)))
+                    .cloned()
+                    .collect();
+                if key_actions.is_empty() {
+                    continue;
+                }
+                let (arn, dynamic) = kms_key_arn(key, ctx);
+                let found = out
+                    .iter_mut()
+                    .find(|n| n.resources == [arn.clone()] && n.source == entry.source.as_str());
+                match found {
+                    Some(n) => {
+                        for a in &key_actions {
+                            if !n.actions.contains(a) {
+                                n.actions.push(a.clone());
+                            }
+                        }
+                    }
+                    None => out.push(Need {
+                        actions: key_actions,
+                        resources: vec![arn],
+                        kind: NeedKind::KeyUse,
+                        target_argument: None,
+                        dynamic,
+                        condition: None,
+                        any_of: false,
+                        optional: false,
+                        source: entry.source.as_str(),
+                    }),
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A KMS key as IAM authorises it: by its key ARN. A key ARN is itself; a
 /// key ID becomes the key ARN in the machine's region and account; an
 /// alias (name or ARN) names a key not known here, so any key of the

@@ -11,6 +11,9 @@ pub enum NeedKind {
     EventsRule,
     /// `iam:PassRole` for a role the task hands to the service.
     PassRole,
+    /// The KMS key of an encrypted target (a queue, topic, stream): its
+    /// key policy may grant the use instead of the role's policies.
+    KeyUse,
     Other,
 }
 

@@ -18,7 +18,7 @@ use crate::core::files::{FileId, FileSet};
 use crate::core::iam::{self, Decision, Policy, StatementRef};
 use crate::core::syntax::Node;
 use crate::core::text::TextRange;
-use crate::core::unit::{ArnDefaults, PolicyDoc, TaskDefinitionRoles, Unit};
+use crate::core::unit::{ArnDefaults, EncryptedTarget, PolicyDoc, TaskDefinitionRoles, Unit};
 
 /// A Task state, or one thing a Distributed Map does as the role (its
 /// `map_site`): what the role must allow for it, and where that is written.
@@ -101,6 +101,11 @@ impl<'m, 'a> Context<'m, 'a> {
             .machine
             .as_ref()
             .map_or(&[], |m| m.task_definitions.as_slice());
+        let encrypted: Arc<Vec<EncryptedTarget>> = unit
+            .machine
+            .as_ref()
+            .map(|m| m.encrypted_targets.clone())
+            .unwrap_or_default();
         let jobs: Vec<(&'m State<'a>, &'a Node, TaskKey, Vec<Argument>)> = machine
             .tasks()
             .filter_map(|state| {
@@ -113,6 +118,7 @@ impl<'m, 'a> Context<'m, 'a> {
                     &arguments,
                     &arn,
                     task_definitions,
+                    &encrypted,
                 );
                 Some((state, resource_node, key, arguments))
             })

@@ -10,7 +10,7 @@ use crate::core::asl::dataflow::{Argument, Leaf};
 use crate::core::catalog::{self, ArgValue, ArnContext, Need, TaskResource};
 use crate::core::iam::{self, Decision, Policy, Request, StatementRef};
 use crate::core::syntax::Node;
-use crate::core::unit::TaskDefinitionRoles;
+use crate::core::unit::{EncryptedTarget, TaskDefinitionRoles};
 
 const CROSS_ACCOUNT_SOURCE: &str =
     "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html";
@@ -31,6 +31,9 @@ pub struct TaskKey {
     /// The roles of the ECS task definition the task starts, where the
     /// template declares it.
     definition_roles: Vec<String>,
+    /// The template's KMS-encrypted queues, topics and streams (target
+    /// ARN, key).
+    encrypted: Arc<Vec<EncryptedTarget>>,
 }
 
 impl TaskKey {
@@ -40,6 +43,7 @@ impl TaskKey {
         arguments: &[Argument],
         arn: &ArnContext,
         task_definitions: &[TaskDefinitionRoles],
+        encrypted: &Arc<Vec<EncryptedTarget>>,
     ) -> Self {
         let mut key = TaskKey {
             resource: resource.to_string(),
@@ -56,6 +60,7 @@ impl TaskKey {
                 .collect(),
             arn: arn.clone(),
             definition_roles: Vec::new(),
+            encrypted: encrypted.clone(),
         };
         if !task_definitions.is_empty() && resource.contains(":ecs:") {
             let parsed = catalog::parse_task_resource(resource);
@@ -143,6 +148,13 @@ pub(super) fn answer(key: &TaskKey, policies: &[Policy], index: &iam::PolicyInde
                 &key.arn,
                 &key.definition_roles,
             ));
+            let targets: Vec<(&str, &str, &[String])> = key
+                .encrypted
+                .iter()
+                .map(|t| (t.arn.as_str(), t.key.as_str(), t.key_policy_grants.as_slice()))
+                .collect();
+            let key_uses = catalog::key_use_needs(&needs, &targets, &key.arn);
+            needs.extend(key_uses);
             needs
         }
     }

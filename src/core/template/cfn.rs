@@ -13,7 +13,8 @@ use crate::core::files::{join, parent_dir, FileId};
 use crate::core::fix::Dialect;
 use crate::core::syntax::{Node, NodeKind};
 use crate::core::unit::{
-    ArnDefaults, DefinitionDoc, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit,
+    ArnDefaults, DefinitionDoc, EncryptedTarget, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles,
+    Unit,
 };
 use crate::core::workspace::Workspace;
 
@@ -45,6 +46,7 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
     };
     let other_resources_roles = roles_of_other_resources(&template);
     let task_definitions = Arc::new(task_definitions(&template));
+    let encrypted = encrypted_targets(&template);
     for resource in template.resources() {
         if resource.kind != STATE_MACHINE && resource.kind != SAM_STATE_MACHINE {
             continue;
@@ -117,34 +119,99 @@ pub fn scan_template(workspace: &Workspace, file: FileId, format: Format, root: 
                     .and_then(|k| template.eval(k))
                     .filter(|k| !k.is_empty()),
                 key_policy_grants: key_policy_grants(&template, resource),
+                encrypted_targets: Arc::new(
+                    encrypted
+                        .iter()
+                        .map(|(target, key_node)| EncryptedTarget {
+                            key_policy_grants: role_grants_of_key(&template, resource, key_node),
+                            ..target.clone()
+                        })
+                        .collect(),
+                ),
             }),
         });
     }
+}
+
+/// The template's queues, topics and streams that a KMS key encrypts
+/// (`KmsMasterKeyId`; a stream's `StreamEncryption` of type `KMS`).
+fn encrypted_targets<'t>(template: &Template<'t>) -> Vec<(EncryptedTarget, &'t Node)> {
+    let mut out = Vec::new();
+    type KeyOf = for<'r, 't> fn(&'r Resource<'t>) -> Option<&'t Node>;
+    let kinds: [(&str, KeyOf, bool); 3] = [
+        ("AWS::SQS::Queue", |r| r.property("KmsMasterKeyId"), false),
+        ("AWS::SNS::Topic", |r| r.property("KmsMasterKeyId"), true),
+        (
+            "AWS::Kinesis::Stream",
+            |r| {
+                let encryption = r.property("StreamEncryption")?.untagged();
+                let kms = encryption.get("EncryptionType")?.untagged().as_str()? == "KMS";
+                kms.then(|| encryption.get("KeyId")).flatten()
+            },
+            false,
+        ),
+    ];
+    for (kind, key_of, by_reference) in kinds {
+        for resource in template.resources_of_kind(kind) {
+            let Some(key_node) = key_of(&resource) else {
+                continue;
+            };
+            let Some(key) = template.eval(key_node).filter(|k| !k.is_empty()) else {
+                continue;
+            };
+            let arn = if by_reference {
+                template.reference(resource.id)
+            } else {
+                template.attribute(resource.id, "Arn")
+            };
+            if let Some(arn) = arn {
+                out.push((
+                    EncryptedTarget {
+                        arn,
+                        key,
+                        key_policy_grants: Vec::new(),
+                    },
+                    key_node,
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The actions the policy of the state machine's own KMS key (an
 /// `AWS::KMS::Key` of the template) allows its role by name: a key policy
 /// may grant them directly, so the role's own policies need not.
 fn key_policy_grants(template: &Template, machine: &Resource) -> Vec<String> {
-    let Some(key_node) = machine
+    machine
         .property("EncryptionConfiguration")
         .and_then(|c| c.untagged().get("KmsKeyId"))
-    else {
-        return Vec::new();
-    };
-    let key_id = match call(key_node) {
-        Some(c) if c.name == "Ref" => c.argument.untagged().as_str(),
-        Some(c) if c.name == "Fn::GetAtt" => match &c.argument.untagged().kind {
-            NodeKind::String(s) => s.split('.').next(),
-            NodeKind::Array(items) => items.first().and_then(Node::as_str),
+        .map(|key| role_grants_of_key(template, machine, key))
+        .unwrap_or_default()
+}
+
+/// The actions the policy of the key `key_node` names (an `AWS::KMS::Key`
+/// of the template, by `Ref` or `GetAtt`) allows the machine's role by name.
+fn role_grants_of_key(template: &Template, machine: &Resource, key_node: &Node) -> Vec<String> {
+    // The resource a `Ref` or `GetAtt` names.
+    let named = |node: &Node| {
+        let id = match call(node) {
+            Some(c) if c.name == "Ref" => c.argument.untagged().as_str(),
+            Some(c) if c.name == "Fn::GetAtt" => match &c.argument.untagged().kind {
+                NodeKind::String(s) => s.split('.').next(),
+                NodeKind::Array(items) => items.first().and_then(Node::as_str),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
+        };
+        id.and_then(|id| template.resource(id))
     };
-    let Some(key) = key_id
-        .and_then(|id| template.resource(id))
-        .filter(|k| k.kind == "AWS::KMS::Key")
-    else {
+    // An alias of the template stands for the key it targets.
+    let key = named(key_node).and_then(|r| match r.kind {
+        "AWS::KMS::Alias" => r.property("TargetKeyId").and_then(named),
+        _ => Some(r),
+    });
+    let Some(key) = key.filter(|k| k.kind == "AWS::KMS::Key") else {
         return Vec::new();
     };
     let role = machine
@@ -176,14 +243,20 @@ fn key_policy_grants(template: &Template, machine: &Resource) -> Vec<String> {
             .get("Effect")
             .and_then(|e| template.eval(e))
             .is_some_and(|e| e == "Allow");
-        let names_role = statement
-            .get("Principal")
-            .and_then(|p| p.untagged().get("AWS"))
-            .is_some_and(|p| {
-                listed(Some(p))
-                    .iter()
-                    .any(|v| template.eval(v).as_deref() == Some(role.as_str()))
-            });
+        // The role by name, or every principal (`*`, which key policies
+        // narrow with conditions such as kms:ViaService that a call
+        // through the service meets).
+        let principal = statement.get("Principal").map(Node::untagged);
+        let everyone = |p: &Node| template.eval(p).as_deref() == Some("*");
+        let names_role = principal.is_some_and(|p| {
+            everyone(p)
+                || p.get("AWS").is_some_and(|aws| {
+                    listed(Some(aws)).iter().any(|v| {
+                        let v = template.eval(v);
+                        v.as_deref() == Some(role.as_str()) || v.as_deref() == Some("*")
+                    })
+                })
+        });
         if !allows || !names_role || statement.get("NotAction").is_some() {
             continue;
         }

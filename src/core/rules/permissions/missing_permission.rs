@@ -31,8 +31,26 @@ pub const ENTRY: Rule = Rule {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     report(ctx, out, &RULE, |kind| {
-        !matches!(kind, NeedKind::SyncPoll | NeedKind::EventsRule)
+        !matches!(kind, NeedKind::SyncPoll | NeedKind::EventsRule | NeedKind::KeyUse)
     });
+    // A target's KMS key: its key policy, out of sight, may grant the use.
+    let key_use = RuleMeta {
+        default_severity: Severity::Info,
+        ..RULE
+    };
+    let mut uses = Vec::new();
+    report(ctx, &mut uses, &key_use, |kind| kind == NeedKind::KeyUse);
+    for mut finding in uses {
+        if finding.message.contains("explicitly denied") {
+            // No key policy overrides a deny in the role's own policies.
+            finding.severity = RULE.default_severity;
+        } else {
+            finding.message.push_str(
+                "; the target is encrypted with this key, so the call fails unless the key's policy grants the role that use",
+            );
+        }
+        out.push(finding);
+    }
     // One finding per task for every kind of need, `.sync` ones included.
     for task in &ctx.tasks {
         report_unresolved(ctx, out, &RULE, task, &|_| true);

@@ -35,7 +35,9 @@ use crate::core::files::{parent_dir, FileId};
 use crate::core::fix::hcl::is_identifier;
 use crate::core::syntax::{Node, NodeKind};
 use crate::core::template::scan::{own_name, Scan};
-use crate::core::unit::{DefinitionDoc, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit};
+use crate::core::unit::{
+    DefinitionDoc, EncryptedTarget, LinkKind, MachineResource, PolicyDoc, TaskDefinitionRoles, Unit,
+};
 use crate::core::workspace::Workspace;
 
 /// Bounds instantiation of deep module chains.
@@ -188,6 +190,7 @@ fn machine_unit(
                 .filter(|k| !k.is_empty()),
             // Terraform key policies (`aws_kms_key.policy`) are not read yet.
             key_policy_grants: Vec::new(),
+            encrypted_targets: Arc::new(encrypted_targets(scope, names_module)),
             sources: workspace
                 .files
                 .ids()
@@ -216,6 +219,48 @@ fn unread_definition(workspace: &Workspace, file: FileId, node: &Node) -> Defini
         map: None,
         text: workspace.files.get(file).text.clone(),
     }
+}
+
+/// The queues, topics and streams of the state machine's module (and of
+/// its role's) that a KMS key encrypts: `kms_master_key_id`, a stream's
+/// `kms_key_id` with `encryption_type = "KMS"`.
+fn encrypted_targets(scope: &Scope, role_scope: &Scope) -> Vec<EncryptedTarget> {
+    let mut out: Vec<EncryptedTarget> = Vec::new();
+    let scopes: &[&Scope] = if std::ptr::eq(scope.module, role_scope.module) {
+        &[scope]
+    } else {
+        &[scope, role_scope]
+    };
+    for scope in scopes {
+        for (&(kind, name), block) in &scope.module.resources {
+            let key_node = match kind {
+                "aws_sqs_queue" | "aws_sns_topic" => block.get("kms_master_key_id"),
+                "aws_kinesis_stream" => block
+                    .get("encryption_type")
+                    .and_then(|t| scope.eval(t, 0))
+                    .filter(|t| t == "KMS")
+                    .and_then(|_| block.get("kms_key_id")),
+                _ => continue,
+            };
+            let Some(key) = key_node.and_then(|k| scope.eval(k, 0)).filter(|k| !k.is_empty()) else {
+                continue;
+            };
+            if !is_identifier(name) {
+                continue;
+            }
+            if let Some(arn) = scope.attribute(kind, name, block, "arn", "", 0) {
+                let found = EncryptedTarget {
+                    arn,
+                    key,
+                    key_policy_grants: Vec::new(),
+                };
+                if !out.contains(&found) {
+                    out.push(found);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The ECS task definitions of the state machine's module (and of its
