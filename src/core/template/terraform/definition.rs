@@ -145,6 +145,17 @@ pub(super) fn definition(
             }
             return definition(workspace, t_scope, t_file, template, scan);
         }
+        // A variable or another value not known here (a module input
+        // without a default): named, at `info`, since nothing is checked.
+        scan.findings.push(Finding::new(
+            DEFINITION_URI.id,
+            Severity::Info,
+            Location {
+                file,
+                range: node.span,
+            },
+            format!("The definition is {reference}, which is not known here: the state machine's definition is not checked"),
+        ));
         return None;
     }
     match call_name(node) {
