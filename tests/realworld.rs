@@ -218,3 +218,56 @@ fn realworld_fixes_leave_files_that_parse() {
     }
     println!("real-world fixes: {applied_total} applied; fixable findings {total_before} → {total_after}");
 }
+
+/// Every `aws-sdk` operation a real-world file names (in a definition, a
+/// template or a Terraform module) maps to IAM actions that exist in the
+/// Service Authorization Reference snapshot, or to none where the mapping
+/// says so.
+#[test]
+fn every_aws_sdk_task_of_the_corpus_names_existing_actions() {
+    let Some(corpus) = support::shared_corpus("realworld") else {
+        return;
+    };
+    let sar = asl_lsp::core::sar::sar();
+    // The lookup tells a real action from an SDK operation's name.
+    assert!(sar.action("s3:ListBucket").is_some() && sar.action("s3:ListObjectsV2").is_none());
+    let mut operations = std::collections::BTreeSet::new();
+    for path in support::files_under(&corpus) {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (at, _) in text.match_indices("aws-sdk:") {
+            let rest = &text[at + "aws-sdk:".len()..];
+            let mut parts = rest.splitn(3, |c: char| !c.is_ascii_alphanumeric() && c != '-');
+            let (Some(service), Some(operation)) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            // `aws-sdk:s3:getObject` and `aws-sdk:s3:getObject.waitForTaskToken`.
+            if rest.as_bytes().get(service.len()) != Some(&b':') || service.is_empty() || operation.is_empty()
+            {
+                continue;
+            }
+            operations.insert((service.to_string(), operation.to_string()));
+        }
+    }
+    assert!(
+        operations.len() >= 100,
+        "only {} aws-sdk operations found",
+        operations.len()
+    );
+    let missing: Vec<String> = operations
+        .iter()
+        .flat_map(|(service, operation)| {
+            asl_lsp::core::catalog::aws_sdk_actions(service, operation)
+                .into_iter()
+                .filter(|action| sar.action(action).is_none())
+                .map(move |action| format!("{service}:{operation} -> {action}"))
+        })
+        .collect();
+    println!(
+        "real-world aws-sdk operations: {} distinct, {} mapped to actions that do not exist",
+        operations.len(),
+        missing.len()
+    );
+    assert!(missing.is_empty(), "{missing:#?}");
+}
