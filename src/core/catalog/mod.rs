@@ -78,6 +78,17 @@ pub fn needs(task: &TaskResource, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnCont
             } else {
                 (aws_sdk_actions(service, action), false)
             };
+            // An action the reference does not list is a guess (a retired
+            // service, a name the mapping could not place): nothing certain
+            // can be asked of the role for it (`asl-unknown-integration`
+            // says so at info).
+            let actions: Vec<String> = actions
+                .into_iter()
+                .filter(|a| crate::core::sar::sar().action(a).is_some())
+                .collect();
+            if actions.is_empty() && !sdk_actions_are_none(service, action) {
+                return sdk::side_needs(service, args, &ctx);
+            }
             sdk::call_needs(service, &actions, any_of, args, &ctx, source)
         }
         TaskKind::LambdaArn { function_arn } => {
@@ -366,6 +377,23 @@ pub fn machine_need(feature: MachineFeature, key: Option<&str>, ctx: &ArnContext
         optional: false,
         source: spec.source.as_str(),
     }
+}
+
+/// Whether the mapping says an `aws-sdk` operation needs no IAM action at
+/// all (`-` in the reference's operation map, an empty catalog exception).
+fn sdk_actions_are_none(service: &str, action: &str) -> bool {
+    aws_sdk_actions(service, action).is_empty()
+}
+
+/// Whether an `aws-sdk` operation's IAM actions are known: the mapping
+/// names none (the call needs none), or the Service Authorization
+/// Reference lists at least one of those it names.
+pub fn sdk_actions_known(service: &str, action: &str) -> bool {
+    let actions = aws_sdk_actions(service, action);
+    actions.is_empty()
+        || actions
+            .iter()
+            .any(|a| crate::core::sar::sar().action(a).is_some())
 }
 
 /// The KMS keys the needs' calls use: a call on a queue, topic or stream

@@ -89,7 +89,14 @@ pub fn call_needs(
             source,
         }];
     }
-    out.extend(pass_role_needs(service, args, ctx));
+    out.extend(side_needs(service, args, ctx));
+    out
+}
+
+/// What a call needs beside its own action: the roles it passes, the
+/// objects the service reads with the caller's credentials.
+pub fn side_needs(service: &str, args: &dyn Fn(&str) -> ArgValue, ctx: &ArnContext) -> Vec<Need> {
+    let mut out = pass_role_needs(service, args, ctx);
     out.extend(caller_read_needs(service, args, ctx));
     out
 }

@@ -237,6 +237,12 @@ impl Sar {
         if let Some(found) = self.sdk_suggestion(prefix, name) {
             return Some(found);
         }
+        // The name of an SDK operation whose action the reference does not
+        // list (CloudHSM Classic's `ListHapgs`): a near name is another
+        // action, not what was meant.
+        if self.names_sdk_operation(prefix, name) {
+            return None;
+        }
         let service = match self.service(prefix) {
             Some(s) => s,
             None => {
@@ -260,6 +266,20 @@ impl Sar {
             .filter_map(|a| distance(&lower, &a.name.to_ascii_lowercase(), limit).map(|d| (d, a)))
             .min_by_key(|(d, _)| *d)
             .map(|(_, a)| format!("{}:{}", service.prefix, a.name))
+    }
+
+    /// Whether `Name` is an operation of an SDK service of that name or
+    /// IAM prefix.
+    fn names_sdk_operation(&self, prefix: &str, name: &str) -> bool {
+        let id: String = prefix
+            .chars()
+            .filter(|c| *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        self.sdk_service(&id)
+            .into_iter()
+            .chain(self.sdk.iter().filter(|s| s.prefix.eq_ignore_ascii_case(prefix)))
+            .any(|s| s.operations.iter().any(|o| o.name.eq_ignore_ascii_case(name)))
     }
 
     /// `prefix:Name` read as an SDK operation of a service of that name

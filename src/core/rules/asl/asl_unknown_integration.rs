@@ -96,6 +96,19 @@ fn aws_sdk_operation(
         .iter()
         .any(|o| o.name.eq_ignore_ascii_case(operation))
     {
+        if !catalog::sdk_actions_known(service, operation) {
+            // The operation exists; its IAM action is not known (a retired
+            // service such as CloudHSM Classic, a name the mapping could
+            // not place): said once, at info, instead of a guessed need.
+            let message = format!(
+                "No IAM action is known for aws-sdk:{service}:{operation}: the Service Authorization Reference lists none, so the role is not checked for it"
+            );
+            let info = crate::core::rules::meta::RuleMeta {
+                default_severity: crate::core::diagnostic::Severity::Info,
+                ..UNKNOWN_INTEGRATION
+            };
+            out.push(ctx.finding(&info, node.span, message));
+        }
         return;
     }
     let message = format!("The {service} SDK has no operation \"{operation}\"");
