@@ -570,6 +570,38 @@ fn a_sam_template_and_its_definition_uri() {
     server.expect_diagnostics(&def, Some(1), summary, &[]);
 }
 
+/// A template whose `DefinitionUri` names a file in a sibling folder: the
+/// server reads that file from its index (no false "names no file"), and a
+/// path outside the workspace folders is an info that says so.
+#[test]
+fn a_definition_uri_in_another_folder_is_read_and_one_outside_is_said_unread() {
+    let beside = SAM_TEMPLATE.replace("statemachine/flow.asl.json", "../definitions/flow.asl.json");
+    let outside = SAM_TEMPLATE.replace("statemachine/flow.asl.json", "../../elsewhere/flow.asl.json");
+    let ws = Workspace::new(&[
+        ("templates/template.yaml", beside.as_str()),
+        ("templates/outside.yaml", outside.as_str()),
+        ("definitions/flow.asl.json", SAM_DEFINITION),
+    ]);
+    let mut server = start(&ws, false);
+    let template = ws.uri("templates/template.yaml");
+    server.open(&template, &beside, 1);
+    assert_eq!(
+        summary(&server.diagnostics(&template, Some(1))),
+        vec!["unscoped-lambda-invoke 2 17:24-17:27"]
+    );
+    let other = ws.uri("templates/outside.yaml");
+    server.open(&other, &outside, 1);
+    let found = server.diagnostics(&other, Some(1));
+    assert_eq!(summary(&found), vec!["definition-uri-not-found 3 5:21-5:50"]);
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was not read (it is outside the workspace folders)"),
+        "{found:?}"
+    );
+}
+
 /// Rule levels from the editor: `initializationOptions`, then
 /// `workspace/didChangeConfiguration` (VS Code's `aslLsp` section).
 #[test]

@@ -165,12 +165,30 @@ impl State {
             }
         }
         // Definition files a template names outside the folders the
-        // candidates cover (`DefinitionUri: ../defs/flow.asl.json`).
-        let names_files = files
+        // candidates cover (`DefinitionUri: ../defs/flow.asl.json`). Only
+        // the templates and Terraform files are read for this: every file
+        // they name then counts as missing, and those already here stay.
+        let naming: Vec<crate::core::files::FileId> = files
             .ids()
-            .any(|id| files.text(id).contains("DefinitionUri") || files.text(id).contains("file("));
-        if names_files {
-            for missing in crate::core::template::missing_definition_files(&files) {
+            .filter(|&id| {
+                let path = files.path(id);
+                let text = files.text(id);
+                (path.ends_with(".tf") || crate::core::classify::declares_state_machine(text))
+                    && (text.contains("DefinitionUri") || text.contains("file("))
+            })
+            .collect();
+        if !naming.is_empty() {
+            let mut templates = FileSet::new();
+            for id in files
+                .ids()
+                .filter(|&id| naming.contains(&id) || files.path(id).ends_with(".tf"))
+            {
+                templates.insert(files.path(id), files.get(id).text.clone(), None);
+            }
+            for missing in crate::core::template::missing_definition_files(&templates) {
+                if files.lookup(&missing).is_some() {
+                    continue;
+                }
                 if let Some(snapshot) = self.docs.snapshot(&missing) {
                     files.insert(&missing, snapshot.text, Some(snapshot.version));
                 } else if let Some(text) = self.workspace.disk_text(&missing) {
