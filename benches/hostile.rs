@@ -161,6 +161,18 @@ fn hostile(c: &mut Criterion) {
     for (name, files) in &cases {
         group.bench_function(*name, |b| b.iter(|| black_box(analyze(black_box(files), None))));
     }
+    // `check`'s text output of those 10,000 tasks' findings, all on one
+    // 1.8 MB line (was 33 s: each code frame walked the whole line, and
+    // each finding looked for its twin among all the others).
+    let tasks = lambda_tasks(10_000);
+    let findings = analyze(&tasks, None).findings;
+    group.bench_function("text output of 10,000 findings on one line", |b| {
+        b.iter(|| {
+            let mut sink = Vec::new();
+            asl_lsp::cli::output::text(&mut sink, &tasks, black_box(&findings), false, false).unwrap();
+            black_box(sink.len())
+        })
+    });
     // Columns on one 1 MiB line (a minified file), 10,000 of them.
     let line = "é".repeat(512 * 1024);
     let index = LineIndex::new(&line);

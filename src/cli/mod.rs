@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 mod check;
 mod load;
-mod output;
+pub mod output;
 mod policy;
 mod policy_format;
 pub(crate) mod rules;

@@ -42,13 +42,35 @@ pub fn use_color(flag: Color, to_stdout: bool) -> bool {
     }
 }
 
-/// 1-based line and column (UTF-16) of a finding's start and end.
-fn span(files: &FileSet, location: &Location) -> ((u32, u32), (u32, u32)) {
-    let source = files.text(location.file);
-    let index = LineIndex::new(source);
-    let (line, col) = index.position(source, location.range.start(), Encoding::Utf16);
-    let (end_line, end_col) = index.position(source, location.range.end(), Encoding::Utf16);
-    ((line + 1, col + 1), (end_line + 1, end_col + 1))
+/// Each file's line index, built once however many findings it has.
+struct Indexes<'f> {
+    files: &'f FileSet,
+    built: std::collections::HashMap<crate::core::files::FileId, LineIndex>,
+}
+
+impl<'f> Indexes<'f> {
+    fn new(files: &'f FileSet) -> Self {
+        Indexes {
+            files,
+            built: Default::default(),
+        }
+    }
+
+    fn of(&mut self, file: crate::core::files::FileId) -> &LineIndex {
+        let files = self.files;
+        self.built
+            .entry(file)
+            .or_insert_with(|| LineIndex::new(files.text(file)))
+    }
+
+    /// 1-based line and column (UTF-16) of a finding's start and end.
+    fn span(&mut self, location: &Location) -> ((u32, u32), (u32, u32)) {
+        let source = self.files.text(location.file);
+        let index = self.of(location.file);
+        let (line, col) = index.position(source, location.range.start(), Encoding::Utf16);
+        let (end_line, end_col) = index.position(source, location.range.end(), Encoding::Utf16);
+        ((line + 1, col + 1), (end_line + 1, end_col + 1))
+    }
 }
 
 /// The same finding reported on the other file (the task and the
@@ -80,6 +102,24 @@ pub fn text(
     };
     let mut shown: Vec<&Finding> = Vec::new();
     let mut printed = vec![false; findings.len()];
+    let mut indexes = Indexes::new(files);
+    // Twins share rule and message, and one points at the other: each
+    // finding looks only at the findings where its related locations are
+    // and at those whose related locations are where it is.
+    type Key<'a> = (&'a str, &'a str, Location);
+    let mut at: std::collections::HashMap<Key, Vec<usize>> = Default::default();
+    let mut pointing: std::collections::HashMap<Key, Vec<usize>> = Default::default();
+    for (i, f) in findings.iter().enumerate() {
+        at.entry((f.rule, f.message.as_str(), f.location))
+            .or_default()
+            .push(i);
+        for r in &f.related {
+            pointing
+                .entry((f.rule, f.message.as_str(), r.location))
+                .or_default()
+                .push(i);
+        }
+    }
     for (i, finding) in findings.iter().enumerate() {
         if printed[i] {
             continue;
@@ -88,8 +128,8 @@ pub fn text(
         shown.push(finding);
         let file = finding.location.file;
         let source = files.text(file);
-        let index = LineIndex::new(source);
-        let ((line, col), (end_line, end_col)) = span(files, &finding.location);
+        let ((line, col), (end_line, _)) = indexes.span(&finding.location);
+        let index = indexes.of(file);
         let (label, code) = match finding.severity {
             Severity::Error => ("error", "1;31"),
             Severity::Warning => ("warning", "1;33"),
@@ -109,22 +149,37 @@ pub fn text(
         let line_start = index.offset(source, line - 1, 0, Encoding::Utf8);
         let line_end = index.offset(source, line - 1, u32::MAX, Encoding::Utf8);
         let source_line = &source[line_start..line_end];
-        let width = if end_line == line {
-            (end_col - col).max(1)
+        let start_in_line = finding.location.range.start().saturating_sub(line_start);
+        // A finding over several lines is marked at its start.
+        let end_in_line = if end_line == line {
+            finding.location.range.end().saturating_sub(line_start)
         } else {
-            1
+            start_in_line
         };
-        let (frame_text, pad, carets) = frame(source_line, col - 1, width);
+        let (frame_text, pad, carets) = frame(source_line, start_in_line, end_in_line);
         writeln!(out, "  | {frame_text}")?;
         writeln!(out, "  | {pad}{}", paint(code, &"^".repeat(carets)))?;
         for fix in finding.fixes.iter().filter(|f| f.preferred) {
             let mark = if fix.safe { "" } else { " (unsafe)" };
             writeln!(out, "  = fix: {}{mark}", fix.title)?;
         }
-        for (j, other) in findings.iter().enumerate().skip(i + 1) {
+        let key = |location| (finding.rule, finding.message.as_str(), location);
+        let mut candidates: Vec<usize> = finding
+            .related
+            .iter()
+            .filter_map(|r| at.get(&key(r.location)))
+            .chain(pointing.get(&key(finding.location)))
+            .flatten()
+            .copied()
+            .filter(|&j| j > i)
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        for j in candidates {
+            let other = &findings[j];
             if !printed[j] && twin_of(finding, other) {
                 printed[j] = true;
-                let ((l, c), _) = span(files, &other.location);
+                let ((l, c), _) = indexes.span(&other.location);
                 writeln!(
                     out,
                     "  = note: also at {}:{l}:{c}",
@@ -153,8 +208,9 @@ pub fn github(out: &mut impl Write, files: &FileSet, findings: &[Finding]) -> io
     // properties too.
     let data = |t: &str| t.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     let property = |t: &str| data(t).replace(':', "%3A").replace(',', "%2C");
+    let mut indexes = Indexes::new(files);
     for finding in findings {
-        let ((line, col), (end_line, end_col)) = span(files, &finding.location);
+        let ((line, col), (end_line, end_col)) = indexes.span(&finding.location);
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -205,38 +261,46 @@ const FRAME_LEAD: usize = 40;
 
 /// The line as shown, the padding up to the finding and how many carets
 /// mark it. `col` and `width` count UTF-16 units, as finding positions do.
-fn frame(line: &str, col: u32, width: u32) -> (String, String, usize) {
-    let mut starts = Vec::new();
-    let mut units = 0u32;
-    for c in line.chars() {
-        starts.push((units, c));
-        units += c.len_utf16() as u32;
-    }
+fn frame(line: &str, start: usize, end: usize) -> (String, String, usize) {
+    // Offsets into the line, on character boundaries; only a window around
+    // the finding is ever walked (a minified file is one long line).
+    let boundary = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = boundary(start);
+    let end = boundary(end.max(start));
     let blank = |c: char| if c == '\t' { '\t' } else { ' ' };
-    if starts.len() <= FRAME_CHARS {
-        let pad: String = starts
-            .iter()
-            .take_while(|(u, _)| *u < col)
-            .map(|&(_, c)| blank(c))
-            .collect();
-        return (line.to_string(), pad, width as usize);
+    if line.chars().take(FRAME_CHARS + 1).count() <= FRAME_CHARS {
+        let pad: String = line[..start].chars().map(blank).collect();
+        let carets = line[start..end].encode_utf16().count().max(1);
+        return (line.to_string(), pad, carets);
     }
-    let first = starts.partition_point(|(u, _)| *u < col);
-    let last = starts.partition_point(|(u, _)| *u < col + width);
-    let lo = first.saturating_sub(FRAME_LEAD);
-    let hi = (lo + FRAME_CHARS).min(starts.len());
+    let lo = line[..start]
+        .char_indices()
+        .rev()
+        .take(FRAME_LEAD)
+        .last()
+        .map_or(start, |(i, _)| i);
+    let hi = line[lo..]
+        .char_indices()
+        .nth(FRAME_CHARS)
+        .map_or(line.len(), |(i, _)| lo + i);
     let mut shown = String::new();
     let mut pad = String::new();
     if lo > 0 {
         shown.push('…');
         pad.push(' ');
     }
-    shown.extend(starts[lo..hi].iter().map(|&(_, c)| c));
-    pad.extend(starts[lo..first.min(hi)].iter().map(|&(_, c)| blank(c)));
-    if hi < starts.len() {
+    shown.push_str(&line[lo..hi]);
+    pad.extend(line[lo..start.min(hi)].chars().map(blank));
+    if hi < line.len() {
         shown.push('…');
     }
-    let carets = last.min(hi).saturating_sub(first).max(1);
+    let carets = line[start.min(hi)..end.min(hi)].chars().count().max(1);
     (shown, pad, carets)
 }
 
@@ -464,7 +528,7 @@ mod tests {
     #[test]
     fn a_long_line_is_cut_around_the_finding() {
         let line = format!("{}\"Resource\": \"*\"{}", "a".repeat(500), "b".repeat(500));
-        let (shown, pad, carets) = frame(&line, 512, 3);
+        let (shown, pad, carets) = frame(&line, 512, 515);
         assert_eq!(
             shown,
             format!("…{}\"Resource\": \"*\"{}…", "a".repeat(28), "b".repeat(77))
@@ -472,6 +536,8 @@ mod tests {
         assert_eq!(pad, " ".repeat(1 + 40));
         assert_eq!(carets, 3);
         // A short line is shown whole, the carets as wide as the finding.
-        assert_eq!(frame("\tab", 1, 2), ("\tab".to_string(), "\t".to_string(), 2));
+        assert_eq!(frame("\tab", 1, 3), ("\tab".to_string(), "\t".to_string(), 2));
+        // Offsets off a character boundary are moved back onto one.
+        assert_eq!(frame("éa", 1, 3), ("éa".to_string(), String::new(), 2));
     }
 }
