@@ -221,17 +221,25 @@ fn unread_definition(workspace: &Workspace, file: FileId, node: &Node) -> Defini
     }
 }
 
+/// The state machine's module, and its role's when that is another: where
+/// the resources its tasks name are declared.
+fn machine_and_role_modules<'r, 's, 'a>(
+    scope: &'r Scope<'s, 'a>,
+    role_scope: &'r Scope<'s, 'a>,
+) -> Vec<&'r Scope<'s, 'a>> {
+    if std::ptr::eq(scope.module, role_scope.module) {
+        vec![scope]
+    } else {
+        vec![scope, role_scope]
+    }
+}
+
 /// The queues, topics and streams of the state machine's module (and of
 /// its role's) that a KMS key encrypts: `kms_master_key_id`, a stream's
 /// `kms_key_id` with `encryption_type = "KMS"`.
 fn encrypted_targets(scope: &Scope, role_scope: &Scope) -> Vec<EncryptedTarget> {
     let mut out: Vec<EncryptedTarget> = Vec::new();
-    let scopes: &[&Scope] = if std::ptr::eq(scope.module, role_scope.module) {
-        &[scope]
-    } else {
-        &[scope, role_scope]
-    };
-    for scope in scopes {
+    for scope in machine_and_role_modules(scope, role_scope) {
         for (&(kind, name), block) in &scope.module.resources {
             let key_node = match kind {
                 "aws_sqs_queue" | "aws_sns_topic" => block.get("kms_master_key_id"),
@@ -268,12 +276,7 @@ fn encrypted_targets(scope: &Scope, role_scope: &Scope) -> Vec<EncryptedTarget> 
 /// (`task_role_arn`, `execution_role_arn`), where they can be resolved.
 fn task_definitions(scope: &Scope, role_scope: &Scope) -> Vec<TaskDefinitionRoles> {
     let mut out: Vec<TaskDefinitionRoles> = Vec::new();
-    let scopes: &[&Scope] = if std::ptr::eq(scope.module, role_scope.module) {
-        &[scope]
-    } else {
-        &[scope, role_scope]
-    };
-    for scope in scopes {
+    for scope in machine_and_role_modules(scope, role_scope) {
         for (&(kind, name), block) in &scope.module.resources {
             if kind != "aws_ecs_task_definition" || !is_identifier(name) {
                 continue;
